@@ -1,0 +1,222 @@
+// The binding algorithm, in PowerShell's order: pairing, named binding, positional binding, set conflicts,
+// left-over arguments, parameter-set resolution, mandatory parameters, pipeline input. The three call
+// forms (JS positional, trailing splat object, tagged template) each turn their input into named and
+// positional arguments and share this core.
+import { ALL_SETS, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
+import { isPlainObject, psString, TAKES_OBJECTS } from './convert.ts';
+import * as msg from './messages.ts';
+import type { Token } from './tokenize.ts';
+
+export interface Binding {
+  readonly cmdlet: CompiledCmdlet;
+  /** Bound values by parameter index (own parameters, then common ones); `undefined` = not bound. */
+  readonly values: unknown[];
+  readonly setName: string;
+  readonly setMask: number;
+  /** The parameter that pipeline input binds to, when input is expected. */
+  readonly pipelineParam: CompiledParam | undefined;
+}
+
+interface Named {
+  param: CompiledParam | null;
+  typed: string;
+  value: unknown;
+  order: number;
+}
+
+interface State {
+  c: CompiledCmdlet;
+  values: unknown[];
+  candidates: number;
+  leftover: { order: number; error: () => Error } | undefined;
+}
+
+function newState(c: CompiledCmdlet): State {
+  return { c, values: new Array(c.params.length), candidates: c.allMask, leftover: undefined };
+}
+
+function bindValue(s: State, p: CompiledParam, value: unknown): void {
+  const cmd = s.c.name;
+  // Strings to String and whole numbers to Int32 are most calls: no converter call for them.
+  const converted =
+    (typeof value === 'string' && p.takesStringAsIs) || (typeof value === 'number' && p.takesIntAsIs && (value | 0) === value)
+      ? value
+      : p.convert(value, p.name, cmd);
+  if (p.validates) validateValue(p, converted, cmd);
+  s.values[p.index] = converted === undefined ? null : converted; // undefined marks "not bound"
+  s.candidates &= p.mask;
+}
+
+function noteLeftover(s: State, order: number, error: () => Error): void {
+  if (!s.leftover || order < s.leftover.order) s.leftover = { order, error };
+}
+
+function bindNamed(s: State, named: readonly Named[]): void {
+  for (const n of named) {
+    const p = n.param;
+    if (!p) {
+      noteLeftover(s, n.order, () => msg.namedParameterNotFound(s.c.name, n.typed));
+      continue;
+    }
+    if (s.values[p.index] !== undefined) throw msg.parameterAlreadyBound(s.c.name, p.name);
+    bindValue(s, p, n.value);
+  }
+}
+
+/** Positional values go to unbound positional parameters, in position order, within the candidate sets. */
+function bindPositional(s: State, values: readonly unknown[], count: number, orders?: readonly number[]): void {
+  const positional = s.c.positional;
+  // Sets as named binding left them; when those conflict, the conflict is reported after positional errors.
+  const sets = s.candidates || s.c.allMask;
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    let p: CompiledParam | undefined;
+    while (next < positional.length) {
+      const q = positional[next++]!;
+      if (s.values[q.index] === undefined && (q.mask & sets) !== 0) {
+        p = q;
+        break;
+      }
+    }
+    if (!p) {
+      const value = values[i];
+      noteLeftover(s, orders ? orders[i]! : i, () => msg.positionalParameterNotFound(s.c.name, psString(value)));
+      return;
+    }
+    bindValue(s, p, values[i]);
+  }
+}
+
+function finish(s: State, expectingInput: boolean): Binding {
+  const c = s.c;
+  if (s.candidates === 0) throw msg.ambiguousParameterSet(c.name);
+  if (s.leftover) throw s.leftover.error();
+
+  const setMask = resolveSet(s, expectingInput);
+  let missing: string[] | undefined;
+  for (let i = 0; i < c.ownCount; i++) {
+    const p = c.params[i]!;
+    if (p.mandatory && (p.mask & setMask) !== 0 && s.values[i] === undefined && !(expectingInput && p.pipeline))
+      (missing ??= []).push(p.name);
+  }
+  if (missing) throw msg.missingMandatory(c.name, missing);
+
+  let pipelineParam: CompiledParam | undefined;
+  if (expectingInput) {
+    pipelineParam = c.pipelineParams.find((p) => s.values[p.index] === undefined && (p.mask & setMask) !== 0);
+    if (!pipelineParam) throw msg.inputObjectNotBound(c.name);
+  }
+  const setName = c.setNames.length === 0 ? ALL_SETS : c.setNames[31 - Math.clz32(setMask)]!;
+  return { cmdlet: c, values: s.values, setName, setMask, pipelineParam };
+}
+
+function resolveSet(s: State, expectingInput: boolean): number {
+  const c = s.c;
+  const cand = s.candidates;
+  if ((cand & (cand - 1)) === 0) return cand;
+  if ((cand & c.defaultMask) !== 0) return c.defaultMask;
+  let viable = 0;
+  for (let bit = 1; bit <= cand; bit <<= 1) {
+    if ((cand & bit) === 0) continue;
+    const complete = c.params.every(
+      (p) => !p.mandatory || (p.mask & bit) === 0 || s.values[p.index] !== undefined || (expectingInput && p.pipeline),
+    );
+    if (complete) viable |= bit;
+  }
+  if (viable !== 0 && (viable & (viable - 1)) === 0) return viable;
+  throw msg.ambiguousParameterSet(c.name);
+}
+
+// ---- Call form 1 and 2: JS arguments with an optional trailing splat object -------------------------
+
+export function bindArgs(c: CompiledCmdlet, args: readonly unknown[], expectingInput = false): Binding {
+  let count = args.length;
+  const last = count > 0 ? args[count - 1] : undefined;
+  const splat = last !== undefined && isPlainObject(last) && isSplat(c, last, count - 1) ? last : undefined;
+  if (splat) count--;
+  const s = newState(c);
+  if (splat && !bindSplatFast(s, splat)) {
+    // Something in the splat failed: redo it in the full order so the error PowerShell would report wins.
+    Object.assign(s, newState(c));
+    bindNamed(s, splatToNamed(c, splat, count));
+  }
+  if (count > 0) bindPositional(s, args, count);
+  return finish(s, expectingInput);
+}
+
+/** A trailing plain object is a splat, unless the parameter it would bind to takes objects and it does not look like one. */
+function isSplat(c: CompiledCmdlet, obj: Record<string, unknown>, position: number): boolean {
+  const target = c.positional[position];
+  if (!target || !TAKES_OBJECTS.has(target.decl.type)) return true;
+  const keys = Object.keys(obj);
+  return keys.length > 0 && keys.every((k) => c.match(k) !== null);
+}
+
+/** The common case in one pass; returns false (leaving the state dirty) at the first problem of any kind. */
+function bindSplatFast(s: State, splat: Record<string, unknown>): boolean {
+  const c = s.c;
+  try {
+    for (const key in splat) {
+      const value = splat[key];
+      if (value === undefined) continue;
+      const p = c.match(key);
+      if (p === null || 'ambiguous' in p || s.values[p.index] !== undefined) return false;
+      bindValue(s, p, value);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function splatToNamed(c: CompiledCmdlet, obj: Record<string, unknown>, firstOrder: number): Named[] {
+  const named: Named[] = [];
+  let order = firstOrder;
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (value === undefined) continue; // JS callers forward optional values as undefined: not given
+    named.push({ param: resolveName(c, key), typed: key, value, order: order++ });
+  }
+  return named;
+}
+
+function resolveName(c: CompiledCmdlet, typed: string): CompiledParam | null {
+  const m = c.match(typed);
+  if (m && 'ambiguous' in m) throw msg.ambiguousParameter(c.name, typed, m.ambiguous);
+  return m;
+}
+
+// ---- Call form 3: a PowerShell command line (tokens from the tagged template) ----------------------
+
+export function bindTokens(c: CompiledCmdlet, tokens: readonly Token[], expectingInput = false): Binding {
+  const named: Named[] = [];
+  const positional: unknown[] = [];
+  const orders: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'value') {
+      positional.push(t.value);
+      orders.push(i);
+      continue;
+    }
+    const p = resolveName(c, t.name);
+    if (!p) {
+      named.push({ param: null, typed: t.name, value: undefined, order: i });
+      continue;
+    }
+    let value: unknown;
+    if (t.colonArg) value = t.colonArg.value;
+    else if (p.isSwitch) value = true; // a switch never consumes the next token
+    else {
+      const next = tokens[i + 1];
+      if (!next || (next.kind === 'parameter' && c.match(next.name) !== null)) throw msg.missingArgument(c.name, p.name, p.dotnetType);
+      value = next.kind === 'value' ? next.value : next.text;
+      i++;
+    }
+    named.push({ param: p, typed: t.name, value, order: i });
+  }
+  const s = newState(c);
+  bindNamed(s, named);
+  bindPositional(s, positional, positional.length, orders);
+  return finish(s, expectingInput);
+}

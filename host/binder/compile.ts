@@ -1,0 +1,193 @@
+// Compiles a declaration once into what binding needs: parameters with their converters, a name table for
+// exact names and aliases, a memo for prefixes, positional order and parameter-set bit masks. A call
+// then does no metadata walking.
+import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
+import { COMMON_PARAMETERS } from './common.ts';
+import { CONVERTERS, DOTNET_TYPE, type Converter } from './convert.ts';
+import * as msg from './messages.ts';
+
+export const ALL_SETS = '__AllParameterSets';
+
+export interface CompiledParam {
+  readonly decl: ParamDecl;
+  readonly name: string;
+  readonly index: number;
+  readonly isCommon: boolean;
+  readonly isSwitch: boolean;
+  /** Sets it belongs to (all bits when it has none). */
+  readonly mask: number;
+  readonly mandatory: boolean;
+  readonly position: number | undefined;
+  readonly pipeline: boolean;
+  readonly dotnetType: string;
+  readonly convert: Converter;
+  /** ValidateSet values lower-cased, for the case-insensitive compare. */
+  readonly setLower: readonly string[] | undefined;
+  /** Has any check for validateValue (mandatory or a Validate* attribute). */
+  readonly validates: boolean;
+  /** A string binds as itself (String, Object): the hot path skips the converter call. */
+  readonly takesStringAsIs: boolean;
+  /** A whole number binds as itself (Int32, Object). */
+  readonly takesIntAsIs: boolean;
+}
+
+/** A name lookup: the parameter, or the list of ambiguous matches. */
+export type NameMatch = CompiledParam | { ambiguous: readonly string[] } | null;
+
+export interface CompiledCmdlet {
+  readonly name: string;
+  readonly decl: CmdletDecl<readonly ParamDecl[], unknown>;
+  /** Own parameters first (declaration order), then the common ones. */
+  readonly params: readonly CompiledParam[];
+  readonly ownCount: number;
+  readonly positional: readonly CompiledParam[];
+  readonly setNames: readonly string[];
+  readonly allMask: number;
+  readonly defaultMask: number;
+  readonly pipelineParams: readonly CompiledParam[];
+  /** Exact names and aliases, lower-cased. */
+  readonly exact: ReadonlyMap<string, CompiledParam>;
+  match(typed: string): NameMatch;
+}
+
+const compiled = new WeakMap<object, CompiledCmdlet>();
+
+export function compile(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet {
+  let c = compiled.get(decl);
+  if (!c) compiled.set(decl, (c = build(decl)));
+  return c;
+}
+
+function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet {
+  const own = decl.parameters;
+  const setNames: string[] = [];
+  for (const p of own) for (const s of p.sets ?? []) if (!setNames.includes(s)) setNames.push(s);
+  if (decl.defaultParameterSet && !setNames.includes(decl.defaultParameterSet)) setNames.push(decl.defaultParameterSet);
+  if (setNames.length > 30) throw new Error(`${decl.name}: too many parameter sets`);
+  const allMask = setNames.length === 0 ? 1 : (1 << setNames.length) - 1;
+  const maskOf = (p: ParamDecl) => (p.sets ? p.sets.reduce((m, s) => m | (1 << setNames.indexOf(s)), 0) : allMask);
+
+  const explicit = own.some((p) => p.position !== undefined);
+  checkExplicitPositionOrder(decl.name, own);
+  let auto = 0;
+  const params: CompiledParam[] = [...own, ...COMMON_PARAMETERS].map((p, index) => {
+    const isCommon = index >= own.length;
+    const isSwitch = p.type === 'SwitchParameter';
+    const position = isCommon || isSwitch ? undefined : explicit ? p.position : auto++;
+    return {
+      decl: p,
+      name: p.name,
+      index,
+      isCommon,
+      isSwitch,
+      mask: maskOf(p),
+      mandatory: p.mandatory === true,
+      position,
+      pipeline: p.pipeline === true,
+      dotnetType: DOTNET_TYPE[p.type],
+      convert: CONVERTERS[p.type],
+      setLower: p.validateSet?.map((v) => v.toLowerCase()),
+      validates: p.mandatory === true || !!p.validateSet || !!p.validateRange || p.validateNotNullOrEmpty === true,
+      takesStringAsIs: p.type === 'String' || p.type === 'Object',
+      takesIntAsIs: p.type === 'Int32' || p.type === 'Object',
+    };
+  });
+
+  const exact = new Map<string, CompiledParam>();
+  const names: Array<[string, CompiledParam]> = [];
+  for (const p of params) {
+    for (const n of [p.name, ...(p.decl.aliases ?? [])]) {
+      const lower = n.toLowerCase();
+      if (exact.has(lower)) throw new Error(`${decl.name}: parameter name or alias '${n}' is declared twice`);
+      exact.set(lower, p);
+      names.push([lower, p]);
+    }
+  }
+
+  // Declared casing first: most callers spell names as declared, and that lookup needs no lower-casing.
+  const declared = new Map<string, CompiledParam>(params.map((p) => [p.name, p]));
+  const memo = new Map<string, NameMatch>();
+  const match = (typed: string): NameMatch => {
+    const direct = declared.get(typed);
+    if (direct) return direct;
+    const lower = typed.toLowerCase();
+    const hit = exact.get(lower);
+    if (hit) return hit;
+    let found = memo.get(lower);
+    if (found === undefined) {
+      found = matchPrefix(lower, names);
+      // Typed prefixes come from source text, so the memo stays small; the bound guards against abuse.
+      if (memo.size < 512) memo.set(lower, found);
+    }
+    return found;
+  };
+
+  return {
+    name: decl.name,
+    decl,
+    params,
+    ownCount: own.length,
+    positional: params.filter((p) => p.position !== undefined).sort((a, b) => a.position! - b.position!),
+    setNames,
+    allMask,
+    defaultMask: decl.defaultParameterSet ? 1 << setNames.indexOf(decl.defaultParameterSet) : 0,
+    pipelineParams: params.filter((p) => p.pipeline),
+    exact,
+    match,
+  };
+}
+
+/** Prefix match: one parameter wins; several, of which exactly one is the cmdlet's own, that one wins. */
+function matchPrefix(lower: string, names: ReadonlyArray<[string, CompiledParam]>): NameMatch {
+  const hits: CompiledParam[] = [];
+  for (const [n, p] of names) if (n.startsWith(lower) && !hits.includes(p)) hits.push(p);
+  if (hits.length === 0) return null;
+  if (hits.length === 1) return hits[0]!;
+  const own = hits.filter((p) => !p.isCommon);
+  if (own.length === 1) return own[0]!;
+  hits.sort((a, b) => a.index - b.index);
+  return { ambiguous: hits.map((p) => p.name) };
+}
+
+/** The positional tuple type assumes explicit positions ascend in declaration order; enforce it. */
+function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): void {
+  let last = -1;
+  for (const p of own) {
+    if (p.position === undefined) continue;
+    if (p.position <= last) throw new Error(`${cmdlet}: explicit positions must ascend in declaration order (${p.name})`);
+    last = p.position;
+  }
+}
+
+export function validateValue(p: CompiledParam, value: unknown, cmd: string): void {
+  const d = p.decl;
+  if (p.mandatory) {
+    if (value === null || value === undefined) throw msg.nullNotAllowed(cmd, p.name);
+    if (value === '' && d.type === 'String') throw msg.emptyStringNotAllowed(cmd, p.name);
+    if (Array.isArray(value) && value.length === 0) throw msg.emptyArrayNotAllowed(cmd, p.name);
+  }
+  if (d.validateNotNullOrEmpty && (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)))
+    throw msg.validationError(cmd, p.name, msg.innerNotNullOrEmpty);
+  if (p.setLower) {
+    if (Array.isArray(value)) for (const v of value) checkSet(p, v, cmd);
+    else checkSet(p, value, cmd);
+  }
+  if (d.validateRange && value !== null && value !== undefined) {
+    if (Array.isArray(value)) for (const v of value) checkRange(p, v as number, cmd);
+    else checkRange(p, value as number, cmd);
+  }
+}
+
+function checkSet(p: CompiledParam, v: unknown, cmd: string): void {
+  const text = v === null || v === undefined ? '' : String(v);
+  const set = p.setLower!;
+  // Exact casing is the common case and needs no lower-casing.
+  if (p.decl.validateSet!.includes(text) || set.includes(text.toLowerCase())) return;
+  throw msg.validationError(cmd, p.name, msg.innerValidateSet(text, p.decl.validateSet!));
+}
+
+function checkRange(p: CompiledParam, v: number, cmd: string): void {
+  const [min, max] = p.decl.validateRange!;
+  if (v < min) throw msg.validationError(cmd, p.name, msg.innerRangeLow(v, min));
+  if (v > max) throw msg.validationError(cmd, p.name, msg.innerRangeHigh(v, max));
+}

@@ -1,0 +1,29 @@
+// Errors the way PowerShell reports them: an ErrorId of `<Id>,<Command-Name>` and the en-US message.
+// Binding errors and a cmdlet's own errors share this class so scripts can test `err.ErrorId` alike.
+
+export class PodeError extends Error {
+  /** `<Id>,<Command-Name>`, e.g. `NamedParameterNotFound,ConvertTo-PodeSseConnection`. */
+  readonly ErrorId: string;
+  /** The parameter the error is about, when there is one. */
+  readonly ParameterName: string | undefined;
+  /** The HTTP status a request handler should answer with when this error escapes it. */
+  readonly StatusCode: number | undefined;
+
+  constructor(id: string, command: string, message: string, extra: { parameter?: string; status?: number } = {}) {
+    super(message);
+    this.name = 'PodeError';
+    this.ErrorId = command ? `${id},${command}` : id;
+    this.ParameterName = extra.parameter;
+    this.StatusCode = extra.status;
+  }
+
+  /** The bare id, without the command name. */
+  get Id(): string {
+    const comma = this.ErrorId.indexOf(',');
+    return comma < 0 ? this.ErrorId : this.ErrorId.slice(0, comma);
+  }
+}
+
+export function isPodeError(err: unknown): err is PodeError {
+  return err instanceof PodeError;
+}

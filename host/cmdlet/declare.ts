@@ -1,0 +1,170 @@
+// A cmdlet is declared once, as data. The binder, the TypeScript signature of the exported function, the
+// help text, the docs page and the SYNTAX lines are all derived from this one declaration.
+import type { CallContext } from './context.ts';
+
+/** .NET short type names, as Get-Help and platyPS print them. */
+export type ParamType =
+  | 'String'
+  | 'String[]'
+  | 'Int32'
+  | 'Int32[]'
+  | 'Boolean'
+  | 'SwitchParameter'
+  | 'Object'
+  | 'Object[]'
+  | 'Hashtable'
+  | 'ScriptBlock'
+  | 'DateTime'
+  | 'ActionPreference';
+
+export interface ParamDecl {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly help: string;
+  readonly mandatory?: boolean;
+  /** Explicit Position. When no parameter of a cmdlet has one, non-switches are numbered in declaration order. */
+  readonly position?: number;
+  /** ParameterSetName(s); absent = all sets. */
+  readonly sets?: readonly string[];
+  /** ValueFromPipeline. */
+  readonly pipeline?: boolean;
+  readonly aliases?: readonly string[];
+  readonly validateSet?: readonly string[];
+  readonly validateNotNullOrEmpty?: boolean;
+  readonly validateRange?: readonly [number, number];
+  /** Bound when the caller gives nothing; never validated (as in PowerShell). */
+  readonly default?: unknown;
+  /** How the docs show a default that is computed at call time. */
+  readonly defaultText?: string;
+}
+
+export interface ExampleDecl {
+  readonly code: string;
+  readonly text?: string;
+}
+
+export interface CmdletDecl<P extends readonly ParamDecl[], R> {
+  /** `Verb-PodeNoun`. */
+  readonly name: string;
+  readonly synopsis: string;
+  readonly description: string;
+  readonly examples?: readonly ExampleDecl[];
+  readonly defaultParameterSet?: string;
+  readonly parameters: P;
+  readonly outputs?: string;
+  readonly run: (args: BoundArgs<P>, ctx: CallContext) => R;
+}
+
+// ---- Types inferred from the declaration -------------------------------------------------------
+
+export type ActionPreference = 'SilentlyContinue' | 'Stop' | 'Continue' | 'Inquire' | 'Ignore' | 'Suspend' | 'Break';
+
+type InputOf<T extends ParamType> = T extends 'String'
+  ? string
+  : T extends 'String[]'
+    ? string | readonly string[]
+    : T extends 'Int32'
+      ? number
+      : T extends 'Int32[]'
+        ? number | readonly number[]
+        : T extends 'Boolean' | 'SwitchParameter'
+          ? boolean
+          : T extends 'Hashtable'
+            ? Record<string, unknown>
+            : T extends 'ScriptBlock'
+              ? (...args: any[]) => unknown
+              : T extends 'DateTime'
+                ? Date | string
+                : T extends 'ActionPreference'
+                  ? ActionPreference
+                  : T extends 'Object[]'
+                    ? unknown
+                    : unknown;
+
+type OutputOf<T extends ParamType> = T extends 'String[]'
+  ? string[]
+  : T extends 'Int32[]'
+    ? number[]
+    : T extends 'Object[]'
+      ? unknown[]
+      : T extends 'DateTime'
+        ? Date
+        : InputOf<T>;
+
+/** What a caller may pass: ValidateSet values become a string-literal union. */
+export type ParamInput<D extends ParamDecl> = D extends { validateSet: readonly (infer V extends string)[] }
+  ? D['type'] extends 'String[]'
+    ? V | readonly V[]
+    : V
+  : InputOf<D['type']>;
+
+type ParamOutput<D extends ParamDecl> = D extends { validateSet: readonly (infer V extends string)[] }
+  ? D['type'] extends 'String[]'
+    ? V[]
+    : V
+  : OutputOf<D['type']>;
+
+type AlwaysBound<D> = D extends { type: 'SwitchParameter' }
+  ? true
+  : D extends { default: {} | null }
+    ? true
+    : D extends { mandatory: true; sets?: undefined }
+      ? true
+      : false;
+
+/** The arguments an implementation receives: defaults applied, switches always booleans. */
+export type BoundArgs<P extends readonly ParamDecl[]> = {
+  -readonly [D in P[number] as AlwaysBound<D> extends true ? D['name'] : never]: ParamOutput<D>;
+} & {
+  -readonly [D in P[number] as AlwaysBound<D> extends true ? never : D['name']]?: ParamOutput<D>;
+};
+
+export interface CommonParameters {
+  Verbose?: boolean;
+  Debug?: boolean;
+  ErrorAction?: ActionPreference;
+  WarningAction?: ActionPreference;
+  InformationAction?: ActionPreference;
+  ProgressAction?: ActionPreference;
+  ErrorVariable?: string;
+  WarningVariable?: string;
+  InformationVariable?: string;
+  OutVariable?: string;
+  OutBuffer?: number;
+  PipelineVariable?: string;
+}
+
+/** The hashtable-splat object: exact parameter names, plus the common parameters. */
+export type Splat<P extends readonly ParamDecl[]> = {
+  [D in P[number] as D['name']]?: ParamInput<D> | null;
+} & CommonParameters;
+
+type HasExplicitPosition<P> = P extends readonly [infer H, ...infer T]
+  ? H extends { position: number }
+    ? true
+    : HasExplicitPosition<T>
+  : false;
+type ExplicitPositional<P> = P extends readonly [infer H, ...infer T]
+  ? H extends { position: number }
+    ? [H, ...ExplicitPositional<T>]
+    : ExplicitPositional<T>
+  : [];
+type AutoPositional<P> = P extends readonly [infer H, ...infer T]
+  ? H extends { type: 'SwitchParameter' }
+    ? AutoPositional<T>
+    : [H, ...AutoPositional<T>]
+  : [];
+/** Positional parameters in position order (explicit positions are declared in ascending order: checked at load). */
+export type PositionalParams<P extends readonly ParamDecl[]> =
+  HasExplicitPosition<P> extends true ? ExplicitPositional<P> : AutoPositional<P>;
+
+type ValuesOf<T> = { [K in keyof T]: T[K] extends ParamDecl ? ParamInput<T[K]> | null : never };
+type Prefixes<T extends unknown[]> = T extends [...infer Init, unknown] ? T | Prefixes<Init> : [];
+
+/** Every accepted call shape: a prefix of the positional values, optionally followed by a splat object. */
+export type CallArgs<P extends readonly ParamDecl[]> =
+  Prefixes<ValuesOf<PositionalParams<P>>> extends infer U
+    ? U extends unknown[]
+      ? [...U] | [...U, Splat<P>]
+      : never
+    : never;

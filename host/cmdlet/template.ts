@@ -1,0 +1,43 @@
+// The third call form: ``pode`ConvertTo-PodeSseConnection -Name ${name} -Scope Local` ``. The template's
+// strings array is the same object for every call from one call site, so its parse (and the cmdlet
+// lookup) is cached per site; a call only places the interpolated values.
+import { bindTokens } from '../binder/bind.ts';
+import { compile, type CompiledCmdlet } from '../binder/compile.ts';
+import { PodeError } from '../binder/errors.ts';
+import { instantiate, parseTemplate } from '../binder/tokenize.ts';
+import { closestCmdlets, findCmdlet } from './registry.ts';
+import { invoke } from './invoke.ts';
+
+type Parsed = ReturnType<typeof parseTemplate>;
+const sites = new WeakMap<TemplateStringsArray, { parsed: Parsed; cmdlet: CompiledCmdlet }>();
+
+export function commandNotFound(name: string): PodeError {
+  return new PodeError(
+    'CommandNotFoundException',
+    '',
+    `The term '${name}' is not recognized as a name of a podets cmdlet. Check the spelling; the closest names are: ${closestCmdlets(name).join(', ')}.`,
+  );
+}
+
+export function compileCommand(name: string): CompiledCmdlet {
+  const entry = findCmdlet(name);
+  if (!entry) throw commandNotFound(name);
+  return compile(entry.decl);
+}
+
+/** Binds a whole command line (`podets bind`), returning the compiled cmdlet and its tokens' binding. */
+export function bindCommandLine(line: string) {
+  const { command, tokens } = instantiate(parseTemplate([line], 0), []);
+  return bindTokens(compileCommand(command), tokens);
+}
+
+export function pode(strings: TemplateStringsArray, ...values: unknown[]): any {
+  let site = sites.get(strings);
+  if (!site) {
+    const parsed = parseTemplate(strings, values.length);
+    const { command } = instantiate(parsed, values);
+    site = { parsed, cmdlet: compileCommand(command) };
+    sites.set(strings, site);
+  }
+  return invoke(bindTokens(site.cmdlet, instantiate(site.parsed, values).tokens));
+}
