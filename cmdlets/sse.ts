@@ -1,0 +1,511 @@
+// Pode's SSE cmdlets (file group "SSE"): declarations. The engine lives in host/sse/.
+import { defineGroup } from '../host/cmdlet/define.ts';
+import { notImplemented } from '../host/cmdlet/pending.ts';
+
+const cmdlet = defineGroup('SSE');
+
+export const ConvertToPodeSseConnection = cmdlet({
+  name: 'ConvertTo-PodeSseConnection',
+  synopsis: 'Converts the current HTTP request to a Route to be an SSE connection.',
+  description:
+    'Converts the current HTTP request to a Route to be an SSE connection, by sending the required headers back to the client.\n' +
+    'The connection can only be configured if the request\'s Accept header is "text/event-stream", unless Forced.',
+  examples: [
+    { code: "ConvertTo-PodeSseConnection -Name 'Actions'" },
+    { code: "ConvertTo-PodeSseConnection -Name 'Actions' -Scope Local" },
+    { code: "ConvertTo-PodeSseConnection -Name 'Actions' -Group 'admins'" },
+    { code: "ConvertTo-PodeSseConnection -Name 'Actions' -AllowAllOrigins" },
+    { code: "ConvertTo-PodeSseConnection -Name 'Actions' -ClientId 'my-client-id'" },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String', mandatory: true, help: 'The Name of the SSE connection, which ClientIds will be stored under.' },
+    {
+      name: 'Group',
+      type: 'String',
+      help: 'An optional Group for this SSE connection, to enable broadcasting events to all connections for an SSE connection name in a Group.',
+    },
+    {
+      name: 'Scope',
+      type: 'String',
+      validateSet: ['Default', 'Local', 'Global'],
+      default: 'Default',
+      help:
+        'The Scope of the SSE connection, either Default, Local or Global (Default: Default).\n' +
+        '- If the Scope is Default, then it will be Global unless the default has been updated via Set-PodeSseDefaultScope.\n' +
+        '- If the Scope is Local, then the SSE connection will only be opened for the duration of the request to a Route that configured it.\n' +
+        '- If the Scope is Global, then the SSE connection will be cached internally so events can be sent to the connection from Tasks, Timers, and other Routes, etc.',
+    },
+    {
+      name: 'RetryDuration',
+      type: 'Int32',
+      default: 0,
+      help: 'An optional RetryDuration, in milliseconds, for the period of time a browser should wait before reattempting a connection if lost (Default: 0).',
+    },
+    {
+      name: 'ClientId',
+      type: 'String',
+      help: 'An optional ClientId to use for the SSE connection, this value will be signed if signing is enabled (Default: GUID).',
+    },
+    { name: 'AllowAllOrigins', type: 'SwitchParameter', help: 'If supplied, then Access-Control-Allow-Origin will be set to * on the response.' },
+    {
+      name: 'Force',
+      type: 'SwitchParameter',
+      help: 'If supplied, the Accept header of the request will be ignored; attempting to configure an SSE connection even if the header isn\'t "text/event-stream".',
+    },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Default scope -----------------------------------------------------------------------------
+
+export const SetPodeSseDefaultScope = cmdlet({
+  name: 'Set-PodeSseDefaultScope',
+  synopsis: 'Sets the default scope for new SSE connections.',
+  description: 'Sets the default scope for new SSE connections.',
+  examples: [{ code: 'Set-PodeSseDefaultScope -Scope Local' }, { code: 'Set-PodeSseDefaultScope -Scope Global' }],
+  parameters: [
+    {
+      name: 'Scope',
+      type: 'String',
+      mandatory: true,
+      validateSet: ['Local', 'Global'],
+      help:
+        'The default Scope for new SSE connections, either Local or Global.\n' +
+        '- If the Scope is Local, then new SSE connections will only be opened for the duration of the request to a Route that configured it.\n' +
+        '- If the Scope is Global, then new SSE connections will be cached internally so events can be sent to the connection from Tasks, Timers, and other Routes, etc.',
+    },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const GetPodeSseDefaultScope = cmdlet({
+  name: 'Get-PodeSseDefaultScope',
+  synopsis: 'Retrieves the default SSE connection scope for new SSE connections.',
+  description: 'Retrieves the default SSE connection scope for new SSE connections, either Local or Global (Global unless changed by Set-PodeSseDefaultScope).',
+  examples: [{ code: '$scope = Get-PodeSseDefaultScope' }],
+  parameters: [],
+  outputs: 'System.String',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Sending and closing -----------------------------------------------------------------------
+
+export const SendPodeSseEvent = cmdlet({
+  name: 'Send-PodeSseEvent',
+  synopsis: 'Send an Event to one or more SSE connections.',
+  description:
+    'Send an Event to one or more SSE connections. This can either be:\n' +
+    '- Every client for an SSE connection Name\n' +
+    '- Specific Groups and/or ClientIds for an SSE connection Name\n' +
+    '- The current SSE connection being referenced within $WebEvent.Sse\n' +
+    'Multi-line Data is sent as one "data:" line per line, so it arrives intact.',
+  examples: [
+    { code: "Send-PodeSseEvent -FromEvent -Data 'This is an event'" },
+    { code: "Send-PodeSseEvent -FromEvent -Data @{ Message = 'A message' }" },
+    { code: "Send-PodeSseEvent -Name 'Actions' -Data @{ Message = 'A message' }" },
+    { code: "Send-PodeSseEvent -Name 'Actions' -Group 'admins' -Data @{ Message = 'A message' }" },
+    { code: "Send-PodeSseEvent -Name 'Actions' -Data @{ Message = 'A message' } -ID 123 -EventType 'action'" },
+    { code: "1, 2, 3 | Send-PodeSseEvent -Name 'Actions'", text: 'Several piped values are sent together as one JSON array: [1,2,3].' },
+  ],
+  defaultParameterSet: 'WebEvent',
+  parameters: [
+    {
+      name: 'Data',
+      type: 'Object',
+      mandatory: true,
+      position: 0,
+      pipeline: true,
+      help: 'The Data for the Event being sent, either as a String or a Hashtable/PSObject. If the latter, it will be converted into JSON.',
+    },
+    { name: 'Name', type: 'String[]', mandatory: true, sets: ['Name'], help: 'An SSE connection Name - multiple may be supplied.' },
+    {
+      name: 'Group',
+      type: 'String[]',
+      sets: ['Name'],
+      help: 'An optional array of 1 or more SSE connection Groups to send Events to, for the specified SSE connection Name.',
+    },
+    {
+      name: 'ClientId',
+      type: 'String[]',
+      sets: ['Name'],
+      help: 'An optional array of 1 or more SSE connection ClientIds to send Events to, for the specified SSE connection Name.',
+    },
+    { name: 'Id', type: 'String', help: 'An optional ID for the Event being sent.' },
+    { name: 'EventType', type: 'String', help: 'An optional EventType for the Event being sent.' },
+    {
+      name: 'Depth',
+      type: 'Int32',
+      default: 10,
+      help: 'The Depth to generate the JSON document - the larger this value the worse performance gets (0 or less: no limit).',
+    },
+    {
+      name: 'FromEvent',
+      type: 'SwitchParameter',
+      sets: ['WebEvent'],
+      help:
+        'If supplied, the SSE connection Name and ClientId will attempt to be retrieved from $WebEvent.Sse.\n' +
+        'These details will be set if ConvertTo-PodeSseConnection has just been called. Or if X-PODE-SSE-CLIENT-ID and X-PODE-SSE-NAME are set on an HTTP request.',
+    },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const ClosePodeSseConnection = cmdlet({
+  name: 'Close-PodeSseConnection',
+  synopsis: 'Close one or more SSE connections.',
+  description:
+    'Close one or more SSE connections. Either all connections for an SSE connection Name, or specific Groups and/or ClientIds for a Name.\n' +
+    'Each closed connection is sent a "pode.close" event first.',
+  examples: [
+    { code: "Close-PodeSseConnection -Name 'Actions'" },
+    { code: "Close-PodeSseConnection -Name 'Actions' -Group 'admins'" },
+    { code: "Close-PodeSseConnection -Name 'Actions' -ClientId @('my-client-id', 'my-other-id')" },
+  ],
+  parameters: [
+    {
+      name: 'Name',
+      type: 'String',
+      mandatory: true,
+      help: 'The Name of the SSE connection which has the ClientIds for the connections to close. If supplied on its own, all connections will be closed.',
+    },
+    {
+      name: 'Group',
+      type: 'String[]',
+      help: 'An optional array of 1 or more SSE connection Groups, that are for the SSE connection Name. If supplied without any ClientIds, then all connections for the Group(s) will be closed.',
+    },
+    {
+      name: 'ClientId',
+      type: 'String[]',
+      help:
+        'An optional array of 1 or more SSE connection ClientIds, that are for the SSE connection Name.\n' +
+        'If not supplied, every SSE connection for the supplied Name will be closed.',
+    },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Names and ClientIds -----------------------------------------------------------------------
+
+export const TestPodeSseName = cmdlet({
+  name: 'Test-PodeSseName',
+  synopsis: 'Test if the name of an SSE connection exists or not.',
+  description: 'Test if the name of an SSE connection exists or not: true when there is at least one global SSE connection with that Name.',
+  examples: [{ code: "if (Test-PodeSseName -Name 'Example') { ... }" }],
+  parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection to test.' }],
+  outputs: 'System.Boolean',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const TestPodeSseClientId = cmdlet({
+  name: 'Test-PodeSseClientId',
+  synopsis: 'Test if an SSE connection ClientId exists or not.',
+  description: 'Test if an SSE connection ClientId exists or not, optionally only within one or more Groups of the SSE connection Name.',
+  examples: [
+    { code: "if (Test-PodeSseClientId -Name 'Example' -ClientId 'my-client-id') { ... }" },
+    { code: "if (Test-PodeSseClientId -Name 'Example' -Group 'admins' -ClientId 'my-client-id') { ... }" },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' },
+    { name: 'Group', type: 'String[]', help: 'An optional Group(s) for the SSE connection; the ClientId must be in one of them.' },
+    { name: 'ClientId', type: 'String', mandatory: true, help: 'The SSE connection ClientId to test.' },
+  ],
+  outputs: 'System.Boolean',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const NewPodeSseClientId = cmdlet({
+  name: 'New-PodeSseClientId',
+  synopsis: 'Generate a new SSE connection ClientId.',
+  description: 'Generate a new SSE connection ClientId (a random UUID), which will be signed if signing enabled.',
+  examples: [
+    { code: '$clientId = New-PodeSseClientId' },
+    { code: "$clientId = New-PodeSseClientId -ClientId 'my-client-id'" },
+    { code: "$clientId = New-PodeSseClientId -ClientId 's:my-already-signed-client-id.uvG49LcojTMuJ0l4yzBzr6jCqEV8gGC/0YgsYU1QEuQ='" },
+  ],
+  parameters: [
+    {
+      name: 'ClientId',
+      type: 'String',
+      help: 'An optional SSE connection ClientId to use, if a custom ClientId is needed and required to be signed.',
+    },
+  ],
+  outputs: 'System.String',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Signing -----------------------------------------------------------------------------------
+
+export const EnablePodeSseSigning = cmdlet({
+  name: 'Enable-PodeSseSigning',
+  synopsis: 'Enable the signing of SSE connection ClientIds.',
+  description: 'Enable the signing of SSE connection ClientIds, as "s:<clientId>.<signature>" using an HMAC-SHA256 of the ClientId.',
+  examples: [{ code: "Enable-PodeSseSigning -Secret 'Sup3rS3cr37!'" }, { code: "Enable-PodeSseSigning -Secret 'Sup3rS3cr37!' -Strict" }],
+  parameters: [
+    { name: 'Secret', type: 'String', mandatory: true, help: 'A Secret to sign ClientIds, Get-PodeServerDefaultSecret can be used.' },
+    {
+      name: 'Strict',
+      type: 'SwitchParameter',
+      help: "If supplied, the Secret will be extended using the client request's UserAgent and RemoteIPAddress.",
+    },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const DisablePodeSseSigning = cmdlet({
+  name: 'Disable-PodeSseSigning',
+  synopsis: 'Disable the signing of SSE connection ClientIds.',
+  description: 'Disable the signing of SSE connection ClientIds, clearing the Secret and Strict settings.',
+  examples: [{ code: 'Disable-PodeSseSigning' }],
+  parameters: [],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// Both default to the raw X-PODE-SSE-CLIENT-ID header at call time, so the docs show that instead of a value.
+const requestClientIdText = 'X-PODE-SSE-CLIENT-ID request header';
+
+export const TestPodeSseClientIdSigned = cmdlet({
+  name: 'Test-PodeSseClientIdSigned',
+  synopsis: 'Test if an SSE connection ClientId is validly signed.',
+  description: 'Test if an SSE connection ClientId, passed or from the current request, is validly signed with the current Secret (and Strict key).',
+  examples: [
+    { code: 'if (Test-PodeSseClientIdSigned) { ... }' },
+    { code: "if (Test-PodeSseClientIdSigned -ClientId 's:my-already-signed-client-id.uvG49LcojTMuJ0l4yzBzr6jCqEV8gGC/0YgsYU1QEuQ=') { ... }" },
+  ],
+  parameters: [
+    {
+      name: 'ClientId',
+      type: 'String',
+      defaultText: requestClientIdText,
+      help: 'An optional SSE connection ClientId, if not supplied it will be retrieved from the current request.',
+    },
+  ],
+  outputs: 'System.Boolean',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const TestPodeSseClientIdValid = cmdlet({
+  name: 'Test-PodeSseClientIdValid',
+  synopsis: 'Test if an SSE connection ClientId is valid.',
+  description:
+    "Test if an SSE connection ClientId, passed or from the current request, is valid. A ClientId is valid if it's not signed and we're not signing ClientIds,\n" +
+    'or if we are signing ClientIds and the ClientId is validly signed. An empty ClientId is never valid.',
+  examples: [{ code: 'if (Test-PodeSseClientIdValid) { ... }' }, { code: "if (Test-PodeSseClientIdValid -ClientId 'my-client-id') { ... }" }],
+  parameters: [
+    {
+      name: 'ClientId',
+      type: 'String',
+      defaultText: requestClientIdText,
+      help: 'An optional SSE connection ClientId, if not supplied it will be retrieved from the current request.',
+    },
+  ],
+  outputs: 'System.Boolean',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Broadcast levels --------------------------------------------------------------------------
+
+export const SetPodeSseBroadcastLevel = cmdlet({
+  name: 'Set-PodeSseBroadcastLevel',
+  synopsis: 'Set an allowed broadcast level for SSE connections.',
+  description: 'Set an allowed broadcast level for SSE connections, either for all SSE connection names or specific ones.',
+  examples: [
+    { code: 'Set-PodeSseBroadcastLevel -Type Name' },
+    { code: 'Set-PodeSseBroadcastLevel -Type Group' },
+    { code: "Set-PodeSseBroadcastLevel -Name 'Actions' -Type ClientId" },
+  ],
+  parameters: [
+    {
+      name: 'Name',
+      type: 'String',
+      validateNotNullOrEmpty: true,
+      default: '*',
+      help: 'An optional Name for an SSE connection (default: *).',
+    },
+    {
+      name: 'Type',
+      type: 'String',
+      validateSet: ['Name', 'Group', 'ClientId'],
+      help:
+        'The broadcast level Type for the SSE connection.\n' +
+        'Name = Allow broadcasting at all levels, including broadcasting to all Groups and/or ClientIds for an SSE connection Name.\n' +
+        'Group = Allow broadcasting to only Groups or specific ClientIds. If neither Groups nor ClientIds are supplied, sending an event will fail.\n' +
+        'ClientId = Allow broadcasting to only ClientIds. If no ClientIds are supplied, sending an event will fail.',
+    },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const GetPodeSseBroadcastLevel = cmdlet({
+  name: 'Get-PodeSseBroadcastLevel',
+  synopsis: 'Retrieve the broadcast level for an SSE connection Name.',
+  description:
+    "Retrieve the broadcast level for an SSE connection Name. If one hasn't been set explicitly then the base level will be checked.\n" +
+    'If no broadcasting level have been set at all, then the "Name" level will be returned.',
+  examples: [{ code: "$level = Get-PodeSseBroadcastLevel -Name 'Actions'" }],
+  parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' }],
+  outputs: 'System.String',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const TestPodeSseBroadcastLevel = cmdlet({
+  name: 'Test-PodeSseBroadcastLevel',
+  synopsis: 'Test if an SSE connection can be broadcasted to, given the Name, Group, and ClientIds.',
+  description: 'Test if an SSE connection can be broadcasted to, given the Name, Group, and ClientIds.',
+  examples: [
+    { code: "if (Test-PodeSseBroadcastLevel -Name 'Actions') { ... }" },
+    { code: "if (Test-PodeSseBroadcastLevel -Name 'Actions' -Group 'admins') { ... }" },
+    { code: "if (Test-PodeSseBroadcastLevel -Name 'Actions' -ClientId 'my-client-id') { ... }" },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String', mandatory: true, help: 'The Name of the SSE connection.' },
+    { name: 'Group', type: 'String[]', help: 'An array of 1 or more Groups.' },
+    { name: 'ClientId', type: 'String[]', help: 'An array of 1 or more ClientIds.' },
+  ],
+  outputs: 'System.Boolean',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Listing -----------------------------------------------------------------------------------
+
+export const GetPodeSseNameList = cmdlet({
+  name: 'Get-PodeSseNameList',
+  synopsis: 'Retrieve a list of all SSE connection Names.',
+  description: 'Retrieve a list of all SSE connection Names that have global connections.',
+  examples: [{ code: '$names = Get-PodeSseNameList' }],
+  parameters: [],
+  outputs: 'System.String[]',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const GetPodeSseGroupList = cmdlet({
+  name: 'Get-PodeSseGroupList',
+  synopsis: 'Retrieve a list of all Groups for an SSE connection Name.',
+  description: 'Retrieve a list of all distinct Groups for an SSE connection Name. An unknown Name is an error.',
+  examples: [{ code: "$groups = Get-PodeSseGroupList -Name 'Example'" }],
+  parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' }],
+  outputs: 'System.String[]',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const GetPodeSseClientIdList = cmdlet({
+  name: 'Get-PodeSseClientIdList',
+  synopsis: 'Retrieve a list of all ClientIds for an SSE connection Name.',
+  description: 'Retrieve a list of all ClientIds for an SSE connection Name, optionally filtered by Group. An unknown Name is an error.',
+  examples: [
+    { code: "$clientIds = Get-PodeSseClientIdList -Name 'Example'" },
+    { code: "$clientIds = Get-PodeSseClientIdList -Name 'Example' -Group 'admins'" },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' },
+    { name: 'Group', type: 'String[]', help: 'An optional Group(s) for the SSE connection.' },
+  ],
+  outputs: 'System.String[]',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+// ---- Connect/Disconnect events -----------------------------------------------------------------
+
+const eventTypes = ['Connect', 'Disconnect'] as const;
+
+export const RegisterPodeSseEvent = cmdlet({
+  name: 'Register-PodeSseEvent',
+  synopsis: 'Register an event for one or more SSE connections.',
+  description:
+    'Register an event for one or more SSE connections, allowing custom scriptblocks to be executed when the event is triggered.\n' +
+    'The ScriptBlock is given $TriggeredEvent (Lockable, Name, Type, Timestamp, Connection, Metadata) and the ArgumentList; an error in it is logged.',
+  examples: [
+    {
+      code:
+        "Register-PodeSseEvent -Name 'Actions' -Type Connect -EventName 'OnConnect' -ScriptBlock {\n" +
+        '    "SSE Connection established: $($TriggeredEvent.Connection.Name) - $($TriggeredEvent.Connection.ClientId)" | Out-Default\n' +
+        '}',
+    },
+    {
+      code:
+        "Register-PodeSseEvent -Name 'Actions' -Type Disconnect -EventName 'OnDisconnect' -ArgumentList 'audit' -ScriptBlock {\n" +
+        '    param($log)\n' +
+        '    "[$log] SSE Connection closed: $($TriggeredEvent.Connection.ClientId)" | Out-Default\n' +
+        '}',
+    },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String[]', mandatory: true, help: 'The Name(s) of the SSE connection(s) to register the event for.' },
+    {
+      name: 'Type',
+      type: 'String',
+      mandatory: true,
+      validateSet: eventTypes,
+      help: 'The Type of event to register, either Connect or Disconnect.',
+    },
+    { name: 'EventName', type: 'String', mandatory: true, help: 'The name of the event to register.' },
+    { name: 'ScriptBlock', type: 'ScriptBlock', mandatory: true, pipeline: true, help: 'The ScriptBlock to execute when the event is triggered.' },
+    { name: 'ArgumentList', type: 'Object[]', help: 'An optional array of Arguments to pass to the ScriptBlock when executed.' },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const UnregisterPodeSseEvent = cmdlet({
+  name: 'Unregister-PodeSseEvent',
+  synopsis: 'Unregister an event for one or more SSE connections.',
+  description: 'Unregister an event for one or more SSE connections. Unregistering an event that is not registered is an error.',
+  examples: [{ code: "Unregister-PodeSseEvent -Name 'Actions' -Type Connect -EventName 'OnConnect'" }],
+  parameters: [
+    { name: 'Name', type: 'String[]', mandatory: true, help: 'The Name(s) of the SSE connection(s) to unregister the event for.' },
+    {
+      name: 'Type',
+      type: 'String',
+      mandatory: true,
+      validateSet: eventTypes,
+      help: 'The Type of event to unregister, either Connect or Disconnect.',
+    },
+    { name: 'EventName', type: 'String', mandatory: true, help: 'The name of the event to unregister.' },
+  ],
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const TestPodeSseEvent = cmdlet({
+  name: 'Test-PodeSseEvent',
+  synopsis: 'Test if one or more SSE events are registered.',
+  description: 'Test if one or more SSE events are registered.',
+  examples: [
+    { code: "if (Test-PodeSseEvent -Name 'Actions' -Type Connect -EventName 'OnConnect') { ... }" },
+    { code: 'if (Test-PodeSseEvent -Type Disconnect) { ... }' },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String[]', help: 'An optional Name(s) of the SSE connection(s) to test.' },
+    {
+      name: 'Type',
+      type: 'String[]',
+      mandatory: true,
+      validateSet: eventTypes,
+      help: 'The Type(s) of event to test, either Connect or Disconnect.',
+    },
+    { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to test.' },
+  ],
+  outputs: 'System.Boolean',
+  run: (_args, ctx) => notImplemented(ctx),
+});
+
+export const GetPodeSseEvent = cmdlet({
+  name: 'Get-PodeSseEvent',
+  synopsis: 'Retrieve one or more SSE events.',
+  description: 'Retrieve one or more registered SSE events, optionally filtered by SSE connection Name and event name.',
+  examples: [
+    { code: "$events = Get-PodeSseEvent -Name 'Actions' -Type Connect -EventName 'OnConnect'" },
+    { code: '$events = Get-PodeSseEvent -Type Disconnect' },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String[]', help: 'An optional Name(s) of the SSE connection(s) to retrieve events for.' },
+    {
+      name: 'Type',
+      type: 'String[]',
+      mandatory: true,
+      validateNotNullOrEmpty: true,
+      validateSet: eventTypes,
+      help: 'The Type(s) of event to retrieve, either Connect or Disconnect.',
+    },
+    { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to retrieve.' },
+  ],
+  outputs: 'System.Object[]',
+  run: (_args, ctx) => notImplemented(ctx),
+});
