@@ -1,0 +1,105 @@
+// The SSE wire format: every event becomes ONE Buffer, built once and written as-is to every target,
+// so a broadcast to N connections costs one encode, not N.
+import { PodeError } from '../binder/errors.ts';
+
+export { toEventData } from './event-data.ts';
+
+export interface SseEventFields {
+  /** Omitted when undefined or empty (Pode writes no `id:` line then; an empty one would reset the client's id). */
+  id?: string;
+  /** Omitted when undefined or empty (the client then dispatches a `message` event). */
+  event?: string;
+  data: string;
+}
+
+const DEFAULT_COMMAND = 'Send-PodeSseEvent';
+const LINE_BREAK = /\r\n|\r|\n/;
+
+function describe(ch: string): string {
+  if (ch === '\r') return 'carriage return (CR, U+000D)';
+  if (ch === '\n') return 'line feed (LF, U+000A)';
+  return 'NUL (U+0000)';
+}
+
+/** The first CR/LF (or NUL) in `value`, so the error can name the exact character refused. */
+function firstForbidden(value: string, allowNul: boolean): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 13 || c === 10 || (c === 0 && !allowNul)) return value[i];
+  }
+  return undefined;
+}
+
+/**
+ * Refuses an id/event type that would inject fields: a CR or LF would end the line early and let the rest
+ * be read as another field; a NUL in an id makes conforming clients ignore the id (HTML standard).
+ */
+export function validateEventFields(fields: { id?: string; event?: string }, command = DEFAULT_COMMAND): void {
+  if (fields.id) {
+    const bad = firstForbidden(fields.id, false);
+    if (bad !== undefined) {
+      throw new PodeError('SseInvalidEventId', command,
+        `The SSE event Id cannot contain a ${describe(bad)}: line breaks would inject extra fields into the stream and NUL is not allowed in an event id.`);
+    }
+  }
+  if (fields.event) {
+    const bad = firstForbidden(fields.event, true);
+    if (bad !== undefined) {
+      throw new PodeError('SseInvalidEventType', command,
+        `The SSE EventType cannot contain a ${describe(bad)}: line breaks would inject extra fields into the stream.`);
+    }
+  }
+}
+
+/** `id:`, `event:`, one `data:` line per line of data (CRLF, CR and LF all split), then a blank line. */
+export function frameEvent(fields: SseEventFields, command = DEFAULT_COMMAND): Buffer {
+  validateEventFields(fields, command);
+  let text = '';
+  if (fields.id) text += `id: ${fields.id}\n`;
+  if (fields.event) text += `event: ${fields.event}\n`;
+  text += dataLines(fields.data);
+  return Buffer.from(text + '\n', 'utf8');
+}
+
+function dataLines(data: string): string {
+  // Fast path: single-line data (the common case) needs no split/array.
+  if (!LINE_BREAK.test(data)) return `data: ${data}\n`;
+  let out = '';
+  for (const line of data.split(LINE_BREAK)) out += `data: ${line}\n`;
+  return out;
+}
+
+/** `retry: <ms>` tells the client how long to wait before reconnecting. */
+export function frameRetry(ms: number): Buffer {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new RangeError(`SSE retry must be a non-negative integer number of milliseconds, got ${ms}`);
+  }
+  return Buffer.from(`retry: ${ms}\n\n`, 'utf8');
+}
+
+/** The first event of every connection; JSON keeps it on one line and escapes quotes in the values. */
+export function frameOpen(clientId: string, group: string | undefined | null, name: string): Buffer {
+  const data = JSON.stringify({ clientId, group: group ?? '', name });
+  return Buffer.from(`event: pode.open\ndata: ${data}\n\n`, 'utf8');
+}
+
+export const PODE_CLOSE: Buffer = Buffer.from('event: pode.close\ndata: \n\n', 'utf8');
+export const PODE_PING: Buffer = Buffer.from('event: pode.ping\ndata: \n\n', 'utf8');
+
+/** A comment line: ignored by clients, but it keeps proxies from timing out an idle stream. */
+export function frameComment(text: string, command = ''): Buffer {
+  const bad = firstForbidden(text, true);
+  if (bad !== undefined) {
+    throw new PodeError('SseInvalidComment', command, `An SSE comment cannot contain a ${describe(bad)}.`);
+  }
+  return Buffer.from(`: ${text}\n\n`, 'utf8');
+}
+
+/**
+ * Sent instead of a replay when the client's Last-Event-ID is no longer (or never was) in the history:
+ * the data is the id the client had, so it knows from where it may have missed events. The id came from a
+ * request header, so it goes through the data framing (never through a field that could be injected).
+ */
+export function frameGap(lastId: string): Buffer {
+  return frameEvent({ event: 'pode.gap', data: lastId });
+}
