@@ -1,0 +1,24 @@
+// `podets bind '<command line>'`: runs the binder alone and prints what it bound, or the binding error.
+import chalk from 'chalk';
+import type { Command } from 'commander';
+import '../../../cmdlets/index.ts';
+import { describeBinding } from '../../binder/describe.ts';
+import { isPodeError } from '../../binder/errors.ts';
+import { bindCommandLine } from '../../cmdlet/template.ts';
+
+export function addBindCommand(program: Command): void {
+  program
+    .command('bind')
+    .description('bind a PowerShell command line and print the parameter set and bound parameters as JSON')
+    .argument('<commandLine>', 'e.g. "ConvertTo-PodeSseConnection -Name Actions -Scope Local"')
+    .action((line: string) => {
+      try {
+        process.stdout.write(JSON.stringify(describeBinding(bindCommandLine(line)), null, 2) + '\n');
+      } catch (err) {
+        if (!isPodeError(err)) throw err;
+        const command = err.ErrorId.split(',')[1];
+        process.stderr.write(chalk.red(`${command ? command + ': ' : ''}${err.message}`) + `\nFullyQualifiedErrorId: ${err.ErrorId}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,52 @@
+// `podets serve` options, declared once: commander builds --help and validation from this table, and the
+// host reads the parsed values by key. Invalid values are refused with the valid choices (exit 2).
+import { InvalidArgumentError, Option } from 'commander';
+import { LOG_LEVELS } from '../log.ts';
+
+function integer(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  choices?: readonly string[];
+  parse?: (value: string) => unknown;
+  env?: string;
+}
+
+export const SERVE_OPTIONS = {
+  address: { flags: '--address <addr>', description: 'address to listen on (default 127.0.0.1; overrides the first endpoint)' },
+  port: { flags: '--port <n>', description: 'port to listen on (default 8080; 0 = a free port)', parse: integer(0, 65535, 'The port') },
+  sseDefaultScope: {
+    flags: '--sse-default-scope <scope>',
+    description: 'default scope of new SSE connections (a SetPodeSseDefaultScope call in the script wins)',
+    choices: ['Local', 'Global'],
+  },
+  watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
+  quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
+  logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
+} satisfies Record<string, OptionSpec>;
+
+export type ServeOptionValues = {
+  address?: string;
+  port?: number;
+  sseDefaultScope?: 'Local' | 'Global';
+  watch?: boolean;
+  quiet?: boolean;
+  logLevel?: (typeof LOG_LEVELS)[number];
+};
+
+export function commanderOptions(): Option[] {
+  return Object.values(SERVE_OPTIONS as Record<string, OptionSpec>).map((spec) => {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.parse) option.argParser(spec.parse);
+    if (spec.env) option.env(spec.env);
+    return option;
+  });
+}

@@ -1,0 +1,7 @@
+// The `podets` package: every cmdlet as `VerbPodeNoun`, the `pode` tag, and the types scripts use.
+// Under `podets serve` the same names are globals; importing them is for editors and library mode.
+export * from './cmdlets/index.ts';
+export { pode } from './host/cmdlet/template.ts';
+export { variables } from './host/cmdlet/variables.ts';
+export { PodeError } from './host/binder/errors.ts';
+export type { WebEvent } from './host/http/webevent.ts';
