@@ -1,0 +1,113 @@
+// Request bodies: read with a size cap, then parse by Content-Type into what Pode puts in
+// $WebEvent.Data. Failures are PodeErrors carrying the HTTP status the client should get.
+import type { IncomingMessage } from 'node:http';
+import { PodeError } from '../binder/errors.ts';
+import { parseUrlEncoded } from './urlencoded.ts';
+
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+/** Does the request carry a body at all? Checked first so body-less requests never touch the stream. */
+export function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  if (len !== undefined) return len !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+export function tooLarge(limit: number): PodeError {
+  return new PodeError('RequestBodyTooLarge', '', `The request body is larger than the limit of ${limit} bytes.`, { status: 413 });
+}
+
+/** Reads the whole body, refusing (413) as soon as it is known to exceed `limit` bytes. */
+export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new PodeError('RequestBodyAborted', '', `The request body could not be read: ${err.message}`, { status: 400 }));
+    };
+    const onAborted = () => onError(new Error('the client closed the connection'));
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+/** The media type, lower-cased, without parameters: `Application/JSON; charset=utf-8` → `application/json`. */
+export function mediaType(contentType: string | undefined): string {
+  if (!contentType) return '';
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+const isJson = (type: string) => type === 'application/json' || type.endsWith('+json');
+const isText = (type: string) => type.startsWith('text/');
+
+/** What Data holds when there is no body: '' for text, {} otherwise (Pode's empty hashtable). */
+export function emptyBody(contentType: string | undefined): Record<string, never> | string {
+  return isText(mediaType(contentType)) ? '' : {};
+}
+
+/**
+ * JSON → parsed value; urlencoded → object (repeated keys → arrays); text/* → string (in the
+ * declared charset); anything else → the raw Buffer.
+ */
+export function parseBody(body: Buffer, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (body.length === 0) return emptyBody(type);
+  if (isJson(type)) {
+    let text = body.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new PodeError('InvalidRequestBody', '', `The request body is not valid JSON: ${(err as Error).message}`, { status: 400 });
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') return parseUrlEncoded(body.toString('utf8'));
+  if (isText(type)) return decodeText(body, charsetOf(contentType));
+  return body;
+}
+
+export async function readAndParseBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  if (!hasBody(req)) return emptyBody(req.headers['content-type']);
+  return parseBody(await readBody(req, limit), req.headers['content-type']);
+}
+
+function charsetOf(contentType: string | undefined): string {
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '');
+  return m ? m[1]!.toLowerCase() : 'utf-8';
+}
+
+function decodeText(body: Buffer, charset: string): string {
+  if (charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
+  try {
+    return new TextDecoder(charset).decode(body);
+  } catch {
+    // An unknown charset label: UTF-8 is the best guess and never throws.
+    return body.toString('utf8');
+  }
+}

@@ -1,0 +1,124 @@
+// One request, from node:http to the pipeline, in Pode's order: static route (which may fall through),
+// route lookup (404/405 before any middleware runs), body parsing (400/413), then middleware and
+// handler. The body is read only when the request has one.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { logException } from '../log.ts';
+import { DEFAULT_BODY_LIMIT, emptyBody, hasBody, parseBody, readBody } from './body.ts';
+import { failRequest, respondStatus, type ErrorHook } from './failure.ts';
+import { runPipeline, type PipelineContext } from './pipeline.ts';
+import { requestLogEntry, type RequestLogHook } from './requestlog.ts';
+import type { Router } from './router.ts';
+import type { StaticMatch, StaticResolution, StaticRoutes } from './static.ts';
+import type { Middleware } from './types.ts';
+import { WebEvent, urlPath, urlQuery, type EndpointInfo } from './webevent.ts';
+
+export interface DispatchOptions {
+  router: Router;
+  statics?: StaticRoutes;
+  /** Global middleware, run in order before a route's own. The array is read per request. */
+  middleware?: Middleware[];
+  /** Sees every error that escapes a request (after it is logged); may write its own response. */
+  onError?: ErrorHook;
+  /** Called once per finished response. */
+  onRequestLog?: RequestLogHook;
+  /** Largest accepted request body in bytes (default 10 MiB). */
+  bodyLimit?: number;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, endpoint: EndpointInfo) => void;
+
+/** Mutable state the server shares with its dispatcher. */
+export interface DispatchState {
+  /** Set by close(): responses then ask clients not to reuse the connection. */
+  closing: boolean;
+}
+
+export function createDispatcher(options: DispatchOptions, state: DispatchState): RequestHandler {
+  const { router, statics, onRequestLog } = options;
+  const ctx: PipelineContext = { middleware: options.middleware ?? [], onError: options.onError };
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+
+  function route(event: WebEvent, rawPath: string): void {
+    const req = event.Request.raw;
+    const found = router.match(req.method ?? 'GET', rawPath);
+    if (found === null) return respondStatus(event, 404);
+    if ('notAllowed' in found) {
+      event.Response.Headers['allow'] = found.notAllowed.join(', ');
+      return respondStatus(event, 405);
+    }
+    event.Route = found.route;
+    event.Parameters = found.params;
+    if (found.route.contentType !== undefined) event.ContentType = found.route.contentType;
+    if (hasBody(req)) {
+      readBody(req, bodyLimit).then(
+        (body) => {
+          try {
+            event.Data = parseBody(body, event.ContentType);
+          } catch (err) {
+            return failRequest(event, err, ctx.onError);
+          }
+          runPipeline(ctx, event);
+        },
+        (err) => failRequest(event, err, ctx.onError),
+      );
+      return;
+    }
+    if (event.ContentType !== undefined) event.Data = emptyBody(event.ContentType);
+    runPipeline(ctx, event);
+  }
+
+  function afterStatic(event: WebEvent, rawPath: string, found: StaticResolution, match: StaticMatch): void {
+    try {
+      if (found.kind === 'missing') return route(event, rawPath);
+      if (found.kind === 'refused') return respondStatus(event, found.status);
+      event.StaticContent = { route: match.route, file: found.file };
+      runPipeline(ctx, event);
+    } catch (err) {
+      failRequest(event, err, ctx.onError);
+    }
+  }
+
+  return function handle(req, res, endpoint) {
+    const url = req.url ?? '/';
+    const rawPath = urlPath(url);
+    const event = new WebEvent(req, res, endpoint, rawPath, urlQuery(url));
+    res.on('error', onResponseError);
+    if (state.closing) res.setHeader('connection', 'close');
+    if (onRequestLog !== undefined) watchForLog(event, onRequestLog);
+    try {
+      const method = req.method;
+      if (statics !== undefined && statics.size > 0 && (method === 'GET' || method === 'HEAD')) {
+        const match = statics.find(rawPath);
+        if (match !== null) {
+          statics.resolve(match).then(
+            (found) => afterStatic(event, rawPath, found, match),
+            (err) => failRequest(event, err, ctx.onError),
+          );
+          return;
+        }
+      }
+      route(event, rawPath);
+    } catch (err) {
+      failRequest(event, err, ctx.onError);
+    }
+  };
+}
+
+/**
+ * Writing through `raw` after the end emits 'error' on the response; without a listener that would
+ * take the whole server down for one careless handler.
+ */
+function onResponseError(this: ServerResponse, err: Error): void {
+  logException(`Response to ${this.req?.method} ${this.req?.url}`, err);
+}
+
+function watchForLog(event: WebEvent, hook: RequestLogHook): void {
+  const startedAt = performance.now();
+  event.Response.raw.once('finish', () => {
+    try {
+      hook(requestLogEntry(event, startedAt));
+    } catch (err) {
+      logException('Request log hook', err);
+    }
+  });
+}

@@ -1,0 +1,95 @@
+// Add-PodeEndpoint's part of the engine: one node:http or node:https server per endpoint, bound and
+// reported back with the port actually used (port 0 asks the OS for a free one).
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
+import { PodeError } from '../binder/errors.ts';
+import type { Protocol } from './webevent.ts';
+
+export interface EndpointConfig {
+  /** `127.0.0.1` by default; `*` = every interface; `localhost` = 127.0.0.1 (so it never lands on ::1 only). */
+  address?: string;
+  /** Pode's defaults when omitted: 8080 for http, 8443 for https. 0 = any free port. */
+  port?: number;
+  protocol?: Protocol;
+  /** https: path to a PEM certificate, or to a .pfx/.p12 bundle (then no key is needed). */
+  certificate?: string;
+  /** https: path to the PEM private key. */
+  certificateKey?: string;
+  /** Passphrase for the key or the .pfx. */
+  certificatePassword?: string;
+  /** Pode's -Name, copied to WebEvent.Endpoint.Name. */
+  name?: string;
+}
+
+export interface BoundEndpoint {
+  address: string;
+  port: number;
+  protocol: Protocol;
+  name?: string;
+  /** e.g. `http://127.0.0.1:49152`, ready for fetch. */
+  url: string;
+}
+
+export type NodeServer = http.Server | https.Server;
+
+export function bindAddress(address: string | undefined): string {
+  if (address === undefined || address === '' || address === 'localhost') return '127.0.0.1';
+  if (address === '*') return '0.0.0.0';
+  return address.replace(/^\[(.*)\]$/, '$1');
+}
+
+export function createNodeServer(config: EndpointConfig, onRequest: http.RequestListener): NodeServer {
+  if ((config.protocol ?? 'http') === 'http') return http.createServer(onRequest);
+  return https.createServer(tlsOptions(config), onRequest);
+}
+
+function tlsOptions(config: EndpointConfig): https.ServerOptions {
+  const cert = config.certificate;
+  if (!cert) {
+    throw new PodeError('CertificateRequired', '', `An https endpoint needs a certificate (endpoint ${describe(config)}).`);
+  }
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new PodeError('CertificateNotFound', '', `Cannot read the ${what} '${path}': ${(err as Error).message}`);
+    }
+  };
+  const passphrase = config.certificatePassword;
+  const ext = extname(cert).toLowerCase();
+  if (ext === '.pfx' || ext === '.p12') return { pfx: read(cert, 'certificate'), passphrase };
+  if (!config.certificateKey) {
+    throw new PodeError('CertificateKeyRequired', '', `The https endpoint ${describe(config)} has a certificate but no certificate key.`);
+  }
+  return { cert: read(cert, 'certificate'), key: read(config.certificateKey, 'certificate key'), passphrase };
+}
+
+/** Starts listening; resolves with the address actually bound. */
+export function bindServer(server: NodeServer, config: EndpointConfig): Promise<BoundEndpoint> {
+  const protocol = config.protocol ?? 'http';
+  const port = config.port ?? (protocol === 'https' ? 8443 : 8080);
+  const host = bindAddress(config.address);
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(new PodeError('EndpointBindFailed', '', `Cannot listen on ${protocol}://${hostForUrl(host)}:${port}: ${err.code ?? err.message}`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const info = server.address() as AddressInfo;
+      resolve({
+        address: info.address,
+        port: info.port,
+        protocol,
+        name: config.name,
+        url: `${protocol}://${hostForUrl(info.address)}:${info.port}`,
+      });
+    });
+  });
+}
+
+const hostForUrl = (address: string) => (address.includes(':') ? `[${address}]` : address);
+const describe = (c: EndpointConfig) => `${c.protocol ?? 'http'}://${c.address ?? '127.0.0.1'}:${c.port ?? ''}`;

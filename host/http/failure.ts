@@ -1,0 +1,63 @@
+// What happens when a request goes wrong: the error is logged for the operator (with its stack for
+// server faults), the optional onError hook gets a look, and the client gets a short status body.
+// Nothing here may throw: it is the last line of defence for a request.
+import { STATUS_CODES } from 'node:http';
+import { isPodeError } from '../binder/errors.ts';
+import { logException, logFailure } from '../log.ts';
+import type { WebEvent } from './webevent.ts';
+import { commit, writeError } from './write.ts';
+
+export type ErrorHook = (err: unknown, event: WebEvent) => void;
+
+/** A status-only answer (404, 405, ...) from the dispatcher itself. */
+export function respondStatus(event: WebEvent, status: number): void {
+  event.Response.StatusCode = status;
+  if (commit(event, 'Dispatcher')) writeError(event, status);
+}
+
+/**
+ * A PodeError with a StatusCode keeps that status and its message (it was written for the client);
+ * anything else is a 500 with no detail beyond the status text.
+ */
+export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | undefined): void {
+  const status = isPodeError(err) && err.StatusCode !== undefined ? err.StatusCode : 500;
+  const where = `${event.Method.toUpperCase()} ${event.Path}`;
+  if (status >= 500) logException(where, err);
+  // A client error: one line, no stack; Enable-PodeErrorLogging -Levels Warning gets it as an item.
+  else logFailure('warn', where, err, `${where}: ${status} ${(err as Error).message}`);
+
+  if (onError) {
+    try {
+      onError(err, event);
+    } catch (hookErr) {
+      logException(`onError hook for ${where}`, hookErr);
+    }
+  }
+
+  const res = event.Response.raw;
+  try {
+    if (res.writableEnded) return;
+    if (res.headersSent) {
+      // Part of a body is out: the only honest signal left is cutting the connection.
+      // A taken-over response (SSE) belongs to its owner, who decides its fate.
+      if (!event.keepOpen) res.destroy();
+      return;
+    }
+    event.ended = false; // the error body replaces whatever was (not) written
+    event.Response.StatusDescription = undefined;
+    if (status === 413) event.Response.Headers['connection'] = 'close'; // don't read the rest of a huge body
+    if (commit(event, 'Error response')) {
+      const message = isPodeError(err) && err.StatusCode !== undefined ? err.message : STATUS_CODES[status];
+      try {
+        writeError(event, status, message);
+      } catch {
+        // Most likely a queued header node refuses (e.g. a newline in a value): send the error without them.
+        event.Response.Headers = {};
+        writeError(event, status, message);
+      }
+    }
+  } catch (writeErr) {
+    logException(`Writing the error response for ${where}`, writeErr);
+    res.destroy();
+  }
+}

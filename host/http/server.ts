@@ -1,0 +1,83 @@
+// createPodeHttpServer: the engine's front door. It binds endpoints, hands every request to the
+// dispatcher, and closes gracefully: stop accepting, let requests in flight finish within a bound,
+// then cut whatever is left (e.g. open SSE connections).
+import { createDispatcher, type DispatchOptions, type DispatchState } from './dispatch.ts';
+import { bindServer, createNodeServer, type BoundEndpoint, type EndpointConfig, type NodeServer } from './endpoints.ts';
+import type { EndpointInfo } from './webevent.ts';
+
+export type PodeHttpServerOptions = DispatchOptions;
+
+export interface PodeHttpServer {
+  /** Binds the endpoints (may be called again to add more); resolves with what was actually bound. */
+  listen(endpoints: EndpointConfig[]): Promise<BoundEndpoint[]>;
+  /** Stops accepting, waits up to `graceMs` for requests in flight, then destroys the remaining connections. */
+  close(graceMs?: number): Promise<void>;
+  readonly endpoints: readonly BoundEndpoint[];
+  readonly listening: boolean;
+}
+
+/** How often idle keep-alive connections are swept while closing, so close() ends soon after the last response. */
+const IDLE_SWEEP_MS = 20;
+
+export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpServer {
+  const state: DispatchState = { closing: false };
+  const handle = createDispatcher(options, state);
+  const servers: NodeServer[] = [];
+  const bound: BoundEndpoint[] = [];
+
+  async function listen(endpoints: EndpointConfig[]): Promise<BoundEndpoint[]> {
+    state.closing = false;
+    const started: NodeServer[] = [];
+    const result: BoundEndpoint[] = [];
+    try {
+      for (const config of endpoints) {
+        // Filled in once bound: the dispatcher reads it per request, so the real port shows in WebEvent.Endpoint.
+        const info: EndpointInfo = { address: '', port: 0, protocol: config.protocol ?? 'http', name: config.name };
+        const server = createNodeServer(config, (req, res) => handle(req, res, info));
+        const endpoint = await bindServer(server, config);
+        started.push(server);
+        info.address = endpoint.address;
+        info.port = endpoint.port;
+        result.push(endpoint);
+      }
+    } catch (err) {
+      await Promise.all(started.map((s) => closeServer(s, 0)));
+      throw err;
+    }
+    servers.push(...started);
+    bound.push(...result);
+    return result;
+  }
+
+  async function close(graceMs = 5000): Promise<void> {
+    state.closing = true;
+    const closing = servers.splice(0);
+    bound.length = 0;
+    await Promise.all(closing.map((s) => closeServer(s, graceMs)));
+  }
+
+  return {
+    listen,
+    close,
+    get endpoints() {
+      return bound;
+    },
+    get listening() {
+      return servers.length > 0;
+    },
+  };
+}
+
+function closeServer(server: NodeServer, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    // The callback fires once every connection is gone; idle ones are swept as requests finish.
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  });
+}

@@ -1,0 +1,131 @@
+// Add-PodeStaticRoute: URL prefixes mapped to folders. As in Pode, a static route is tried before the
+// normal routes, and a path under its prefix with no file behind it falls through to them.
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { PodeError } from '../binder/errors.ts';
+import { normaliseRoutePath } from './routepath.ts';
+import type { StaticRoute } from './types.ts';
+
+/** Pode's server-wide defaults, used when a static route names none. */
+export const DEFAULT_INDEX_FILES = ['index.html', 'index.htm', 'default.html', 'default.htm'];
+
+export interface StaticMatch {
+  route: StaticRoute;
+  /** The request path after the prefix, percent-decoded. */
+  rest: string;
+  /** The path had a malformed percent escape (answered with 400). */
+  malformed: boolean;
+}
+
+export type StaticResolution =
+  | { kind: 'file'; file: string; stats: Stats }
+  /** Traversal (403) or a malformed path (400): answered at once, never passed on to the routes. */
+  | { kind: 'refused'; status: 400 | 403 }
+  /** Nothing there: let the normal routes have the request. */
+  | { kind: 'missing' };
+
+interface Entry {
+  prefix: string;
+  route: StaticRoute;
+  root: string;
+}
+
+export class StaticRoutes {
+  /** Longest prefix first, so `/assets/img` wins over `/assets`. */
+  private entries: Entry[] = [];
+
+  add(route: StaticRoute): void {
+    const prefix = normaliseRoutePath(route.path).toLowerCase();
+    const existing = this.entries.find((e) => e.prefix === prefix);
+    if (existing) {
+      const where = (r: StaticRoute) => (r.source ? ` (${r.source})` : '');
+      throw new PodeError(
+        'StaticPathAlreadyDefined',
+        '',
+        `[Static] ${route.path}: Already defined. '${route.path}'${where(route)} is the same static route as '${existing.route.path}'${where(existing.route)}, registered earlier.`,
+      );
+    }
+    this.entries.push({ prefix, route, root: resolve(route.folder) });
+    this.entries.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  remove(path: string): boolean {
+    const prefix = normaliseRoutePath(path).toLowerCase();
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => e.prefix !== prefix);
+    return this.entries.length !== before;
+  }
+
+  list(): StaticRoute[] {
+    return this.entries.map((e) => e.route);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The static route whose prefix covers this raw request path (case-insensitive, like Pode). */
+  find(rawPath: string): StaticMatch | null {
+    if (this.entries.length === 0) return null;
+    let path = rawPath;
+    let malformed = false;
+    if (rawPath.indexOf('%') >= 0) {
+      try {
+        path = decodeURIComponent(rawPath);
+      } catch {
+        malformed = true; // resolve() answers 400
+      }
+    }
+    const lower = path.toLowerCase();
+    for (const e of this.entries) {
+      const p = e.prefix;
+      if (p === '/' || (lower.startsWith(p) && (lower.length === p.length || lower.charCodeAt(p.length) === 47))) {
+        return { route: e.route, rest: path.slice(p === '/' ? 0 : p.length), malformed };
+      }
+    }
+    return null;
+  }
+
+  /** The file a match points at: the file itself, or a folder's first existing default file. */
+  async resolve(match: StaticMatch): Promise<StaticResolution> {
+    const entry = this.entries.find((e) => e.route === match.route);
+    if (!entry) return { kind: 'missing' };
+    if (match.malformed) return { kind: 'refused', status: 400 };
+    const target = safeJoin(entry.root, match.rest);
+    if (typeof target === 'number') return { kind: 'refused', status: target };
+
+    const stats = await statOrNull(target);
+    if (!stats) return { kind: 'missing' };
+    if (stats.isFile()) return { kind: 'file', file: target, stats };
+    if (stats.isDirectory() && !match.route.download) {
+      for (const name of match.route.defaults ?? DEFAULT_INDEX_FILES) {
+        const file = join(target, name);
+        const s = await statOrNull(file);
+        if (s?.isFile()) return { kind: 'file', file, stats: s };
+      }
+    }
+    return { kind: 'missing' };
+  }
+}
+
+/**
+ * `root` + the decoded request remainder, or a status when the remainder tries to leave the folder:
+ * a `..` segment (however it was encoded), an absolute or drive path, or a NUL byte.
+ */
+export function safeJoin(root: string, rest: string): string | 400 | 403 {
+  if (rest.includes('\0')) return 400;
+  const parts = rest.split(/[\\/]+/).filter((p) => p !== '');
+  for (const part of parts) if (part === '..' || isAbsolute(part) || /^[a-z]:/i.test(part)) return 403;
+  const target = join(root, ...parts);
+  if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) return 403;
+  return target;
+}
+
+async function statOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await stat(path);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,405 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PodeError } from '../../../host/binder/errors.ts';
+import { Router } from '../../../host/http/router.ts';
+import { json, text } from '../../../host/http/respond.ts';
+import { createPodeHttpServer } from '../../../host/http/server.ts';
+import { StaticRoutes } from '../../../host/http/static.ts';
+import type { RequestLogEntry } from '../../../host/http/requestlog.ts';
+import type { Middleware } from '../../../host/http/types.ts';
+import type { WebEvent } from '../../../host/http/webevent.ts';
+import { captureLog, delay, startServer, waitFor, type TestServer } from './helpers.ts';
+
+describe('http/server', () => {
+  describe('middleware', () => {
+    let srv: TestServer;
+    const calls: string[] = [];
+    const middleware: Middleware[] = [];
+
+    before(async () => {
+      srv = await startServer({ middleware });
+      middleware.push(
+        (e) => void calls.push(`global1 ${e.Path}`),
+        async (e) => {
+          await delay(5);
+          calls.push('global2 (async)');
+          if (e.Query['stop'] === 'global') {
+            json(e, { stoppedBy: 'global' }, 403);
+            return false;
+          }
+          return true;
+        },
+        { name: 'args', logic: (_e, a: string, b: number) => void calls.push(`args ${a} ${b}`), argumentList: ['x', 2] },
+        { name: 'api only', route: '/api/*', logic: () => void calls.push('api-only') },
+      );
+      srv.router.add({
+        method: 'GET',
+        path: '/mw',
+        middleware: [
+          (e) => {
+            calls.push('route1');
+            return e.Query['stop'] !== 'route';
+          },
+          async () => {
+            calls.push('route2');
+          },
+        ],
+        handler: (e) => {
+          calls.push('handler');
+          json(e, { ok: true });
+        },
+      });
+      srv.router.add({ method: 'GET', path: '/api/thing', handler: (e) => text(e, 'thing') });
+    });
+    after(() => srv.close());
+    beforeEach(() => (calls.length = 0));
+
+    it('runs global middleware in order, then the route middleware, then the handler', async () => {
+      const res = await fetch(`${srv.url}/mw`);
+      expect(await res.json()).to.deep.equal({ ok: true });
+      expect(calls).to.deep.equal(['global1 /mw', 'global2 (async)', 'args x 2', 'route1', 'route2', 'handler']);
+    });
+
+    it('stops the chain when a global middleware returns false', async () => {
+      const res = await fetch(`${srv.url}/mw?stop=global`);
+      expect(res.status).to.equal(403);
+      expect(await res.json()).to.deep.equal({ stoppedBy: 'global' });
+      expect(calls).to.deep.equal(['global1 /mw', 'global2 (async)']);
+    });
+
+    it('stops the chain when a route middleware returns false, ending the response as it stands', async () => {
+      const res = await fetch(`${srv.url}/mw?stop=route`);
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.equal('');
+      expect(calls).to.deep.equal(['global1 /mw', 'global2 (async)', 'args x 2', 'route1']);
+    });
+
+    it('honours a middleware route filter', async () => {
+      await (await fetch(`${srv.url}/api/thing`)).text();
+      expect(calls).to.include('api-only');
+      calls.length = 0;
+      await (await fetch(`${srv.url}/mw`)).text();
+      expect(calls).not.to.include('api-only');
+    });
+
+    it('does not run middleware for 404s (as Pode validates the route first)', async () => {
+      const res = await fetch(`${srv.url}/nowhere`);
+      expect(res.status).to.equal(404);
+      expect(calls).to.deep.equal([]);
+    });
+  });
+
+  describe('routing and errors', () => {
+    let srv: TestServer;
+    let seen: { err: unknown; path: string }[] = [];
+    let logged: RequestLogEntry[] = [];
+
+    before(async () => {
+      srv = await startServer({
+        onError: (err, e) => void seen.push({ err, path: e.Path }),
+        onRequestLog: (entry) => void logged.push(entry),
+      });
+      const r = srv.router;
+      r.add({ method: 'GET', path: '/boom', handler: () => { throw new Error('secret internals'); } });
+      r.add({ method: 'GET', path: '/async-boom', handler: async () => { await delay(5); throw new Error('later'); } });
+      r.add({ method: 'GET', path: '/teapot', handler: () => { throw new PodeError('Teapot', 'Get-Tea', 'I am a teapot', { status: 418 }); } });
+      r.add({ method: 'GET', path: '/mw-boom', middleware: [() => { throw new Error('mw failed'); }], handler: (e) => json(e, {}) });
+      r.add({ method: 'GET', path: '/async', handler: async (e) => { await delay(20); json(e, { late: true }, 201); } });
+      r.add({ method: 'GET', path: '/nothing', handler: () => undefined });
+      r.add({ method: 'GET', path: '/args/:id', argumentList: ['a', 'b'], handler: (e, a: string, b: string) => json(e, { id: e.Parameters['id'], a, b }) });
+      r.add({ method: 'GET', path: '/users/:id', handler: (e) => json(e, { id: e.Parameters['id'] }) });
+      r.add({ method: 'DELETE', path: '/users/:id', handler: (e) => json(e, {}) });
+      r.add({ method: '*', path: '/any', handler: (e) => json(e, { method: e.Method }) });
+      r.add({ method: 'GET', path: '/raw-after-end', handler: (e) => { json(e, { first: true }); e.Response.raw.write('more'); } });
+      r.add({ method: 'GET', path: '/bad-header', handler: (e) => { e.Response.Headers['x-bad'] = 'line\nbreak'; json(e, {}); } });
+      r.add({ method: 'GET', path: '/raw', handler: (e) => { e.Response.raw.writeHead(202, { 'content-type': 'text/plain' }); e.Response.raw.write('raw body'); } });
+    });
+    after(() => srv.close());
+    beforeEach(() => {
+      seen = [];
+      logged = [];
+    });
+
+    it('answers a throwing handler with 500 and no details, logs the stack, and keeps serving', async () => {
+      const log = captureLog();
+      try {
+        const res = await fetch(`${srv.url}/boom`);
+        expect(res.status).to.equal(500);
+        const body = await res.text();
+        expect(body).to.equal('500 Internal Server Error');
+        expect(log.text()).to.include('GET /boom: Error: secret internals');
+        expect(log.text()).to.match(/\n\s+at /); // the stack went to the log
+        expect(seen.map((s) => [(s.err as Error).message, s.path])).to.deep.equal([['secret internals', '/boom']]);
+      } finally {
+        log.restore();
+      }
+      const next = await fetch(`${srv.url}/users/1`);
+      expect(await next.json()).to.deep.equal({ id: '1' });
+    });
+
+    it('answers an async handler that rejects with 500', async () => {
+      const log = captureLog();
+      try {
+        const res = await fetch(`${srv.url}/async-boom`, { headers: { accept: 'application/json' } });
+        expect(res.status).to.equal(500);
+        expect(await res.json()).to.deep.equal({ status: 500, message: 'Internal Server Error' });
+        expect(log.text()).to.include('GET /async-boom: Error: later');
+      } finally {
+        log.restore();
+      }
+    });
+
+    it("uses a PodeError's status and message", async () => {
+      const log = captureLog();
+      try {
+        const res = await fetch(`${srv.url}/teapot`);
+        expect(res.status).to.equal(418);
+        expect(await res.text()).to.equal('418 I am a teapot');
+        expect(log.lines.map((l) => l.level)).to.deep.equal(['warn']); // a client error: no stack
+      } finally {
+        log.restore();
+      }
+    });
+
+    it('answers a throwing middleware with 500', async () => {
+      const log = captureLog();
+      try {
+        expect((await fetch(`${srv.url}/mw-boom`)).status).to.equal(500);
+      } finally {
+        log.restore();
+      }
+    });
+
+    it('waits for async handlers', async () => {
+      const res = await fetch(`${srv.url}/async`);
+      expect(res.status).to.equal(201);
+      expect(await res.json()).to.deep.equal({ late: true });
+    });
+
+    it('ends with 200 and an empty body when the handler writes nothing', async () => {
+      const res = await fetch(`${srv.url}/nothing`);
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.equal('');
+    });
+
+    it('passes the argument list to the handler', async () => {
+      expect(await (await fetch(`${srv.url}/args/9`)).json()).to.deep.equal({ id: '9', a: 'a', b: 'b' });
+    });
+
+    it('answers 404 for unknown paths and 405 with Allow for other methods', async () => {
+      const missing = await fetch(`${srv.url}/missing`);
+      expect(missing.status).to.equal(404);
+      expect(await missing.text()).to.equal('404 Not Found');
+      const wrong = await fetch(`${srv.url}/users/3`, { method: 'PUT' });
+      expect(wrong.status).to.equal(405);
+      expect(wrong.headers.get('allow')).to.equal('DELETE, GET, HEAD');
+    });
+
+    it('routes any method to a * route, with a lower-case Method', async () => {
+      expect(await (await fetch(`${srv.url}/any`, { method: 'PATCH' })).json()).to.deep.equal({ method: 'patch' });
+    });
+
+    it('answers HEAD from the GET route without a body', async () => {
+      const res = await fetch(`${srv.url}/users/5`, { method: 'HEAD' });
+      expect(res.status).to.equal(200);
+      expect(res.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      expect(await res.text()).to.equal('');
+    });
+
+    it('logs a raw write after the end instead of crashing', async () => {
+      const log = captureLog();
+      try {
+        const res = await fetch(`${srv.url}/raw-after-end`);
+        expect(await res.json()).to.deep.equal({ first: true });
+        await waitFor(() => /write after end/i.test(log.text()));
+      } finally {
+        log.restore();
+      }
+      expect((await fetch(`${srv.url}/users/2`)).status).to.equal(200);
+    });
+
+    it('still answers 500 when a queued header is invalid', async () => {
+      const log = captureLog();
+      try {
+        const res = await fetch(`${srv.url}/bad-header`);
+        expect(res.status).to.equal(500);
+        expect(res.headers.get('x-bad')).to.equal(null);
+        expect(log.text()).to.include('GET /bad-header');
+      } finally {
+        log.restore();
+      }
+    });
+
+    it('ends a response the handler started through raw', async () => {
+      const res = await fetch(`${srv.url}/raw`);
+      expect(res.status).to.equal(202);
+      expect(await res.text()).to.equal('raw body');
+    });
+
+    it('reports each finished request to the request log hook', async () => {
+      await (await fetch(`${srv.url}/users/77`, { headers: { 'user-agent': 'podets-test' } })).text();
+      await waitFor(() => logged.length > 0);
+      expect(logged).to.have.length(1);
+      const [entry] = logged;
+      expect(entry).to.include({ method: 'GET', path: '/users/77', status: 200, remoteAddress: '127.0.0.1', protocol: 'http', userAgent: 'podets-test', size: 11 });
+      expect(entry!.durationMs).to.be.a('number').and.at.least(0);
+    });
+  });
+
+  describe('static content and middleware', () => {
+    it('runs global middleware before serving a static file, and it can stop it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'podets-srv-'));
+      writeFileSync(join(dir, 'a.txt'), 'file a');
+      const statics = new StaticRoutes();
+      statics.add({ path: '/s', folder: dir, middleware: [(e) => void (e.Response.Headers['x-static'] = 'yes')] });
+      const seen: string[] = [];
+      const srv = await startServer({
+        statics,
+        middleware: [(e) => { seen.push(e.StaticContent?.file ?? 'none'); return e.Query['deny'] === undefined; }],
+      });
+      try {
+        const ok = await fetch(`${srv.url}/s/a.txt`);
+        expect(await ok.text()).to.equal('file a');
+        expect(ok.headers.get('x-static')).to.equal('yes');
+        expect(seen).to.deep.equal([join(dir, 'a.txt')]);
+        const denied = await fetch(`${srv.url}/s/a.txt?deny=1`);
+        expect(await denied.text()).to.equal('');
+      } finally {
+        await srv.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('keepOpen', () => {
+    it('leaves a taken-over response open after the handler returns', async () => {
+      let owned: WebEvent | undefined;
+      const srv = await startServer();
+      srv.router.add({
+        method: 'GET',
+        path: '/stream',
+        handler: (e) => {
+          e.keepOpen = true;
+          e.ended = true;
+          e.Response.raw.writeHead(200, { 'content-type': 'text/plain' });
+          e.Response.raw.write('first;');
+          owned = e;
+        },
+      });
+      try {
+        const res = await fetch(`${srv.url}/stream`);
+        const reader = res.body!.getReader();
+        const first = await reader.read();
+        expect(Buffer.from(first.value!).toString()).to.equal('first;');
+        await delay(30);
+        owned!.Response.raw.end('second');
+        let rest = '';
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString();
+        expect(rest).to.equal('second');
+      } finally {
+        await srv.close();
+      }
+    });
+  });
+
+  describe('endpoints', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'podets-tls-'));
+      execFileSync('openssl', [
+        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      ], { stdio: 'ignore' });
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('serves https with a certificate and key from files, next to http', async () => {
+      const router = new Router();
+      router.add({ method: 'GET', path: '/where', handler: (e) => json(e, { protocol: e.Endpoint.Protocol, port: e.Endpoint.Port, name: e.Endpoint.Name }) });
+      const server = createPodeHttpServer({ router });
+      const bound = await server.listen([
+        { protocol: 'http', port: 0 },
+        { protocol: 'https', port: 0, certificate: join(dir, 'cert.pem'), certificateKey: join(dir, 'key.pem'), name: 'secure' },
+      ]);
+      try {
+        expect(bound.map((b) => b.protocol)).to.deep.equal(['http', 'https']);
+        expect(bound[1]!.port).to.be.above(0);
+        expect(bound[1]!.url).to.equal(`https://127.0.0.1:${bound[1]!.port}`);
+        const body = await new Promise<string>((resolve, reject) => {
+          https.get(`${bound[1]!.url}/where`, { rejectUnauthorized: false }, (res) => {
+            let data = '';
+            res.on('data', (c) => (data += c));
+            res.on('end', () => resolve(data));
+          }).on('error', reject);
+        });
+        expect(JSON.parse(body)).to.deep.equal({ protocol: 'https', port: bound[1]!.port, name: 'secure' });
+        expect(await (await fetch(`${bound[0]!.url}/where`)).json()).to.include({ protocol: 'http' });
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('reports a port already in use and leaves nothing bound', async () => {
+      const first = createPodeHttpServer({ router: new Router() });
+      const [taken] = await first.listen([{ port: 0 }]);
+      const second = createPodeHttpServer({ router: new Router() });
+      try {
+        await second.listen([{ port: 0 }, { port: taken!.port }]).then(
+          () => expect.fail('should not bind'),
+          (err: Error) => expect(err.message).to.equal(`Cannot listen on http://127.0.0.1:${taken!.port}: EADDRINUSE`),
+        );
+        expect(second.listening).to.equal(false);
+      } finally {
+        await first.close();
+      }
+    });
+
+    it('refuses https without a certificate', async () => {
+      const server = createPodeHttpServer({ router: new Router() });
+      await server.listen([{ protocol: 'https', port: 0 }]).then(
+        () => expect.fail('should not bind'),
+        (err: Error) => expect(err.message).to.match(/needs a certificate/),
+      );
+    });
+  });
+
+  describe('close', () => {
+    it('lets an in-flight request finish, then stops accepting', async () => {
+      const srv = await startServer();
+      srv.router.add({ method: 'GET', path: '/slow', handler: async (e) => { await delay(300); json(e, { done: true }); } });
+      const inflight = fetch(`${srv.url}/slow`);
+      await delay(50);
+      const started = Date.now();
+      await srv.server.close(5000);
+      const took = Date.now() - started;
+      const res = await inflight;
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({ done: true });
+      expect(took).to.be.below(4000); // closed soon after the last response, not at the 5 s grace limit
+      expect(srv.server.listening).to.equal(false);
+      await fetch(`${srv.url}/slow`).then(
+        () => expect.fail('should be refused'),
+        (err: Error) => expect(err).to.be.instanceOf(TypeError),
+      );
+    });
+
+    it('cuts requests still running at the end of the grace period', async () => {
+      const srv = await startServer();
+      srv.router.add({ method: 'GET', path: '/forever', handler: (e) => { e.keepOpen = true; e.Response.raw.writeHead(200); e.Response.raw.write('open'); } });
+      const res = await fetch(`${srv.url}/forever`);
+      const reader = res.body!.getReader();
+      await reader.read();
+      const started = Date.now();
+      await srv.server.close(200);
+      expect(Date.now() - started).to.be.within(150, 4000);
+      await reader.read().then(
+        (r) => expect(r.done).to.equal(true),
+        (err: Error) => expect(err).to.be.instanceOf(Error),
+      );
+    });
+  });
+});
