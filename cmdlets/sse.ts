@@ -1,8 +1,34 @@
 // Pode's SSE cmdlets (file group "SSE"): declarations. The engine lives in host/sse/.
 import { defineGroup } from '../host/cmdlet/define.ts';
-import { notImplemented } from '../host/cmdlet/pending.ts';
+import type { CallContext } from '../host/cmdlet/context.ts';
+import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
+import { currentServer } from '../host/runtime/server.ts';
+import { SseConnection } from '../host/sse/connection.ts';
+import type { SseEventType } from '../host/sse/events.ts';
+import { toEventData } from '../host/sse/framing.ts';
+import type { BroadcastLevel } from '../host/sse/settings.ts';
+import { isClientIdValid, isValidlySigned } from '../host/sse/signing.ts';
 
 const cmdlet = defineGroup('SSE');
+
+const sse = () => currentServer().sse;
+
+/** The id to test (given, else the request's X-PODE-SSE-CLIENT-ID) and the signing key for this request. */
+function clientIdAndKey(given: string | undefined) {
+  const request = tryCurrentWebEvent()?.Request;
+  const header = request?.Headers['x-pode-sse-client-id'];
+  const id = given ?? (Array.isArray(header) ? header[0] : header) ?? '';
+  const key = sse().settings.keyFor(request && { userAgent: request.UserAgent, ip: request.RemoteIPAddress });
+  return { id, key };
+}
+
+function knownName(name: string, ctx: CallContext): string {
+  if (!sse().registry.has(name)) throw ctx.error('SseConnectionNotFound', `SSE connection not found: ${name}`);
+  return name;
+}
+
+/** ValidateSet keeps the caller's casing; the engine keys on the declared one. */
+const eventType = (type: string): SseEventType => (type.toLowerCase() === 'connect' ? 'Connect' : 'Disconnect');
 
 export const ConvertToPodeSseConnection = cmdlet({
   name: 'ConvertTo-PodeSseConnection',
@@ -53,7 +79,9 @@ export const ConvertToPodeSseConnection = cmdlet({
       help: 'If supplied, the Accept header of the request will be ignored; attempting to configure an SSE connection even if the header isn\'t "text/event-stream".',
     },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => {
+    sse().convert(currentWebEvent(), args);
+  },
 });
 
 // ---- Default scope -----------------------------------------------------------------------------
@@ -75,7 +103,7 @@ export const SetPodeSseDefaultScope = cmdlet({
         '- If the Scope is Global, then new SSE connections will be cached internally so events can be sent to the connection from Tasks, Timers, and other Routes, etc.',
     },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().setDefaultScope(args.Scope),
 });
 
 export const GetPodeSseDefaultScope = cmdlet({
@@ -85,7 +113,7 @@ export const GetPodeSseDefaultScope = cmdlet({
   examples: [{ code: '$scope = Get-PodeSseDefaultScope' }],
   parameters: [],
   outputs: 'System.String',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: () => sse().settings.defaultScope,
 });
 
 // ---- Sending and closing -----------------------------------------------------------------------
@@ -147,7 +175,24 @@ export const SendPodeSseEvent = cmdlet({
         'These details will be set if ConvertTo-PodeSseConnection has just been called. Or if X-PODE-SSE-CLIENT-ID and X-PODE-SSE-NAME are set on an HTTP request.',
     },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args, ctx) => {
+    const engine = sse();
+    const data = toEventData(args.Data, args.Depth, ctx.command);
+    let names = args.Name;
+    let groups = args.Group;
+    let clientIds = args.ClientId;
+    if (args.FromEvent) {
+      const current = tryCurrentWebEvent()?.Sse;
+      if (current instanceof SseConnection && current.IsLocal) return engine.sendTo(current, { id: args.Id, eventType: args.EventType, data });
+      if (current) {
+        names = current.Name ? [current.Name] : undefined;
+        groups = current.Group ? [current.Group] : undefined;
+        clientIds = [current.ClientId];
+      }
+    }
+    if (!names || names.length === 0) throw ctx.error('SseNameRequired', 'An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name');
+    engine.send({ names, groups, clientIds, id: args.Id, eventType: args.EventType, data });
+  },
 });
 
 export const ClosePodeSseConnection = cmdlet({
@@ -181,7 +226,7 @@ export const ClosePodeSseConnection = cmdlet({
         'If not supplied, every SSE connection for the supplied Name will be closed.',
     },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().close(args.Name, args.Group, args.ClientId),
 });
 
 // ---- Names and ClientIds -----------------------------------------------------------------------
@@ -193,7 +238,7 @@ export const TestPodeSseName = cmdlet({
   examples: [{ code: "if (Test-PodeSseName -Name 'Example') { ... }" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection to test.' }],
   outputs: 'System.Boolean',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().registry.has(args.Name),
 });
 
 export const TestPodeSseClientId = cmdlet({
@@ -210,7 +255,7 @@ export const TestPodeSseClientId = cmdlet({
     { name: 'ClientId', type: 'String', mandatory: true, help: 'The SSE connection ClientId to test.' },
   ],
   outputs: 'System.Boolean',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().registry.hasClientId(args.Name, args.ClientId, args.Group),
 });
 
 export const NewPodeSseClientId = cmdlet({
@@ -230,7 +275,7 @@ export const NewPodeSseClientId = cmdlet({
     },
   ],
   outputs: 'System.String',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().clientIdFor(args.ClientId, tryCurrentWebEvent()?.Request),
 });
 
 // ---- Signing -----------------------------------------------------------------------------------
@@ -248,7 +293,11 @@ export const EnablePodeSseSigning = cmdlet({
       help: "If supplied, the Secret will be extended using the client request's UserAgent and RemoteIPAddress.",
     },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => {
+    const settings = sse().settings;
+    settings.secret = args.Secret;
+    settings.strict = args.Strict;
+  },
 });
 
 export const DisablePodeSseSigning = cmdlet({
@@ -257,7 +306,11 @@ export const DisablePodeSseSigning = cmdlet({
   description: 'Disable the signing of SSE connection ClientIds, clearing the Secret and Strict settings.',
   examples: [{ code: 'Disable-PodeSseSigning' }],
   parameters: [],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: () => {
+    const settings = sse().settings;
+    settings.secret = null;
+    settings.strict = false;
+  },
 });
 
 // Both default to the raw X-PODE-SSE-CLIENT-ID header at call time, so the docs show that instead of a value.
@@ -280,7 +333,10 @@ export const TestPodeSseClientIdSigned = cmdlet({
     },
   ],
   outputs: 'System.Boolean',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => {
+    const { id, key } = clientIdAndKey(args.ClientId);
+    return key !== null && isValidlySigned(id, key);
+  },
 });
 
 export const TestPodeSseClientIdValid = cmdlet({
@@ -299,7 +355,10 @@ export const TestPodeSseClientIdValid = cmdlet({
     },
   ],
   outputs: 'System.Boolean',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => {
+    const { id, key } = clientIdAndKey(args.ClientId);
+    return isClientIdValid(id, key);
+  },
 });
 
 // ---- Broadcast levels --------------------------------------------------------------------------
@@ -332,7 +391,7 @@ export const SetPodeSseBroadcastLevel = cmdlet({
         'ClientId = Allow broadcasting to only ClientIds. If no ClientIds are supplied, sending an event will fail.',
     },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().settings.setLevel(args.Name, (args.Type ?? 'Name').toLowerCase() as BroadcastLevel),
 });
 
 export const GetPodeSseBroadcastLevel = cmdlet({
@@ -344,7 +403,7 @@ export const GetPodeSseBroadcastLevel = cmdlet({
   examples: [{ code: "$level = Get-PodeSseBroadcastLevel -Name 'Actions'" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' }],
   outputs: 'System.String',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().settings.level(args.Name),
 });
 
 export const TestPodeSseBroadcastLevel = cmdlet({
@@ -362,7 +421,7 @@ export const TestPodeSseBroadcastLevel = cmdlet({
     { name: 'ClientId', type: 'String[]', help: 'An array of 1 or more ClientIds.' },
   ],
   outputs: 'System.Boolean',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().settings.allows(args.Name, args.Group, args.ClientId),
 });
 
 // ---- Listing -----------------------------------------------------------------------------------
@@ -374,7 +433,7 @@ export const GetPodeSseNameList = cmdlet({
   examples: [{ code: '$names = Get-PodeSseNameList' }],
   parameters: [],
   outputs: 'System.String[]',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: () => sse().registry.names(),
 });
 
 export const GetPodeSseGroupList = cmdlet({
@@ -384,7 +443,7 @@ export const GetPodeSseGroupList = cmdlet({
   examples: [{ code: "$groups = Get-PodeSseGroupList -Name 'Example'" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' }],
   outputs: 'System.String[]',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args, ctx) => sse().registry.groups(knownName(args.Name, ctx)),
 });
 
 export const GetPodeSseClientIdList = cmdlet({
@@ -400,7 +459,7 @@ export const GetPodeSseClientIdList = cmdlet({
     { name: 'Group', type: 'String[]', help: 'An optional Group(s) for the SSE connection.' },
   ],
   outputs: 'System.String[]',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args, ctx) => sse().registry.clientIds(knownName(args.Name, ctx), args.Group),
 });
 
 // ---- Connect/Disconnect events -----------------------------------------------------------------
@@ -441,7 +500,10 @@ export const RegisterPodeSseEvent = cmdlet({
     { name: 'ScriptBlock', type: 'ScriptBlock', mandatory: true, pipeline: true, help: 'The ScriptBlock to execute when the event is triggered.' },
     { name: 'ArgumentList', type: 'Object[]', help: 'An optional array of Arguments to pass to the ScriptBlock when executed.' },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args, ctx) => {
+    for (const name of args.Name)
+      sse().events.register({ Name: name, Type: eventType(args.Type), EventName: args.EventName, ScriptBlock: args.ScriptBlock, ArgumentList: args.ArgumentList ?? [] }, ctx.command);
+  },
 });
 
 export const UnregisterPodeSseEvent = cmdlet({
@@ -460,7 +522,9 @@ export const UnregisterPodeSseEvent = cmdlet({
     },
     { name: 'EventName', type: 'String', mandatory: true, help: 'The name of the event to unregister.' },
   ],
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args, ctx) => {
+    for (const name of args.Name) sse().events.unregister(name, eventType(args.Type), args.EventName, ctx.command);
+  },
 });
 
 export const TestPodeSseEvent = cmdlet({
@@ -483,7 +547,7 @@ export const TestPodeSseEvent = cmdlet({
     { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to test.' },
   ],
   outputs: 'System.Boolean',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().events.find(args.Name, args.Type.map(eventType), args.EventName).length > 0,
 });
 
 export const GetPodeSseEvent = cmdlet({
@@ -507,5 +571,43 @@ export const GetPodeSseEvent = cmdlet({
     { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to retrieve.' },
   ],
   outputs: 'System.Object[]',
-  run: (_args, ctx) => notImplemented(ctx),
+  run: (args) => sse().events.find(args.Name, args.Type.map(eventType), args.EventName),
+});
+
+// ---- Beyond Pode: replay and heartbeat ---------------------------------------------------------------
+
+export const SetPodeSseHistory = cmdlet({
+  name: 'Set-PodeSseHistory',
+  synopsis: 'Keep recent SSE events so reconnecting clients get what they missed.',
+  description:
+    'Keeps the last Count events sent to an SSE connection Name (or to every Name, with *), optionally no older than MaxAge seconds. ' +
+    'While history is on, events sent without an -Id get increasing ids. A client reconnecting with a Last-Event-ID still in the history first ' +
+    'receives, in order, every later event that was addressed to it (Group and ClientId narrowing respected); an id no longer in the history ' +
+    'gets a pode.gap event whose data is that id, so the client can resync. A Count of 0 turns history off.',
+  examples: [
+    { code: "Set-PodeSseHistory -Name 'Actions' -Count 100" },
+    { code: 'Set-PodeSseHistory -Count 500 -MaxAge 300' },
+  ],
+  parameters: [
+    { name: 'Name', type: 'String', validateNotNullOrEmpty: true, default: '*', help: 'The SSE connection Name, or * for every Name without its own setting (Default: *).' },
+    { name: 'Count', type: 'Int32', mandatory: true, validateRange: [0, 1000000], help: 'How many events to keep; 0 turns history off.' },
+    { name: 'MaxAge', type: 'Int32', default: 0, validateRange: [0, 2147483647], help: 'Drop events older than this many seconds (Default: 0, no age bound).' },
+  ],
+  run: (args) => sse().history.setBound(args.Name, { count: args.Count, maxAgeSeconds: args.MaxAge }),
+});
+
+export const SetPodeSseHeartbeat = cmdlet({
+  name: 'Set-PodeSseHeartbeat',
+  synopsis: 'Set how long an SSE connection may be idle before it gets a pode.ping event.',
+  description:
+    'Every SSE connection that has had no activity for Interval seconds is sent a pode.ping event, which keeps proxies from timing out idle ' +
+    'streams and finds clients that have gone (a failed write disposes the connection and fires its Disconnect events). One shared timer ' +
+    'serves every connection. The default is 60 seconds, as in Pode; 0 turns pings off.',
+  examples: [{ code: 'Set-PodeSseHeartbeat -Interval 15' }],
+  parameters: [
+    { name: 'Interval', type: 'Int32', mandatory: true, validateRange: [0, 86400], help: 'Seconds of inactivity before a ping; 0 turns pings off.' },
+  ],
+  run: (args) => {
+    sse().pingInterval = args.Interval;
+  },
 });

@@ -1,10 +1,11 @@
 // Generates docs/Functions from the cmdlet declarations: `npm run docs` writes it, `npm run docs:check`
 // (or `--check`) writes nothing and exits 1 when the tree differs. `--out <dir>` targets another folder.
-import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../cmdlets/index.ts';
 import { allCmdlets } from '../host/cmdlet/registry.ts';
+import { renderGlobals } from '../host/help/globals.ts';
 import { diffDocs, docsFiles } from '../host/help/pages.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,10 +29,20 @@ function pruneEmpty(dir: string, isRoot = true): void {
   if (!isRoot && readdirSync(dir).length === 0) rmdirSync(dir);
 }
 
+/** globals.d.ts at the repo root is generated with the default docs tree (not with --out). */
+function globalsState(out: string): { path: string; text: string; stale: boolean } | undefined {
+  if (out !== join(repoRoot, 'docs', 'Functions')) return undefined;
+  const path = join(repoRoot, 'globals.d.ts');
+  const text = renderGlobals(allCmdlets());
+  return { path, text, stale: !existsSync(path) || readFileSync(path, 'utf8') !== text };
+}
+
 function main(): number {
   const { check, out } = parseArgs(process.argv.slice(2));
   const files = docsFiles(allCmdlets());
   const diff = diffDocs(out, files);
+  const globals = globalsState(out);
+  if (globals?.stale) diff.stale.push('../../globals.d.ts');
   const changed = diff.missing.length + diff.stale.length + diff.extra.length;
 
   if (check) {
@@ -45,7 +56,9 @@ function main(): number {
     return 1;
   }
 
+  if (globals?.stale) writeFileSync(globals.path, globals.text);
   for (const rel of [...diff.missing, ...diff.stale]) {
+    if (rel === '../../globals.d.ts') continue;
     const target = join(out, rel);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, files.get(rel)!);

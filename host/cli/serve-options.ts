@@ -27,6 +27,32 @@ export const SERVE_OPTIONS = {
     description: 'default scope of new SSE connections (a SetPodeSseDefaultScope call in the script wins)',
     choices: ['Local', 'Global'],
   },
+  sseSecret: {
+    flags: '--sse-secret <secret>',
+    description: 'sign SSE ClientIds with this secret (prefer the PODETS_SSE_SECRET variable: argv is visible to other users)',
+    env: 'PODETS_SSE_SECRET',
+  },
+  sseStrict: { flags: '--sse-strict', description: "bind signed ClientIds to the client's User-Agent and IP (needs a secret)" },
+  ssePingInterval: {
+    flags: '--sse-ping-interval <seconds>',
+    description: 'send pode.ping after this many seconds of inactivity (default 60; 0 = never)',
+    parse: integer(0, 86400, 'The ping interval'),
+  },
+  sseHistory: {
+    flags: '--sse-history <count>',
+    description: 'keep the last <count> events of every SSE Name for replay on reconnect (default 0 = off)',
+    parse: integer(0, 1_000_000, 'The history count'),
+  },
+  sseMaxBuffer: {
+    flags: '--sse-max-buffer <bytes>',
+    description: 'unsent bytes allowed per SSE connection before a slow client is dropped (default 1048576)',
+    parse: integer(1024, 2 ** 31 - 1, 'The buffer size'),
+  },
+  sseBroadcastLevel: {
+    flags: '--sse-broadcast-level <level>',
+    description: 'default broadcast level for every SSE Name',
+    choices: ['Name', 'Group', 'ClientId'],
+  },
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
@@ -36,6 +62,12 @@ export type ServeOptionValues = {
   address?: string;
   port?: number;
   sseDefaultScope?: 'Local' | 'Global';
+  sseSecret?: string;
+  sseStrict?: boolean;
+  ssePingInterval?: number;
+  sseHistory?: number;
+  sseMaxBuffer?: number;
+  sseBroadcastLevel?: 'Name' | 'Group' | 'ClientId';
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];

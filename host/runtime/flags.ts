@@ -1,7 +1,23 @@
 // CLI flags that set server-wide settings before the script runs (the script's own cmdlet calls win).
+import { PodeError } from '../binder/errors.ts';
 import type { ServeOptionValues } from '../cli/serve-options.ts';
+import type { BroadcastLevel } from '../sse/settings.ts';
 import type { PodeServer } from './server.ts';
 
-export function applyServeFlags(_server: PodeServer, _opts: ServeOptionValues): void {
-  // SSE settings (--sse-default-scope, …) are applied by the SSE engine once it lands.
+export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): void {
+  const sse = server.sse;
+  if (opts.sseDefaultScope) {
+    sse.settings.defaultScope = opts.sseDefaultScope;
+    sse.settings.defaultScopeFromFlag = true;
+  }
+  if (opts.sseStrict && !opts.sseSecret)
+    throw new PodeError('SseStrictWithoutSecret', '', '--sse-strict needs a secret: set PODETS_SSE_SECRET (or --sse-secret).');
+  if (opts.sseSecret) {
+    sse.settings.secret = opts.sseSecret;
+    sse.settings.strict = opts.sseStrict === true;
+  }
+  if (opts.ssePingInterval !== undefined) sse.pingInterval = opts.ssePingInterval;
+  if (opts.sseHistory !== undefined) sse.history.setBound('*', { count: opts.sseHistory });
+  if (opts.sseMaxBuffer !== undefined) sse.maxBuffer = opts.sseMaxBuffer;
+  if (opts.sseBroadcastLevel) sse.settings.setLevel('*', opts.sseBroadcastLevel.toLowerCase() as BroadcastLevel);
 }

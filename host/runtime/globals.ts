@@ -4,7 +4,8 @@ import { allCmdlets, scriptName } from '../cmdlet/registry.ts';
 import { pode } from '../cmdlet/template.ts';
 import { variables } from '../cmdlet/variables.ts';
 import { currentWebEvent } from '../http/context.ts';
-import { currentTrigger } from './server.ts';
+import { currentTriggeredEvent } from '../sse/events.ts';
+import { currentScheduleEvent, currentTimerEvent } from './server.ts';
 
 let installed = false;
 
@@ -16,5 +17,8 @@ export function installGlobals(): void {
   g.pode = pode;
   g.PodeVariables = variables;
   Object.defineProperty(globalThis, '$WebEvent', { get: currentWebEvent, configurable: true });
-  Object.defineProperty(globalThis, '$TimerEvent', { get: currentTrigger, configurable: true });
+  // Pode's $TimerEvent / $ScheduleEvent: Name, Sender, Timestamp, Count, Metadata of the run in progress.
+  Object.defineProperty(globalThis, '$TimerEvent', { get: currentTimerEvent, configurable: true });
+  Object.defineProperty(globalThis, '$ScheduleEvent', { get: currentScheduleEvent, configurable: true });
+  Object.defineProperty(globalThis, '$TriggeredEvent', { get: currentTriggeredEvent, configurable: true });
 }

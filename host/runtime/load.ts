@@ -40,7 +40,9 @@ export function describeLoadError(err: unknown, script: string): ScriptLoadError
     const head = /^(.+?):(\d+)\n(.*)\n(\s*)\^/.exec(stack);
     if (head) return new ScriptLoadError(`${head[1]}:${head[2]}:${head[4]!.length + 1}: SyntaxError: ${message}`);
   }
-  const frame = /\(?((?:file:\/\/)?\/[^\s()]+?):(\d+):(\d+)\)?$/m.exec(stack.split('\n').slice(1).join('\n'));
+  // The script's own line wins over podets' frames above it (a cmdlet that refused its arguments).
+  const frames = [...stack.split('\n').slice(1).join('\n').matchAll(/\(?((?:file:\/\/)?\/[^\s()]+?):(\d+):(\d+)\)?$/gm)];
+  const frame = frames.find((f) => f[1]!.replace(/^file:\/\//, '') === script) ?? frames[0];
   const where = frame ? `${frame[1]!.replace(/^file:\/\//, '')}:${frame[2]}:${frame[3]}` : script;
   return new ScriptLoadError(`${where}: ${e?.name ?? 'Error'}: ${message}`, stack);
 }

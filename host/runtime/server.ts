@@ -9,10 +9,13 @@ import type { BoundEndpoint, EndpointConfig } from '../http/endpoints.ts';
 import { Router } from '../http/router.ts';
 import { StaticRoutes } from '../http/static.ts';
 import type { Middleware } from '../http/types.ts';
-import { formatRequestLog, type RequestLogEntry } from '../http/requestlog.ts';
-import { log, logException } from '../log.ts';
+import type { RequestLogHook } from '../http/requestlog.ts';
+import { logException } from '../log.ts';
+import type { Clock } from '../timers/clock.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
+import { SseEngine } from '../sse/engine.ts';
+import { attachSseReference } from '../sse/attach.ts';
 
 export interface ServerOptions {
   /** The folder views/ and relative paths are resolved from (the script's folder). */
@@ -21,16 +24,27 @@ export interface ServerOptions {
   address?: string;
   /** `--port`: likewise (0 = a free port). */
   port?: number;
+  /** What timers and schedules wait on (tests pass a ManualClock); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Runs a teardown step when the server stops; the SSE engine and others hook in here. */
 export type StopHook = () => void | Promise<void>;
 
-const triggers = new AsyncLocalStorage<TimerEvent | ScheduleEvent>();
+const timerEvents = new AsyncLocalStorage<TimerEvent>();
+const scheduleEvents = new AsyncLocalStorage<ScheduleEvent>();
 
-/** The event of the timer or schedule whose script is running ($TimerEvent / $ScheduleEvent in Pode). */
+/** The event of the timer or schedule whose script is running. */
 export function currentTrigger(): TimerEvent | ScheduleEvent | undefined {
-  return triggers.getStore();
+  return timerEvents.getStore() ?? scheduleEvents.getStore();
+}
+/** Pode's $TimerEvent: set while a timer's script runs (across awaits). */
+export function currentTimerEvent(): TimerEvent | undefined {
+  return timerEvents.getStore();
+}
+/** Pode's $ScheduleEvent: set while a schedule's script runs (across awaits). */
+export function currentScheduleEvent(): ScheduleEvent | undefined {
+  return scheduleEvents.getStore();
 }
 
 export class PodeServer {
@@ -38,13 +52,15 @@ export class PodeServer {
   readonly statics = new StaticRoutes();
   readonly middleware: Middleware[] = [];
   readonly endpoints: EndpointConfig[] = [];
-  readonly timers = new Timers({ runner: (event, run) => triggers.run(event, run) });
-  readonly schedules = new Schedules({ runner: (event, run) => triggers.run(event, run) });
+  readonly timers: Timers;
+  readonly schedules: Schedules;
+  readonly sse = new SseEngine();
   readonly rootPath: string;
   readonly options: ServerOptions;
   /** Get-PodeServerDefaultSecret: random per server start, as in Pode. */
   readonly defaultSecret = randomBytes(32).toString('base64');
-  requestLogging = false;
+  /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */
+  requestLog: RequestLogHook | undefined;
   /** Start-PodeServer blocks still running when the script's top level finished; the host awaits them. */
   readonly setup: Promise<unknown>[] = [];
   private http: PodeHttpServer | undefined;
@@ -55,6 +71,11 @@ export class PodeServer {
   constructor(options: ServerOptions = {}) {
     this.options = options;
     this.rootPath = resolve(options.rootPath ?? process.cwd());
+    this.timers = new Timers({ clock: options.clock, runner: (event, run) => timerEvents.run(event, run) });
+    this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => scheduleEvents.run(event, run) });
+    // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any route runs.
+    this.middleware.push({ name: '__pode_sse_reference__', logic: (event) => attachSseReference(this.sse, event) });
+    this.onStop(() => this.sse.shutdown());
   }
 
   get running(): boolean {
@@ -84,13 +105,14 @@ export class PodeServer {
 
   async start(): Promise<readonly BoundEndpoint[]> {
     if (this.http) throw new PodeError('ServerAlreadyRunning', '', 'The server is already running.');
+    // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
+    await Promise.all(this.setup);
     const http = createPodeHttpServer({
       router: this.router,
       statics: this.statics,
       middleware: this.middleware,
-      onRequestLog: (entry: RequestLogEntry) => {
-        if (this.requestLogging) log('info', formatRequestLog(entry));
-      },
+      // Only when enabled: the dispatcher then skips the per-request bookkeeping entirely.
+      onRequestLog: this.requestLog,
     });
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;

@@ -31,7 +31,12 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
   setCurrentServer(server);
   setHosted(true);
   installGlobals();
-  applyServeFlags(server, opts);
+  try {
+    applyServeFlags(server, opts);
+  } catch (err) {
+    logError((err as Error).message);
+    return 2;
+  }
   try {
     await loadScript(path);
     await Promise.all(server.setup);

@@ -1,0 +1,71 @@
+// Middleware as scripts hand it over: a function, or a hashtable in Pode's shape (Logic, Route,
+// Arguments — what New-PodeMiddleware returns) or the engine's (logic, route, argumentList).
+import { PodeError } from '../binder/errors.ts';
+import { isPlainObject, dotnetTypeOf } from '../binder/convert.ts';
+import type { Middleware, MiddlewareDefinition, MiddlewareFn } from '../http/types.ts';
+
+const pick = (obj: Record<string, unknown>, ...keys: string[]) => {
+  for (const k of keys) if (obj[k] !== undefined && obj[k] !== null) return obj[k];
+  return undefined;
+};
+
+/** One definition from a hashtable; undefined when it carries no function to run. */
+function fromHashtable(obj: Record<string, unknown>): MiddlewareDefinition | undefined {
+  const logic = pick(obj, 'Logic', 'logic', 'ScriptBlock');
+  if (typeof logic !== 'function') return undefined;
+  const route = pick(obj, 'Route', 'route');
+  const args = pick(obj, 'Arguments', 'ArgumentList', 'argumentList');
+  const name = pick(obj, 'Name', 'name');
+  return {
+    logic: logic as MiddlewareFn,
+    ...(typeof name === 'string' && { name }),
+    ...(typeof route === 'string' && route !== '' && { route }),
+    ...(args !== undefined && { argumentList: Array.isArray(args) ? args : [args] }),
+  };
+}
+
+/** Add-PodeRoute/Add-PodeStaticRoute -Middleware: each item a function or a middleware hashtable. */
+export function toMiddlewareList(items: readonly unknown[], command: string): Middleware[] {
+  return items.map((item) => {
+    if (typeof item === 'function') return item as MiddlewareFn;
+    const def = isPlainObject(item) ? fromHashtable(item) : undefined;
+    if (def) return def;
+    throw new PodeError(
+      'InvalidMiddlewareType',
+      command,
+      `One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: ${dotnetTypeOf(item)}`,
+      { parameter: 'Middleware' },
+    );
+  });
+}
+
+export interface AddMiddlewareOptions {
+  name: string;
+  logic?: MiddlewareFn;
+  inputObject?: Record<string, unknown>;
+  route?: string;
+  argumentList?: unknown[];
+}
+
+/**
+ * Add-PodeMiddleware: appends to the server's global middleware, which runs in the order added,
+ * before a route's own. Names are unique (case-insensitive), as in Pode.
+ */
+export function addMiddleware(list: Middleware[], options: AddMiddlewareOptions, command: string): MiddlewareDefinition {
+  const { name } = options;
+  const taken = list.some((m) => typeof m !== 'function' && m.name?.toLowerCase() === name.toLowerCase());
+  if (taken) throw new PodeError('MiddlewareAlreadyDefined', command, `[Middleware] ${name}: Middleware already defined.`, { parameter: 'Name' });
+
+  const base = options.inputObject ? fromHashtable(options.inputObject) : options.logic && { logic: options.logic };
+  if (!base) throw new PodeError('MiddlewareNoLogicSupplied', command, '[Middleware]: No logic supplied in ScriptBlock.', { parameter: 'InputObject' });
+  const route = options.route || base.route;
+  const argumentList = options.argumentList ?? base.argumentList;
+  const def: MiddlewareDefinition = {
+    name,
+    logic: base.logic,
+    ...(route !== undefined && { route }),
+    ...(argumentList !== undefined && argumentList.length > 0 && { argumentList }),
+  };
+  list.push(def);
+  return def;
+}

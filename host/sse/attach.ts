@@ -1,0 +1,26 @@
+// X-PODE-SSE-CLIENT-ID (+ -NAME, -GROUP) on a normal request: validated, then exposed as $WebEvent.Sse so
+// `Send-PodeSseEvent -FromEvent` in that route reaches the client's own global connection.
+import { PodeError } from '../binder/errors.ts';
+import type { WebEvent } from '../http/webevent.ts';
+import type { SseEngine } from './engine.ts';
+import { isClientIdValid } from './signing.ts';
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export function attachSseReference(engine: SseEngine, event: WebEvent): void {
+  const headers = event.Request.Headers;
+  const clientId = first(headers['x-pode-sse-client-id']);
+  if (clientId === undefined || event.Sse) return;
+  const req = event.Request;
+  const key = engine.settings.keyFor({ userAgent: req.UserAgent, ip: req.RemoteIPAddress });
+  if (!isClientIdValid(clientId, key))
+    throw new PodeError('SseInvalidClientId', '', `The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${clientId}'.`, { status: 400 });
+  event.Sse = {
+    Name: first(headers['x-pode-sse-name']) ?? null,
+    Group: first(headers['x-pode-sse-group']) ?? null,
+    ClientId: clientId,
+    LastEventId: null,
+    IsLocal: false,
+    IsGlobal: true,
+  };
+}

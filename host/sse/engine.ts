@@ -1,0 +1,233 @@
+// The SSE engine of one server: turns requests into connections, sends events (framed once per send,
+// written to each target picked from the registry's indexes), closes them, replays history, pings idle
+// ones, and sends pode.close to all on shutdown.
+import { PodeError } from '../binder/errors.ts';
+import type { WebEvent } from '../http/webevent.ts';
+import { logInfo, logVerbose } from '../log.ts';
+import { SseConnection, type SseScope } from './connection.ts';
+import { SseEvents } from './events.ts';
+import { frameEvent, frameGap, frameOpen, frameRetry, PODE_CLOSE, toEventData } from './framing.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { SseHistory } from './history.ts';
+import { SseRegistry } from './registry.ts';
+import { SseSettings } from './settings.ts';
+import { isValidlySigned, newClientId, signClientId } from './signing.ts';
+import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
+
+export const DEFAULT_PING_SECONDS = 60;
+
+export interface ConvertOptions {
+  Name: string;
+  Group?: string;
+  Scope: 'Default' | SseScope;
+  RetryDuration: number;
+  ClientId?: string;
+  AllowAllOrigins: boolean;
+  Force: boolean;
+}
+
+export interface SendOptions {
+  names: readonly string[];
+  groups?: readonly string[];
+  clientIds?: readonly string[];
+  id?: string;
+  eventType?: string;
+  data: string;
+}
+
+const CONVERT = 'ConvertTo-PodeSseConnection';
+const SEND = 'Send-PodeSseEvent';
+
+/** What a connection looks like to a request that only carries X-PODE-SSE-* headers. */
+export interface SseReference {
+  Name: string | null;
+  Group: string | null;
+  ClientId: string;
+  LastEventId: null;
+  IsLocal: false;
+  IsGlobal: true;
+}
+
+declare module '../http/webevent.ts' {
+  interface WebEventSse {
+    Name: string | null;
+    Group?: string | null;
+    ClientId: string;
+    LastEventId: string | null;
+    IsLocal: boolean;
+    IsGlobal: boolean;
+  }
+}
+
+export class SseEngine {
+  readonly settings = new SseSettings();
+  readonly registry = new SseRegistry<SseConnection>();
+  readonly history = new SseHistory();
+  readonly events = new SseEvents();
+  readonly locals = new Set<SseConnection>();
+  maxBuffer = DEFAULT_MAX_BUFFER;
+  private readonly heartbeat = new Heartbeat(DEFAULT_PING_SECONDS * 1000, () => this.all());
+  private shuttingDown = false;
+
+  /** Seconds of inactivity before a connection gets pode.ping (0 = never). */
+  set pingInterval(seconds: number) {
+    this.heartbeat.interval = seconds * 1000;
+  }
+  get pingInterval(): number {
+    return this.heartbeat.interval / 1000;
+  }
+
+  *all(): IterableIterator<SseConnection> {
+    yield* this.registry.all();
+    yield* this.locals;
+  }
+
+  /** New-PodeSseClientId: the given id or a new UUID, signed when signing is on and it is not already. */
+  clientIdFor(given: string | undefined, request: { UserAgent: string; RemoteIPAddress: string } | undefined): string {
+    const id = given || newClientId();
+    const secret = this.settings.secret;
+    if (secret === null) return id;
+    const key = this.settings.keyFor(request && { userAgent: request.UserAgent, ip: request.RemoteIPAddress })!;
+    if (id.startsWith('s:') && isValidlySigned(id, key)) return id;
+    return signClientId(id, secret, this.settings.strict ? { userAgent: request?.UserAgent, ip: request?.RemoteIPAddress } : undefined);
+  }
+
+  convert(event: WebEvent, o: ConvertOptions): SseConnection {
+    if (this.shuttingDown) throw new PodeError('SseServerStopping', CONVERT, 'The server is stopping: no new SSE connections.', { status: 503 });
+    const accept = event.Request.Headers.accept ?? '';
+    if (!o.Force && !/text\/event-stream/i.test(accept))
+      throw new PodeError(
+        'SseAcceptNotEventStream',
+        CONVERT,
+        `SSE can only be configured on requests with an Accept header value of text/event-stream (got '${accept}'). Use -Force to convert anyway.`,
+        { status: 406 },
+      );
+    const res = event.Response.raw;
+    if (event.ended || res.headersSent)
+      throw new PodeError('SseResponseAlreadySent', CONVERT, 'The response has already been sent: it cannot become an SSE connection.');
+
+    const scope: SseScope = o.Scope === 'Default' ? this.settings.defaultScope : (capitalise(o.Scope) as SseScope);
+    const clientId = this.clientIdFor(o.ClientId, event.Request);
+    const group = o.Group || undefined;
+    const lastEventId = headerText(event.Request.Headers['last-event-id']);
+    const conn = new SseConnection(o.Name, clientId, group, scope, o.RetryDuration, o.AllowAllOrigins, lastEventId);
+
+    // Exactly these headers: anything the route set before is dropped (Pode does the same).
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    const head: Record<string, string> = {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-pode-sse-client-id': clientId,
+      'x-pode-sse-name': o.Name,
+    };
+    if (group) head['x-pode-sse-group'] = group;
+    if (o.AllowAllOrigins) head['access-control-allow-origin'] = '*';
+    event.ended = true;
+    event.keepOpen = true;
+    event.Response.StatusCode = 200;
+    res.writeHead(200, head);
+    res.socket?.setNoDelay(true);
+    res.socket?.setKeepAlive(true);
+
+    conn.writer = new SseWriter(res, { maxBuffer: this.maxBuffer, onClose: (reason) => this.disposed(conn, reason) });
+    const opening: Buffer[] = [];
+    if (o.RetryDuration > 0) opening.push(frameRetry(o.RetryDuration));
+    opening.push(frameOpen(clientId, group, o.Name));
+    // Replay, writing and registering happen in one synchronous step, so no event can fall in between.
+    if (scope === 'Global') {
+      const replay = this.history.replay(o.Name, lastEventId, conn);
+      if (replay.kind === 'events') opening.push(...replay.frames);
+      else if (replay.kind === 'gap') opening.push(frameGap(replay.lastId));
+    }
+    for (const frame of opening) conn.writer.write(frame);
+    if (conn.writer.closed) return conn;
+
+    if (scope === 'Global') {
+      const replaced = this.registry.add(conn);
+      if (replaced) replaced.writer.close(PODE_CLOSE);
+    } else {
+      this.locals.add(conn);
+      event.onSettled = () => this.endLocal(conn);
+    }
+    event.Sse = conn;
+    logVerbose(`SSE ${scope} connection opened: ${o.Name} ${clientId}${group ? ` (${group})` : ''}`);
+    this.events.fire('Connect', conn);
+    return conn;
+  }
+
+  /** Set-PodeSseDefaultScope; says so when it overrides --sse-default-scope. */
+  setDefaultScope(scope: string): void {
+    const value = capitalise(scope) as SseScope;
+    if (this.settings.defaultScopeFromFlag)
+      logInfo(`Set-PodeSseDefaultScope ${value} in the script overrides --sse-default-scope ${this.settings.defaultScope}.`);
+    this.settings.defaultScope = value;
+    this.settings.defaultScopeFromFlag = false;
+  }
+
+  /** A local connection's route has finished: it closes like a normal response, with pode.close. */
+  endLocal(conn: SseConnection): void {
+    if (conn.IsLocal) conn.writer.close(PODE_CLOSE);
+  }
+
+  private disposed(conn: SseConnection, reason: string): void {
+    if (conn.IsGlobal) this.registry.remove(conn);
+    else this.locals.delete(conn);
+    logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
+    // Outside the writer's callback, so a Disconnect script never runs in the middle of a send loop.
+    setImmediate(() => this.events.fire('Disconnect', conn));
+  }
+
+  /** Writes one event straight to a connection (Send-PodeSseEvent -FromEvent on a local connection). */
+  sendTo(conn: SseConnection, o: Omit<SendOptions, 'names'>): void {
+    conn.write(frameEvent({ id: o.id, event: o.eventType, data: o.data }, SEND));
+  }
+
+  /** Sends one event to every target of each Name; framed once unless history numbers it per Name. */
+  send(o: SendOptions): void {
+    for (const name of o.names) {
+      if (!this.settings.allows(name, o.groups, o.clientIds)) {
+        const level = this.settings.level(name);
+        throw new PodeError(
+          'SseBroadcastLevelExceeded',
+          SEND,
+          `SSE failed to broadcast due to defined SSE broadcast level for '${name}': ${level}. Supply ${level === 'clientid' ? 'ClientIds' : 'Groups or ClientIds'} to send to it.`,
+        );
+      }
+    }
+    let cached: { id: string | undefined; frame: Buffer } | undefined;
+    const frameFor = (id: string | undefined) => {
+      if (!cached || cached.id !== id) cached = { id, frame: frameEvent({ id, event: o.eventType, data: o.data }, SEND) };
+      return cached.frame;
+    };
+    for (const name of o.names) {
+      const { frame } = this.history.record(name, { id: o.id, frame: frameFor, groups: o.groups, clientIds: o.clientIds });
+      this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame));
+    }
+  }
+
+  /** Close-PodeSseConnection: pode.close to every narrowed connection of the Name. */
+  close(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
+    const targets: SseConnection[] = [];
+    this.registry.select(name, groups, clientIds, (conn) => targets.push(conn));
+    for (const conn of targets) conn.writer.close(PODE_CLOSE);
+  }
+
+  /** Server shutdown: every connection, global and local, gets pode.close. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    this.heartbeat.stop();
+    for (const conn of [...this.all()]) conn.writer.close(PODE_CLOSE);
+  }
+}
+
+function capitalise(scope: string): string {
+  return scope.charAt(0).toUpperCase() + scope.slice(1).toLowerCase();
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : null;
+}

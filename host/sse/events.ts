@@ -1,0 +1,88 @@
+// Register-PodeSseEvent: scripts that run when a connection of a Name connects or disconnects, with
+// $TriggeredEvent set for them. An error in one is logged and never reaches the server.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PodeError } from '../binder/errors.ts';
+import { logException } from '../log.ts';
+import type { SseConnection } from './connection.ts';
+
+export type SseEventType = 'Connect' | 'Disconnect';
+
+export interface SseEventRegistration {
+  Name: string;
+  Type: SseEventType;
+  EventName: string;
+  ScriptBlock: (...args: any[]) => unknown;
+  ArgumentList: unknown[];
+}
+
+export interface TriggeredEvent {
+  Lockable: object;
+  Name: string;
+  Type: SseEventType;
+  Timestamp: Date;
+  Connection: ReturnType<SseConnection['toJSON']>;
+  Metadata: Record<string, unknown>;
+}
+
+const triggered = new AsyncLocalStorage<TriggeredEvent>();
+
+/** $TriggeredEvent: the event whose script is running. */
+export function currentTriggeredEvent(): TriggeredEvent | undefined {
+  return triggered.getStore();
+}
+
+const lockable = {};
+
+export class SseEvents {
+  // Name -> Type -> EventName -> registration; the Type keys are canonical ('Connect' | 'Disconnect').
+  private readonly byName = new Map<string, Map<SseEventType, Map<string, SseEventRegistration>>>();
+
+  register(reg: SseEventRegistration, command: string): void {
+    const types = this.byName.get(reg.Name) ?? new Map<SseEventType, Map<string, SseEventRegistration>>();
+    const names = types.get(reg.Type) ?? new Map<string, SseEventRegistration>();
+    if (names.has(reg.EventName))
+      throw new PodeError('SseEventAlreadyRegistered', command, `An SSE ${reg.Type} event named '${reg.EventName}' is already registered for '${reg.Name}'.`);
+    names.set(reg.EventName, reg);
+    types.set(reg.Type, names);
+    this.byName.set(reg.Name, types);
+  }
+
+  unregister(name: string, type: SseEventType, eventName: string, command: string): void {
+    const names = this.byName.get(name)?.get(type);
+    if (!names?.delete(eventName))
+      throw new PodeError('SseEventNotRegistered', command, `No SSE ${type} event named '${eventName}' is registered for '${name}'.`);
+  }
+
+  /** Registrations matching the filters (every Name / EventName when not given). */
+  find(names: readonly string[] | undefined, types: readonly SseEventType[], eventNames: readonly string[] | undefined): SseEventRegistration[] {
+    const out: SseEventRegistration[] = [];
+    for (const [name, byType] of this.byName) {
+      if (names && !names.includes(name)) continue;
+      for (const type of types) {
+        for (const reg of byType.get(type)?.values() ?? []) if (!eventNames || eventNames.includes(reg.EventName)) out.push(reg);
+      }
+    }
+    return out;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Runs every script registered for the connection's Name and this type; never throws. */
+  fire(type: SseEventType, conn: SseConnection): void {
+    const regs = this.byName.get(conn.Name)?.get(type);
+    if (!regs || regs.size === 0) return;
+    const snapshot = conn.toJSON();
+    for (const reg of regs.values()) {
+      const event: TriggeredEvent = { Lockable: lockable, Name: conn.Name, Type: type, Timestamp: new Date(), Connection: snapshot, Metadata: {} };
+      const where = `SSE ${type} event '${reg.EventName}' for '${conn.Name}'`;
+      try {
+        const result = triggered.run(event, () => reg.ScriptBlock(...reg.ArgumentList));
+        if (result instanceof Promise) result.catch((err) => logException(where, err));
+      } catch (err) {
+        logException(where, err);
+      }
+    }
+  }
+}
