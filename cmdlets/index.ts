@@ -1,3 +1,12 @@
 // Every cmdlet group, so one import registers all of them (the docs script, the CLI's help).
 export * from './sse.ts';
 export * from './server.ts';
+export * from './timers.ts';
+export * from './schedules.ts';
+export * from './logging.ts';
+export * from './endpoints.ts';
+export * from './routes.ts';
+export * from './middleware.ts';
+export * from './responses.ts';
+export * from './headers.ts';
+export * from './utilities.ts';

@@ -58,6 +58,6 @@ export const ClosePodeServer = cmdlet({
   run: () => {
     const server = tryCurrentServer();
     // Stop after the current request has had its answer written.
-    if (server) setImmediate(() => void server.stop());
+    if (server) setImmediate(() => server.requestClose());
   },
 });

@@ -40,6 +40,10 @@ export function getLogLevel(): LogLevel {
 export function setQuiet(quiet: boolean): void {
   state.quiet = quiet;
 }
+/** Write-PodeHost obeys --quiet only (as Write-Host obeys Pode's -Quiet), not the log level. */
+export function isQuiet(): boolean {
+  return state.quiet;
+}
 /** Tests capture log lines by swapping the sink; returns the previous one. */
 export function setLogSink(sink: LogSink): LogSink {
   const old = state.sink;
@@ -65,8 +69,71 @@ export const logInfo = (message: string) => log('info', message);
 export const logVerbose = (message: string, force = false) => log('verbose', message, force);
 export const logDebug = (message: string, force = false) => log('debug', message, force);
 
+/** Writes text as given (no level tag, no colour added), under the same --quiet/--log-level rules. */
+export function logRaw(level: LogLevel, text: string, force = false): void {
+  if (enabled(level, force)) state.sink(level, text);
+}
+
+/** A failure the host reports: Pode's error-log item. */
+export interface FailureItem {
+  readonly level: LogLevel;
+  /** What was going on, e.g. `GET /users` or `Timer 'tick' failed`. */
+  readonly context: string;
+  readonly error: unknown;
+  readonly date: Date;
+}
+
+/**
+ * Enable-PodeErrorLogging's target. It sees the failures whose level it asked for and returns true
+ * when it has written them to the terminal itself; otherwise the host's own line is printed too, so
+ * errors always reach the terminal whatever a custom method does with them.
+ */
+export interface ErrorLogTarget {
+  readonly levels: ReadonlySet<LogLevel>;
+  write(item: FailureItem): boolean;
+}
+
+let errorLog: ErrorLogTarget | undefined;
+
+/** Installs (or, with undefined, removes) the error log; returns the previous one. */
+export function setErrorLog(target: ErrorLogTarget | undefined): ErrorLogTarget | undefined {
+  const old = errorLog;
+  errorLog = target;
+  return old;
+}
+export function getErrorLog(): ErrorLogTarget | undefined {
+  return errorLog;
+}
+
+/**
+ * Reports a failure at `level`: through the error log when it takes that level, else (or as well,
+ * see ErrorLogTarget) as one host line, by default `context: <stack>`.
+ */
+export function logFailure(level: LogLevel, context: string, err: unknown, line?: string): void {
+  const target = errorLog;
+  if (target !== undefined && target.levels.has(level)) {
+    let written = false;
+    try {
+      written = target.write({ level, context, error: err, date: new Date() });
+    } catch (writeErr) {
+      log('error', `Error log method failed: ${describeError(writeErr)}`);
+    }
+    if (written) return;
+  }
+  log(level, line ?? `${context}: ${describeError(err)}`);
+}
+
 /** An error with its stack, for the terminal only (never for a client). */
 export function logException(context: string, err: unknown): void {
+  logFailure('error', context, err);
+}
+
+/**
+ * The stack (or text) of an error. A PodeError's ErrorId (`<Id>,<Command-Name>`) leads, since the
+ * stack alone does not say which cmdlet failed or why (binding errors inside handlers).
+ */
+export function describeError(err: unknown): string {
   const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-  log('error', `${context}: ${text}`);
+  const id = (err as { ErrorId?: unknown } | null | undefined)?.ErrorId;
+  return typeof id === 'string' && id !== '' ? `[${id}] ${text}` : text;
 }

@@ -148,8 +148,14 @@ export function bindArgs(c: CompiledCmdlet, args: readonly unknown[], expectingI
 function isSplat(c: CompiledCmdlet, obj: Record<string, unknown>, position: number): boolean {
   const target = c.positional[position];
   if (!target || !TAKES_OBJECTS.has(target.decl.type)) return true;
-  const keys = Object.keys(obj);
-  return keys.length > 0 && keys.every((k) => c.match(k) !== null);
+  // No key array or closure: `Write-PodeJsonResponse @{ … }` takes this path on every request.
+  // Only whole names and aliases count, not prefixes: `{ status: 'ok' }` is data, not -StatusCode.
+  let any = false;
+  for (const key in obj) {
+    if (!c.isName(key)) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** The common case in one pass; returns false (leaving the state dirty) at the first problem of any kind. */

@@ -47,6 +47,8 @@ export interface CompiledCmdlet {
   readonly pipelineParams: readonly CompiledParam[];
   /** Exact names and aliases, lower-cased. */
   readonly exact: ReadonlyMap<string, CompiledParam>;
+  /** A whole parameter name or alias, in any case (no prefixes). */
+  isName(key: string): boolean;
   match(typed: string): NameMatch;
 }
 
@@ -133,6 +135,7 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
     defaultMask: decl.defaultParameterSet ? 1 << setNames.indexOf(decl.defaultParameterSet) : 0,
     pipelineParams: params.filter((p) => p.pipeline),
     exact,
+    isName: (key: string) => declared.has(key) || exact.has(key.toLowerCase()),
     match,
   };
 }
@@ -162,7 +165,7 @@ function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): 
 export function validateValue(p: CompiledParam, value: unknown, cmd: string): void {
   const d = p.decl;
   if (p.mandatory) {
-    if (value === null || value === undefined) throw msg.nullNotAllowed(cmd, p.name);
+    if ((value === null || value === undefined) && d.allowNull !== true) throw msg.nullNotAllowed(cmd, p.name);
     if (value === '' && d.type === 'String') throw msg.emptyStringNotAllowed(cmd, p.name);
     if (Array.isArray(value) && value.length === 0) throw msg.emptyArrayNotAllowed(cmd, p.name);
   }

@@ -93,6 +93,9 @@ export const innerValidateSet = (value: string, set: readonly string[]) =>
 export const innerNotNullOrEmpty =
   'The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.';
 
+export const innerPattern = (value: string, pattern: string) =>
+  `The argument "${value}" does not match the "${pattern}" pattern. Supply an argument that matches "${pattern}" and try the command again.`;
+
 export const innerRangeLow = (value: number, min: number) =>
   `The ${value} argument is less than the minimum allowed range of ${min}. Supply an argument that is greater than or equal to ${min} and then try the command again.`;
 

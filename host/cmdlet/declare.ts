@@ -31,6 +31,8 @@ export interface ParamDecl {
   readonly aliases?: readonly string[];
   readonly validateSet?: readonly string[];
   readonly validateNotNullOrEmpty?: boolean;
+  /** [AllowNull()]: a Mandatory parameter that still accepts null (Write-PodeJsonResponse -Value). */
+  readonly allowNull?: boolean;
   readonly validateRange?: readonly [number, number];
   /** Bound when the caller gives nothing; never validated (as in PowerShell). */
   readonly default?: unknown;

@@ -3,8 +3,30 @@
 // written as their string form instead of failing or growing without bound.
 
 export function toJson(value: unknown, depth?: number, pretty = false): string {
-  const shaped = depth === undefined ? value : capDepth(value, Math.max(0, Math.floor(depth)), 0);
+  let shaped = value;
+  if (depth !== undefined) {
+    const cap = Math.max(0, Math.floor(depth));
+    // Most values are shallow plain data: a read-only check spares copying them (the hot path of a JSON route).
+    if (needsShaping(value, cap, 0)) shaped = capDepth(value, cap, 0);
+  }
   return JSON.stringify(shaped, null, pretty ? 2 : undefined) ?? 'null';
+}
+
+/**
+ * Would capDepth write anything JSON.stringify would not? True for a container nested deeper than
+ * `depth`, a Map, or a toJSON other than Date's (whose string is a leaf at any depth).
+ */
+function needsShaping(value: unknown, depth: number, level: number): boolean {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  if (level > depth || value instanceof Map || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (needsShaping(value[i], depth, level + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && needsShaping((value as Record<string, unknown>)[key], depth, level + 1)) return true;
+  }
+  return false;
 }
 
 function capDepth(value: unknown, depth: number, level: number): unknown {

@@ -149,6 +149,12 @@ describe('binder: the trailing plain object', () => {
     expect(js(Probe, {}).BoundParameters).to.deep.equal({ Data: {} });
   });
 
+  it('counts only whole names and aliases, not prefixes, when deciding', () => {
+    // `status` is a prefix of no Probe parameter, `Dat` is a prefix of Data: both are data, not splats.
+    expect(js(Probe, { Dat: 1 }).BoundParameters).to.deep.equal({ Data: { Dat: 1 } });
+    expect(js(Probe, { data: 1, ID: 'x' }).BoundParameters).to.deep.equal({ Data: 1, Id: 'x' });
+  });
+
   it('is a splat when every key names a parameter', () => {
     expect(js(Probe, { Data: 1, Depth: 2 }).BoundParameters).to.deep.equal({ Data: 1, Depth: 2 });
     expect(js(Probe, { Data: { Name: 'bob' } }).BoundParameters).to.deep.equal({ Data: { Name: 'bob' } });

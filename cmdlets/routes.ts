@@ -1,0 +1,189 @@
+// Pode's route cmdlets (file group "Routes"): Add-PodeRoute, Remove-PodeRoute, Add-PodeStaticRoute.
+// Routing, matching and static files live in host/http/ (router.ts, static.ts); this is the glue.
+import { existsSync, statSync } from 'node:fs';
+import { isPodeError } from '../host/binder/errors.ts';
+import type { CallContext } from '../host/cmdlet/context.ts';
+import { defineGroup } from '../host/cmdlet/define.ts';
+import { normaliseRoutePath } from '../host/http/routepath.ts';
+import type { Middleware, Route, RouteHandler, RouteMethod } from '../host/http/types.ts';
+import { callerSource } from '../host/runtime/callsite.ts';
+import { toMiddlewareList } from '../host/runtime/middleware.ts';
+import { scriptBlockFromFile } from '../host/runtime/scriptfile.ts';
+import { currentServer, type PodeServer } from '../host/runtime/server.ts';
+
+const cmdlet = defineGroup('Routes');
+
+// Pode's list; Connect is left out because node:http hands CONNECT requests to no route handler.
+const METHODS = ['Delete', 'Get', 'Head', 'Merge', 'Options', 'Patch', 'Post', 'Put', 'Trace', '*'] as const;
+const IF_EXISTS = ['Default', 'Error', 'Overwrite', 'Skip'] as const;
+
+/** Pode drops a query string from a route path (`/users?x=1` → `/users`); nothing left is an error. */
+function routePath(path: string, ctx: CallContext): string {
+  const bare = path.split('?')[0]!;
+  if (bare.trim() === '') throw ctx.error('NoPathSuppliedForRoute', 'No Path supplied for the Route.');
+  return bare;
+}
+
+/** The engine's own errors (duplicates) get the cmdlet's name in their ErrorId, like every cmdlet error. */
+function asCmdletError(err: unknown, ctx: CallContext): unknown {
+  return isPodeError(err) && !err.ErrorId.includes(',') ? ctx.error(err.Id, err.message) : err;
+}
+
+export const AddPodeRoute = cmdlet({
+  name: 'Add-PodeRoute',
+  synopsis: 'Adds a Route for a specific HTTP Method(s).',
+  description:
+    'Adds a Route for a specific HTTP Method(s), with path, that when called with invoke any logic and/or Middleware.\n' +
+    'The ScriptBlock (or the default export of FilePath) is called with $WebEvent followed by the ArgumentList, and may be async: the response ends when its promise settles. ' +
+    'Registering the same Method and Path twice is an error naming where both were registered.',
+  examples: [
+    { code: "Add-PodeRoute -Method Get -Path '/' -ScriptBlock { /* logic */ }" },
+    { code: "Add-PodeRoute -Method Post -Path '/users/:userId/message' -Middleware $checkUser -ScriptBlock { /* logic */ }" },
+    { code: "Add-PodeRoute -Method Post -Path '/user' -ContentType 'application/json' -ScriptBlock { /* logic */ }" },
+    { code: "Add-PodeRoute -Method Get -Path '/' -ScriptBlock { /* logic */ } -ArgumentList 'arg1', 'arg2'" },
+    { code: "Add-PodeRoute -Method Get, Post -Path '/users' -FilePath './routes/users.ts'", text: 'The module\'s default export is the route\'s logic.' },
+  ],
+  defaultParameterSet: 'Script',
+  parameters: [
+    { name: 'Method', type: 'String[]', mandatory: true, validateSet: METHODS, help: 'The HTTP Method of this Route, multiple can be supplied (* is every method).' },
+    { name: 'Path', type: 'String', mandatory: true, help: 'The URI path for the Route, with :name placeholders (e.g. /users/:userId), found in $WebEvent.Parameters.' },
+    {
+      name: 'Middleware',
+      type: 'Object[]',
+      help: 'An array of ScriptBlocks (or middleware hashtables with Logic, Route and Arguments) for optional Middleware, run after the global middleware. Returning $false stops the request.',
+    },
+    { name: 'ScriptBlock', type: 'ScriptBlock', sets: ['Script'], help: "A ScriptBlock for the Route's main logic." },
+    {
+      name: 'ContentType',
+      type: 'String',
+      help: "The content type the Route should use when parsing any payloads, whatever the request's Content-Type header says.",
+    },
+    {
+      name: 'FilePath',
+      type: 'String',
+      mandatory: true,
+      sets: ['File'],
+      help: "A literal, or relative, path to a module whose default export is the Route's main logic (relative to the server root).",
+    },
+    { name: 'ArgumentList', type: 'Object[]', help: "An array of arguments to supply to the Route's ScriptBlock, after $WebEvent." },
+    {
+      name: 'IfExists',
+      type: 'String',
+      validateSet: IF_EXISTS,
+      default: 'Default',
+      help: 'Specifies what action to take when a Route already exists: Error, Overwrite (replace it) or Skip (keep it). Default is Error.',
+    },
+  ],
+  run: (args, ctx) => {
+    const server = currentServer(ctx.command);
+    const path = routePath(args.Path, ctx);
+    const methods = args.Method.map((m) => m.toUpperCase() as RouteMethod);
+    if (args.ScriptBlock == null && args.FilePath === undefined && (args.Middleware == null || args.Middleware.length === 0)) {
+      throw ctx.error('NoLogicPassedForMethodRoute', `[${methods.join(',')}] ${path}: No logic passed.`);
+    }
+    const handler = routeLogic(server, args.ScriptBlock ?? undefined, args.FilePath, ctx);
+    const middleware = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
+    const source = callerSource(server.rootPath);
+    for (const method of methods) {
+      const route: Route = {
+        method,
+        path,
+        handler,
+        ...(middleware && middleware.length > 0 && { middleware }),
+        ...(args.ArgumentList != null && args.ArgumentList.length > 0 && { argumentList: args.ArgumentList }),
+        ...(args.ContentType && { contentType: args.ContentType }),
+        ...(source !== undefined && { source }),
+      };
+      const ifExists = args.IfExists.toLowerCase();
+      if (ifExists !== 'default' && ifExists !== 'error' && server.router.get(method, path)) {
+        if (ifExists === 'skip') continue;
+        server.router.remove(method, path);
+      }
+      try {
+        server.router.add(route);
+      } catch (err) {
+        throw asCmdletError(err, ctx);
+      }
+    }
+  },
+});
+
+/** The route's handler: the ScriptBlock, or FilePath's default export (loaded now, awaited before listening). */
+function routeLogic(server: PodeServer, scriptBlock: RouteHandler | undefined, filePath: string | undefined, ctx: CallContext): RouteHandler {
+  if (filePath !== undefined) return scriptBlockFromFile(server, filePath, ctx.command) as RouteHandler;
+  // Middleware-only routes (as Pode allows): the middleware writes the response.
+  return scriptBlock ?? (() => undefined);
+}
+
+export const RemovePodeRoute = cmdlet({
+  name: 'Remove-PodeRoute',
+  synopsis: 'Remove a specific Route.',
+  description: 'Remove a specific Route, by its Method and Path (placeholder names need not match). Nothing happens when there is no such Route.',
+  examples: [{ code: "Remove-PodeRoute -Method Get -Path '/about'" }, { code: "Remove-PodeRoute -Method Post -Path '/users/:userId'" }],
+  parameters: [
+    { name: 'Method', type: 'String', mandatory: true, validateSet: METHODS, help: 'The method of the Route to remove.' },
+    { name: 'Path', type: 'String', mandatory: true, help: 'The path of the Route to remove.' },
+  ],
+  run: (args, ctx) => {
+    currentServer(ctx.command).router.remove(args.Method, routePath(args.Path, ctx));
+  },
+});
+
+export const AddPodeStaticRoute = cmdlet({
+  name: 'Add-PodeStaticRoute',
+  synopsis: 'Add a static Route for rendering static content.',
+  description:
+    'Add a static Route for rendering static content. You can also define default pages to display.\n' +
+    'Static routes are tried before normal routes; a path under the static route with no file behind it falls through to the normal routes.',
+  examples: [
+    { code: "Add-PodeStaticRoute -Path '/assets' -Source './assets'" },
+    { code: "Add-PodeStaticRoute -Path '/assets' -Source './assets' -Defaults @('index.html')" },
+    { code: "Add-PodeStaticRoute -Path '/installers' -Source './exes' -DownloadOnly" },
+  ],
+  parameters: [
+    { name: 'Path', type: 'String', mandatory: true, help: 'The URI path for the static Route.' },
+    { name: 'Source', type: 'String', mandatory: true, help: 'The literal, or relative, path to the directory that contains the static content (relative to the server root).' },
+    { name: 'Middleware', type: 'Object[]', help: 'An array of ScriptBlocks (or middleware hashtables) for optional Middleware, run before a file is sent.' },
+    {
+      name: 'Defaults',
+      type: 'String[]',
+      defaultText: 'index.html, index.htm, default.html, default.htm',
+      help: "An array of default pages to display, such as 'index.html', when a folder is requested.",
+    },
+    {
+      name: 'IfExists',
+      type: 'String',
+      validateSet: IF_EXISTS,
+      default: 'Default',
+      help: 'Specifies what action to take when a Static Route already exists: Error, Overwrite (replace it) or Skip (keep it). Default is Error.',
+    },
+    { name: 'DownloadOnly', type: 'SwitchParameter', help: 'When supplied, all static content on this Route will be attached as downloads - rather than rendered.' },
+  ],
+  run: (args, ctx) => {
+    const server = currentServer(ctx.command);
+    const path = routePath(args.Path, ctx);
+    const folder = server.path(args.Source);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw ctx.error('SourcePathDoesNotExistForStaticRoute', `[Static] ${path}: The Source path supplied for Static Route does not exist: ${folder}`);
+    }
+    const middleware: Middleware[] | undefined = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
+    const key = normaliseRoutePath(path).toLowerCase();
+    const exists = server.statics.list().some((r) => normaliseRoutePath(r.path).toLowerCase() === key);
+    const ifExists = args.IfExists.toLowerCase();
+    if (exists && ifExists === 'skip') return;
+    if (exists && ifExists === 'overwrite') server.statics.remove(path);
+    const source = callerSource(server.rootPath);
+    try {
+      server.statics.add({
+        path,
+        folder,
+        ...(args.Defaults != null && { defaults: args.Defaults }),
+        ...(middleware && middleware.length > 0 && { middleware }),
+        ...(args.DownloadOnly && { download: true }),
+        ...(source !== undefined && { source }),
+      });
+    } catch (err) {
+      throw asCmdletError(err, ctx);
+    }
+  },
+});

@@ -1,0 +1,77 @@
+// Get-PodeServerDefaultSecret, Start-PodeSleep, Write-PodeHost and $WebEvent across awaits, end to end.
+import { expect } from 'chai';
+import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+
+describe('Utilities cmdlets (podets serve)', () => {
+  let server: ServedScript;
+  const get = (path: string) => fetch(new URL(path, server.url));
+
+  before(async () => {
+    server = await start(fixtureScript('utilities.ts'));
+  });
+  after(async () => {
+    expect(await server.stop()).to.equal(0);
+  });
+
+  it('Get-PodeServerDefaultSecret is one random 32-byte secret per server', async () => {
+    const first = await (await get('/secret')).text();
+    expect(Buffer.from(first, 'base64')).to.have.length(32);
+    expect(await (await get('/secret')).text()).to.equal(first);
+    const other = await start(fixtureScript('utilities.ts'));
+    try {
+      expect(await (await fetch(new URL('/secret', other.url))).text()).not.to.equal(first);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('Start-PodeSleep -Milliseconds is awaitable and keeps $WebEvent', async () => {
+    const body = await (await get('/sleep/ms')).json();
+    expect(body.path).to.equal('/sleep/ms');
+    expect(body.elapsed).to.be.at.least(145);
+  });
+
+  it('Start-PodeSleep takes -Seconds positionally', async () => {
+    const body = await (await get('/sleep/seconds')).json();
+    expect(body.elapsed).to.be.within(995, 1500);
+  });
+
+  it('a sleeping request does not hold up others', async () => {
+    const slow = get('/sleep/seconds');
+    const started = performance.now();
+    expect((await get('/secret')).status).to.equal(200);
+    expect(performance.now() - started).to.be.below(500);
+    await slow;
+  });
+
+  it('$WebEvent stays each request\'s own across awaits, for 50 concurrent requests', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `req-${i}`);
+    const bodies = await Promise.all(ids.map(async (id) => (await get(`/whoami?id=${id}`)).json()));
+    bodies.forEach((body, i) => expect(body).to.deep.equal({ before: ids[i], middle: ids[i], after: ids[i] }));
+  });
+
+  it('Write-PodeHost writes to stdout: arrays spaced, objects as JSON, -NoNewLine, -Explode', async () => {
+    expect(await (await get('/host?tag=t1')).text()).to.equal('written');
+    const last = await server.waitForLine('stdout', /^\{ nested: /);
+    const from = server.stdout.indexOf('plain t1');
+    expect(from).to.be.at.least(0);
+    expect(server.stdout.slice(from, server.stdout.indexOf(last, from) + 1)).to.deep.equal([
+      'plain t1',
+      'piped t1 3',
+      '{"a":1,"tag":"t1"}',
+      'part1 t1 part2', // NO_COLOR: no escape codes around part2
+      '\tName: exploded-t1 \tTypeName: System.Collections.Hashtable',
+      '{ nested: { deep: [ 1, 2 ] } }',
+    ]);
+  });
+
+  it('Write-PodeHost is silent under --quiet', async () => {
+    const quiet = await start(fixtureScript('utilities.ts'), ['--quiet']);
+    try {
+      expect(await (await fetch(new URL('/host?tag=q', quiet.url))).text()).to.equal('written');
+      expect(quiet.stdout).to.deep.equal([`Listening on ${quiet.url}`]);
+    } finally {
+      await quiet.stop();
+    }
+  });
+});
