@@ -196,9 +196,9 @@ describe('Add-PodeRoute and Add-PodeStaticRoute refusals (exit 1 before listenin
   });
 
   it('-FilePath must exist and default-export a function', async () => {
-    expect(await failWith('missing-file')).to.equal(`ERROR: PodeError: The path does not exist: ${fixtureScript('no-such-handler.ts')}`);
+    expect(await failWith('missing-file')).to.equal(`ERROR: [PathNotFound,Add-PodeRoute] PodeError: The path does not exist: ${fixtureScript('no-such-handler.ts')}`);
     expect(await failWith('file-without-default')).to.equal(
-      `ERROR: PodeError: ${script} must export a default function (the script block)`,
+      `ERROR: [ScriptFileHasNoDefaultFunction,Add-PodeRoute] PodeError: ${script} must export a default function (the script block)`,
     );
   });
 
