@@ -4,6 +4,9 @@
 import { createDispatcher, type DispatchOptions, type DispatchState } from './dispatch.ts';
 import { bindServer, createNodeServer, type BoundEndpoint, type EndpointConfig, type NodeServer } from './endpoints.ts';
 import type { EndpointInfo } from './webevent.ts';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 export type PodeHttpServerOptions = DispatchOptions;
 
@@ -34,6 +37,7 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
         // Filled in once bound: the dispatcher reads it per request, so the real port shows in WebEvent.Endpoint.
         const info: EndpointInfo = { address: '', port: 0, protocol: config.protocol ?? 'http', name: config.name };
         const server = createNodeServer(config, (req, res) => handle(req, res, info));
+        trackQuietSockets(server);
         const endpoint = await bindServer(server, config);
         started.push(server);
         info.address = endpoint.address;
@@ -68,6 +72,27 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
   };
 }
 
+/**
+ * Sockets that connected but have not sent a request yet. closeIdleConnections() does not count them as
+ * idle (fetch opens such spare connections), and a graceful close would otherwise wait out the full grace.
+ */
+const quietSockets = new WeakMap<NodeServer, Set<Socket>>();
+
+export function trackQuietSockets(server: NodeServer): void {
+  const quiet = new Set<Socket>();
+  quietSockets.set(server, quiet);
+  server.on(server instanceof https.Server ? 'secureConnection' : 'connection', (socket: Socket) => {
+    quiet.add(socket);
+    socket.once('close', () => quiet.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage) => quiet.delete(req.socket));
+}
+
+function closeQuiet(server: NodeServer): void {
+  server.closeIdleConnections();
+  for (const socket of quietSockets.get(server) ?? []) socket.destroy();
+}
+
 function closeServer(server: NodeServer, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     // The callback fires once every connection is gone; idle ones are swept as requests finish.
@@ -76,8 +101,8 @@ function closeServer(server: NodeServer, graceMs: number): Promise<void> {
       clearTimeout(deadline);
       resolve();
     });
-    server.closeIdleConnections();
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    closeQuiet(server);
+    const sweep = setInterval(() => closeQuiet(server), IDLE_SWEEP_MS);
     const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
   });
 }

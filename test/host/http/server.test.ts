@@ -403,3 +403,18 @@ describe('http/server', () => {
     });
   });
 });
+
+describe('http/server close with a connection that never sent a request', () => {
+  it('does not wait out the grace period for it', async function () {
+    this.timeout(10_000);
+    const server = createPodeHttpServer({ router: new Router() });
+    const [endpoint] = await server.listen([{ address: '127.0.0.1', port: 0 }]);
+    const { connect } = await import('node:net');
+    const socket = connect(endpoint!.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    // A 60 s grace would outlive this test's 10 s timeout if the quiet socket were waited for.
+    await server.close(60_000);
+    await closed;
+  });
+});
