@@ -40,6 +40,7 @@ declare global {
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
+  const SetPodeSseBackplane: typeof cmdlets.SetPodeSseBackplane;
   const SetPodeSseBroadcastLevel: typeof cmdlets.SetPodeSseBroadcastLevel;
   const SetPodeSseDefaultScope: typeof cmdlets.SetPodeSseDefaultScope;
   const SetPodeSseHeartbeat: typeof cmdlets.SetPodeSseHeartbeat;

@@ -3,6 +3,7 @@ import { defineGroup } from '../host/cmdlet/define.ts';
 import type { CallContext } from '../host/cmdlet/context.ts';
 import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
 import { currentServer } from '../host/runtime/server.ts';
+import { connectBackplane } from '../host/runtime/backplane.ts';
 import { SseConnection } from '../host/sse/connection.ts';
 import type { SseEventType } from '../host/sse/events.ts';
 import { toEventData } from '../host/sse/framing.ts';
@@ -23,7 +24,7 @@ function clientIdAndKey(given: string | undefined) {
 }
 
 function knownName(name: string, ctx: CallContext): string {
-  if (!sse().registry.has(name)) throw ctx.error('SseConnectionNotFound', `SSE connection not found: ${name}`);
+  if (!sse().hasName(name)) throw ctx.error('SseConnectionNotFound', `SSE connection not found: ${name}`);
   return name;
 }
 
@@ -238,7 +239,7 @@ export const TestPodeSseName = cmdlet({
   examples: [{ code: "if (Test-PodeSseName -Name 'Example') { ... }" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection to test.' }],
   outputs: 'System.Boolean',
-  run: (args) => sse().registry.has(args.Name),
+  run: (args) => sse().hasName(args.Name),
 });
 
 export const TestPodeSseClientId = cmdlet({
@@ -255,7 +256,7 @@ export const TestPodeSseClientId = cmdlet({
     { name: 'ClientId', type: 'String', mandatory: true, help: 'The SSE connection ClientId to test.' },
   ],
   outputs: 'System.Boolean',
-  run: (args) => sse().registry.hasClientId(args.Name, args.ClientId, args.Group),
+  run: (args) => sse().hasClientId(args.Name, args.ClientId, args.Group),
 });
 
 export const NewPodeSseClientId = cmdlet({
@@ -433,7 +434,7 @@ export const GetPodeSseNameList = cmdlet({
   examples: [{ code: '$names = Get-PodeSseNameList' }],
   parameters: [],
   outputs: 'System.String[]',
-  run: () => sse().registry.names(),
+  run: () => sse().names(),
 });
 
 export const GetPodeSseGroupList = cmdlet({
@@ -443,7 +444,7 @@ export const GetPodeSseGroupList = cmdlet({
   examples: [{ code: "$groups = Get-PodeSseGroupList -Name 'Example'" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The Name of an SSE connection.' }],
   outputs: 'System.String[]',
-  run: (args, ctx) => sse().registry.groups(knownName(args.Name, ctx)),
+  run: (args, ctx) => sse().groups(knownName(args.Name, ctx)),
 });
 
 export const GetPodeSseClientIdList = cmdlet({
@@ -459,7 +460,7 @@ export const GetPodeSseClientIdList = cmdlet({
     { name: 'Group', type: 'String[]', help: 'An optional Group(s) for the SSE connection.' },
   ],
   outputs: 'System.String[]',
-  run: (args, ctx) => sse().registry.clientIds(knownName(args.Name, ctx), args.Group),
+  run: (args, ctx) => sse().clientIds(knownName(args.Name, ctx), args.Group),
 });
 
 // ---- Connect/Disconnect events -----------------------------------------------------------------
@@ -609,5 +610,47 @@ export const SetPodeSseHeartbeat = cmdlet({
   ],
   run: (args) => {
     sse().pingInterval = args.Interval;
+  },
+});
+
+// ---- Beyond Pode: scale-out across machines ------------------------------------------------------------
+
+export const SetPodeSseBackplane = cmdlet({
+  name: 'Set-PodeSseBackplane',
+  synopsis: 'Share SSE connections, events and history with other podets instances through Redis.',
+  description:
+    'Connects this server to Redis (pub/sub, via ioredis) so instances on any number of machines share one SSE space, as `podets serve --redis <url>` does. ' +
+    'Send-PodeSseEvent and Close-PodeSseConnection then reach the matching connections on every instance, in one order; Test-PodeSseName, ' +
+    'Test-PodeSseClientId and the Get-*List cmdlets answer for all of them (each instance keeps its presence in Redis with an expiry it refreshes, ' +
+    'so a dead instance\'s connections disappear within it); and history (Set-PodeSseHistory, which every instance should set alike) is kept in Redis, ' +
+    'so a client may reconnect to any instance with Last-Event-ID. The server waits for the connection before it listens; an unreachable Redis is an error. ' +
+    'If Redis is lost later, each instance delivers locally, logs once, reconnects with backoff and resumes without a restart.',
+  examples: [
+    { code: "Set-PodeSseBackplane -Url 'redis://127.0.0.1:6379'" },
+    { code: "Set-PodeSseBackplane -Url 'rediss://user:password@redis.example.com:6380/2?prefix=myapp:'" },
+  ],
+  parameters: [
+    {
+      name: 'Url',
+      type: 'String',
+      mandatory: true,
+      validateNotNullOrEmpty: true,
+      help:
+        'The Redis URL: redis://[user:password@]host[:port][/db] (rediss:// for TLS). Optional query parameters: prefix (of every key and channel, ' +
+        'default podets:) and presenceTtl (seconds a dead instance\'s connections stay listed, default 15).',
+    },
+  ],
+  run: (args, ctx) => {
+    const server = currentServer(ctx.command);
+    const connected = connectBackplane(server, args.Url).then(
+      () => undefined,
+      (err: Error) => {
+        throw ctx.error('SseBackplaneFailed', err.message);
+      },
+    );
+    // The server listens only once connected; awaiting the call is optional.
+    server.setup.push(connected);
+    connected.catch(() => {});
+    return connected;
   },
 });

@@ -2,6 +2,7 @@
 // host reads the parsed values by key. Invalid values are refused with the valid choices (exit 2).
 import { InvalidArgumentError, Option } from 'commander';
 import { LOG_LEVELS } from '../log.ts';
+import { parseBackplaneUrl } from '../sse/hub/redis-url.ts';
 
 function integer(min: number, max: number, what: string) {
   return (value: string): number => {
@@ -9,6 +10,16 @@ function integer(min: number, max: number, what: string) {
     if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}.`);
     return n;
   };
+}
+
+/** A redis:// or rediss:// URL (checked here, so a typo is exit 2 before anything starts). */
+function redisUrl(value: string): string {
+  try {
+    parseBackplaneUrl(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return value;
 }
 
 export interface OptionSpec {
@@ -53,6 +64,17 @@ export const SERVE_OPTIONS = {
     description: 'default broadcast level for every SSE Name',
     choices: ['Name', 'Group', 'ClientId'],
   },
+  workers: {
+    flags: '--workers <n|auto>',
+    description: 'run <n> node:cluster workers sharing the port (auto = one per CPU); SSE works across them',
+    parse: (value: string) => (value === 'auto' ? value : integer(1, 256, 'The number of workers')(value)),
+  },
+  redis: {
+    flags: '--redis <url>',
+    description:
+      'share the SSE space with other instances through Redis pub/sub (redis://[user:password@]host[:port][/db]; ?prefix=<keys prefix> and ?presenceTtl=<seconds> optional); unreachable at start = exit 1',
+    parse: redisUrl,
+  },
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
@@ -68,6 +90,8 @@ export type ServeOptionValues = {
   sseHistory?: number;
   sseMaxBuffer?: number;
   sseBroadcastLevel?: 'Name' | 'Group' | 'ClientId';
+  workers?: number | 'auto';
+  redis?: string;
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];

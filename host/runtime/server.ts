@@ -31,20 +31,23 @@ export interface ServerOptions {
 /** Runs a teardown step when the server stops; the SSE engine and others hook in here. */
 export type StopHook = () => void | Promise<void>;
 
-const timerEvents = new AsyncLocalStorage<TimerEvent>();
-const scheduleEvents = new AsyncLocalStorage<ScheduleEvent>();
+// One storage for both kinds: every enabled AsyncLocalStorage adds work to every async resource the
+// process creates, so they are not multiplied needlessly. A run's Sender tells the two kinds apart.
+const triggers = new AsyncLocalStorage<TimerEvent | ScheduleEvent>();
 
 /** The event of the timer or schedule whose script is running. */
 export function currentTrigger(): TimerEvent | ScheduleEvent | undefined {
-  return timerEvents.getStore() ?? scheduleEvents.getStore();
+  return triggers.getStore();
 }
 /** Pode's $TimerEvent: set while a timer's script runs (across awaits). */
 export function currentTimerEvent(): TimerEvent | undefined {
-  return timerEvents.getStore();
+  const event = triggers.getStore();
+  return event !== undefined && 'Interval' in event.Sender ? (event as TimerEvent) : undefined;
 }
 /** Pode's $ScheduleEvent: set while a schedule's script runs (across awaits). */
 export function currentScheduleEvent(): ScheduleEvent | undefined {
-  return scheduleEvents.getStore();
+  const event = triggers.getStore();
+  return event !== undefined && 'Cron' in event.Sender ? (event as ScheduleEvent) : undefined;
 }
 
 export class PodeServer {
@@ -61,6 +64,10 @@ export class PodeServer {
   readonly defaultSecret = randomBytes(32).toString('base64');
   /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */
   requestLog: RequestLogHook | undefined;
+  /** False on cluster workers other than the timer leader: timers and schedules run once per cluster. */
+  runsTimers = true;
+  /** Close-PodeServer: stops this server; a cluster worker asks the primary to stop them all instead. */
+  requestClose: () => void = () => void this.stop();
   /** Start-PodeServer blocks still running when the script's top level finished; the host awaits them. */
   readonly setup: Promise<unknown>[] = [];
   private http: PodeHttpServer | undefined;
@@ -71,8 +78,8 @@ export class PodeServer {
   constructor(options: ServerOptions = {}) {
     this.options = options;
     this.rootPath = resolve(options.rootPath ?? process.cwd());
-    this.timers = new Timers({ clock: options.clock, runner: (event, run) => timerEvents.run(event, run) });
-    this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => scheduleEvents.run(event, run) });
+    this.timers = new Timers({ clock: options.clock, runner: (event, run) => triggers.run(event, run) });
+    this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => triggers.run(event, run) });
     // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any route runs.
     this.middleware.push({ name: '__pode_sse_reference__', logic: (event) => attachSseReference(this.sse, event) });
     this.onStop(() => this.sse.shutdown());
@@ -116,8 +123,10 @@ export class PodeServer {
     });
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;
-    this.timers.start();
-    this.schedules.start();
+    if (this.runsTimers) {
+      this.timers.start();
+      this.schedules.start();
+    }
     return bound;
   }
 

@@ -8,6 +8,8 @@ export type SseScope = 'Local' | 'Global';
 export class SseConnection implements SseConn {
   readonly Timestamp = new Date();
   writer!: SseWriter;
+  /** While a replay is fetched from the hub, live events wait here (then duplicates of replayed ones are dropped). */
+  pending: Array<{ frame: Buffer; id: string | undefined }> | null = null;
 
   constructor(
     readonly Name: string,

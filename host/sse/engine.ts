@@ -13,6 +13,7 @@ import { SseRegistry } from './registry.ts';
 import { SseSettings } from './settings.ts';
 import { isValidlySigned, newClientId, signClientId } from './signing.ts';
 import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
+import type { HubSend, ReplayAnswer, SseHub } from './hub/types.ts';
 
 export const DEFAULT_PING_SECONDS = 60;
 
@@ -68,6 +69,40 @@ export class SseEngine {
   maxBuffer = DEFAULT_MAX_BUFFER;
   private readonly heartbeat = new Heartbeat(DEFAULT_PING_SECONDS * 1000, () => this.all());
   private shuttingDown = false;
+  /** Set when scaled out (--workers, --redis): sends, closes, presence and history go through it. */
+  private hub: SseHub | undefined;
+
+  attachHub(hub: SseHub): void {
+    this.hub = hub;
+    hub.onDelivery((m) => (m.t === 'send' ? this.deliver(m) : this.closeLocal(m.name, m.groups, m.clientIds)));
+    // The same (Name, ClientId) connected elsewhere replaces the one here, as it would on one process.
+    hub.onRemoteJoin((e) => this.registry.get(e.name, e.clientId)?.writer.close(PODE_CLOSE));
+  }
+
+  get scaledOut(): boolean {
+    return this.hub !== undefined;
+  }
+
+  // ---- The whole SSE space: this instance's registry plus the other instances' presence ----------
+  names(): string[] {
+    return this.hub ? [...new Set([...this.registry.names(), ...this.hub.remote.names()])] : this.registry.names();
+  }
+  hasName(name: string): boolean {
+    return this.registry.has(name) || this.hub?.remote.has(name) === true;
+  }
+  groups(name: string): string[] {
+    if (!this.hub) return this.registry.groups(name);
+    const seen = new Map<string, string>();
+    for (const g of [...this.registry.groups(name), ...this.hub.remote.groups(name)]) if (!seen.has(g.toLowerCase())) seen.set(g.toLowerCase(), g);
+    return [...seen.values()];
+  }
+  clientIds(name: string, groups?: readonly string[]): string[] {
+    const local = this.registry.clientIds(name, groups as string[] | undefined);
+    return this.hub ? [...new Set([...local, ...this.hub.remote.clientIds(name, groups)])] : local;
+  }
+  hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean {
+    return this.registry.hasClientId(name, clientId, groups as string[] | undefined) || this.hub?.remote.hasClientId(name, clientId, groups) === true;
+  }
 
   /** Seconds of inactivity before a connection gets pode.ping (0 = never). */
   set pingInterval(seconds: number) {
@@ -136,7 +171,16 @@ export class SseEngine {
     if (o.RetryDuration > 0) opening.push(frameRetry(o.RetryDuration));
     opening.push(frameOpen(clientId, group, o.Name));
     // Replay, writing and registering happen in one synchronous step, so no event can fall in between.
-    if (scope === 'Global') {
+    // Scaled out, history lives in the hub: live events wait in `pending` until the replay has arrived.
+    const bound = scope === 'Global' && lastEventId ? this.history.boundOf(o.Name) : undefined;
+    if (this.hub && bound) {
+      conn.pending = [];
+      const hub = this.hub;
+      hub
+        .replay({ name: o.Name, lastEventId: lastEventId!, clientId, group, bound })
+        .catch((): ReplayAnswer => ({ kind: 'none' }))
+        .then((answer) => this.replayed(conn, answer));
+    } else if (scope === 'Global') {
       const replay = this.history.replay(o.Name, lastEventId, conn);
       if (replay.kind === 'events') opening.push(...replay.frames);
       else if (replay.kind === 'gap') opening.push(frameGap(replay.lastId));
@@ -147,6 +191,7 @@ export class SseEngine {
     if (scope === 'Global') {
       const replaced = this.registry.add(conn);
       if (replaced) replaced.writer.close(PODE_CLOSE);
+      this.hub?.join({ name: conn.Name, clientId, group });
     } else {
       this.locals.add(conn);
       event.onSettled = () => this.endLocal(conn);
@@ -171,9 +216,24 @@ export class SseEngine {
     if (conn.IsLocal) conn.writer.close(PODE_CLOSE);
   }
 
+  /** A hub replay has arrived: write it, then the live events that came meanwhile and are not in it. */
+  private replayed(conn: SseConnection, answer: ReplayAnswer): void {
+    const waiting = conn.pending ?? [];
+    conn.pending = null;
+    if (conn.writer.closed) return;
+    let seen: Set<string> | undefined;
+    if (answer.kind === 'events') {
+      for (const frame of answer.frames) conn.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame));
+      seen = new Set(answer.ids);
+    } else if (answer.kind === 'gap') conn.writer.write(frameGap(answer.lastId));
+    for (const item of waiting) if (!(item.id !== undefined && seen?.has(item.id))) conn.writer.write(item.frame);
+  }
+
   private disposed(conn: SseConnection, reason: string): void {
-    if (conn.IsGlobal) this.registry.remove(conn);
-    else this.locals.delete(conn);
+    if (conn.IsGlobal) {
+      // A replaced connection is no longer registered: its late removal must not announce a leave.
+      if (this.registry.remove(conn)) this.hub?.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
+    } else this.locals.delete(conn);
     logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
     // Outside the writer's callback, so a Disconnect script never runs in the middle of a send loop.
     setImmediate(() => this.events.fire('Disconnect', conn));
@@ -196,19 +256,60 @@ export class SseEngine {
         );
       }
     }
+    if (this.hub?.connected) {
+      let history: HubSend['history'];
+      for (const name of o.names) {
+        const bound = this.history.boundOf(name);
+        if (bound) (history ??= {})[name] = bound;
+      }
+      this.hub.publish({ t: 'send', names: [...o.names], groups: o.groups && [...o.groups], clientIds: o.clientIds && [...o.clientIds], id: o.id, eventType: o.eventType, data: o.data, history });
+      return;
+    }
+    // One frame per distinct id: the same Buffer goes to every target of every Name that uses that id.
     let cached: { id: string | undefined; frame: Buffer } | undefined;
-    const frameFor = (id: string | undefined) => {
-      if (!cached || cached.id !== id) cached = { id, frame: frameEvent({ id, event: o.eventType, data: o.data }, SEND) };
-      return cached.frame;
-    };
+    let frameFor: ((id: string | undefined) => Buffer) | undefined;
     for (const name of o.names) {
-      const { frame } = this.history.record(name, { id: o.id, frame: frameFor, groups: o.groups, clientIds: o.clientIds });
+      let frame: Buffer;
+      if (this.history.isEnabled(name)) {
+        // History may number the event per Name, so it asks for the frame with the id it settles on.
+        frameFor ??= (id) => {
+          if (!cached || cached.id !== id) cached = { id, frame: frameEvent({ id, event: o.eventType, data: o.data }, SEND) };
+          return cached.frame;
+        };
+        frame = this.history.record(name, { id: o.id, frame: frameFor, groups: o.groups, clientIds: o.clientIds }).frame;
+      } else {
+        // Without history nothing is kept: frame it (once) and skip the bookkeeping, the common broadcast path.
+        if (!cached || cached.id !== o.id) cached = { id: o.id, frame: frameEvent({ id: o.id, event: o.eventType, data: o.data }, SEND) };
+        frame = cached.frame;
+      }
       this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame));
     }
   }
 
-  /** Close-PodeSseConnection: pode.close to every narrowed connection of the Name. */
+  /** A send handed back by the hub: framed once per id, written to this instance's targets. */
+  private deliver(m: HubSend): void {
+    let cached: { id: string | undefined; frame: Buffer } | undefined;
+    for (const name of m.names) {
+      const id = m.ids?.[name] ?? m.id;
+      if (!cached || cached.id !== id) cached = { id, frame: frameEvent({ id, event: m.eventType, data: m.data }, SEND) };
+      const frame = cached.frame;
+      this.registry.select(name, m.groups, m.clientIds, (conn) => {
+        if (conn.pending) conn.pending.push({ frame, id });
+        else conn.writer.write(frame);
+      });
+    }
+  }
+
+  /** Close-PodeSseConnection: pode.close to every narrowed connection of the Name, on every instance. */
   close(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
+    if (this.hub?.connected) {
+      this.hub.publish({ t: 'close', name, groups: groups && [...groups], clientIds: clientIds && [...clientIds] });
+      return;
+    }
+    this.closeLocal(name, groups, clientIds);
+  }
+
+  private closeLocal(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
     const targets: SseConnection[] = [];
     this.registry.select(name, groups, clientIds, (conn) => targets.push(conn));
     for (const conn of targets) conn.writer.close(PODE_CLOSE);
@@ -219,6 +320,7 @@ export class SseEngine {
     this.shuttingDown = true;
     this.heartbeat.stop();
     for (const conn of [...this.all()]) conn.writer.close(PODE_CLOSE);
+    void this.hub?.close();
   }
 }
 

@@ -21,7 +21,7 @@ export interface HistoryRecordInput {
 
 export type ReplayResult =
   | { kind: 'none' }
-  | { kind: 'events'; frames: Buffer[] }
+  | { kind: 'events'; frames: Buffer[]; ids: string[] }
   | { kind: 'gap'; lastId: string };
 
 interface Item {
@@ -178,13 +178,15 @@ export class SseHistory {
     if (!history || from < 0) return { kind: 'gap', lastId: lastEventId };
     const group = (conn.group ?? '').toLowerCase();
     const frames: Buffer[] = [];
+    const ids: string[] = [];
     for (let i = from; i < history.size; i++) {
       const item = history.at(i);
       if (item.clientIds && !item.clientIds.includes(conn.clientId)) continue;
       if (item.groups && !item.groups.includes(group)) continue;
       frames.push(item.frame);
+      ids.push(item.id);
     }
-    return { kind: 'events', frames };
+    return { kind: 'events', frames, ids };
   }
 
   /** Forgets a Name's events (or every Name's); the id counters are kept so ids never repeat. */

@@ -2,14 +2,29 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import '../../../cmdlets/index.ts';
-import { logError, setLogLevel, setQuiet } from '../../log.ts';
+import { isPodeError } from '../../binder/errors.ts';
+import { describeError, logError, setLogLevel, setQuiet } from '../../log.ts';
 import { installGlobals } from '../../runtime/globals.ts';
 import { loadScript, ScriptLoadError } from '../../runtime/load.ts';
 import { announce, PodeServer, setCurrentServer, setHosted } from '../../runtime/server.ts';
 import { exitWhenStopped, keepAliveOnStrayErrors } from '../../runtime/shutdown.ts';
 import { commanderOptions, type ServeOptionValues } from '../serve-options.ts';
 import { applyServeFlags } from '../../runtime/flags.ts';
+import { startBackplane } from '../../runtime/backplane.ts';
 import { watchAndRestart } from '../watch.ts';
+import { runPrimary, workerCount } from '../../cluster/primary.ts';
+import { ClusterHub } from '../../sse/hub/cluster.ts';
+import { LEADER_ENV, WORKER_ENV } from '../../sse/hub/ipc.ts';
+
+/** argv for the workers: the same command line without --workers (and its value). */
+function withoutWorkers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--workers') i++;
+    else if (!argv[i]!.startsWith('--workers=')) out.push(argv[i]!);
+  }
+  return out;
+}
 
 export function addServeCommand(program: Command): void {
   const cmd = program
@@ -19,6 +34,12 @@ export function addServeCommand(program: Command): void {
   for (const option of commanderOptions()) cmd.addOption(option);
   cmd.action(async (script: string, opts: ServeOptionValues) => {
     if (opts.watch) return watchAndRestart(script, process.argv.slice(2).filter((a) => a !== '--watch'));
+    if (opts.workers !== undefined && !process.env[WORKER_ENV]) {
+      if (opts.logLevel) setLogLevel(opts.logLevel);
+      if (opts.quiet) setQuiet(true);
+      process.exitCode = await runPrimary(workerCount(String(opts.workers)), withoutWorkers(process.argv.slice(2)));
+      return;
+    }
     process.exitCode = await serve(script, opts);
   });
 }
@@ -31,23 +52,33 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
   setCurrentServer(server);
   setHosted(true);
   installGlobals();
+  const hub = process.env[WORKER_ENV] ? new ClusterHub() : undefined;
+  if (hub) {
+    server.sse.attachHub(hub);
+    server.runsTimers = process.env[LEADER_ENV] === '1';
+    server.requestClose = () => hub.stopCluster();
+  }
   try {
     applyServeFlags(server, opts);
   } catch (err) {
     logError((err as Error).message);
     return 2;
   }
+  if (opts.redis && !(await startBackplane(server, opts.redis))) return 1;
   try {
     await loadScript(path);
     await Promise.all(server.setup);
   } catch (err) {
-    logError(err instanceof ScriptLoadError ? err.message : String((err as Error)?.stack ?? err));
+    // A PodeError is an expected refusal (its id says which cmdlet and why); anything else gets its stack.
+    logError(err instanceof ScriptLoadError ? err.message : isPodeError(err) ? `[${err.ErrorId}] ${err.name}: ${err.message}` : describeError(err));
     if (err instanceof ScriptLoadError && err.detail) process.stderr.write(err.detail + '\n');
     return 1;
   }
   keepAliveOnStrayErrors();
   try {
-    announce(await server.start());
+    const endpoints = await server.start();
+    if (hub) hub.listening({ t: 'listening', endpoints: [...endpoints] });
+    else announce(endpoints);
   } catch (err) {
     logError(`Cannot start the server: ${(err as Error).message}`);
     return 1;

@@ -1,0 +1,127 @@
+// `podets serve --workers <n|auto>`: the primary process. It forks the workers (each runs the script and
+// shares the port through node:cluster), relays SSE sends and closes to all of them in one order, numbers
+// and keeps history, mirrors presence, restarts a crashed worker, and picks one worker to run timers.
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { logError, logInfo, logWarn } from '../log.ts';
+import { HubCore } from '../sse/hub/core.ts';
+import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
+import type { PresenceEntry } from '../sse/hub/types.ts';
+
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+const key = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
+
+export function workerCount(value: string): number {
+  return value === 'auto' ? availableParallelism() : Number(value);
+}
+
+export async function runPrimary(count: number, workerArgs: string[]): Promise<number> {
+  cluster.setupPrimary({ exec: BIN, args: workerArgs, serialization: 'advanced' });
+  const core = new HubCore();
+  const presence = new Map<string, Map<string, PresenceEntry>>(); // instance -> key -> entry
+  const workers = new Set<Worker>();
+  let nextId = 1;
+  let leader: Worker | undefined;
+  let stopping = false;
+  let announced = false;
+  let exitCode = 0;
+  const listening = new Set<Worker>();
+
+  const instanceOf = (w: Worker) => `worker-${(w as Worker & { podetsId: number }).podetsId}`;
+  const send = (w: Worker, m: ToWorker) => {
+    if (w.isConnected()) w.send({ podets: m });
+  };
+  const broadcast = (m: ToWorker, except?: Worker) => {
+    for (const w of workers) if (w !== except) send(w, m);
+  };
+
+  const fork = (lead: boolean) => {
+    const id = nextId++;
+    const w = cluster.fork({ [WORKER_ENV]: String(id), [LEADER_ENV]: lead ? '1' : '0' }) as Worker & { podetsId: number };
+    w.podetsId = id;
+    workers.add(w);
+    if (lead) leader = w;
+    const snapshot: Record<string, PresenceEntry[]> = {};
+    for (const [instance, entries] of presence) snapshot[instance] = [...entries.values()];
+    w.on('online', () => send(w, { t: 'snapshot', presence: snapshot }));
+    w.on('message', (raw) => receive(w, unwrap<ToPrimary>(raw)));
+    w.on('exit', (code, signal) => {
+      workers.delete(w);
+      listening.delete(w);
+      const instance = instanceOf(w);
+      presence.delete(instance);
+      broadcast({ t: 'gone', instance });
+      if (stopping) {
+        if (workers.size === 0) finished();
+        return;
+      }
+      if (!listening.has(w) && !(w as Worker & { podetsListened?: boolean }).podetsListened) {
+        // It never served: the script does not load (or the port is taken). Restarting would only loop.
+        logError(`Worker ${id} exited before it was listening (${signal ?? `code ${code}`}); stopping`);
+        exitCode = 1;
+        stop();
+        return;
+      }
+      logWarn(`Worker ${id} exited (${signal ?? `code ${code}`}); starting a replacement`);
+      fork(w === leader);
+    });
+    return w;
+  };
+
+  const receive = (w: Worker, m: ToPrimary | undefined) => {
+    if (!m) return;
+    switch (m.t) {
+      case 'send':
+        broadcast({ t: 'deliver', message: core.order(m) });
+        return;
+      case 'close':
+        broadcast({ t: 'deliver', message: m });
+        return;
+      case 'join':
+      case 'leave': {
+        const instance = instanceOf(w);
+        let entries = presence.get(instance);
+        if (!entries) presence.set(instance, (entries = new Map()));
+        if (m.t === 'join') entries.set(key(m.entry), m.entry);
+        else entries.delete(key(m.entry));
+        broadcast({ t: 'presence', instance, op: m.t, entry: m.entry }, w);
+        return;
+      }
+      case 'replay':
+        send(w, { t: 'replayed', req: m.req, answer: core.replay(m.query) });
+        return;
+      case 'listening':
+        listening.add(w);
+        (w as Worker & { podetsListened?: boolean }).podetsListened = true;
+        if (!announced && listening.size === count) {
+          announced = true;
+          for (const e of m.endpoints) process.stdout.write(`Listening on ${e.url}/\n`);
+          logInfo(`${count} workers serving`);
+        }
+        return;
+      case 'stop-cluster':
+        stop();
+        return;
+    }
+  };
+
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    if (workers.size === 0) return finished();
+    for (const w of workers) w.process.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  if (!Number.isInteger(count) || count < 1) {
+    logError(`--workers must be a whole number of at least 1, or auto (got ${count})`);
+    return 2;
+  }
+  for (let i = 0; i < count; i++) fork(i === 0);
+  await done;
+  return exitCode;
+}

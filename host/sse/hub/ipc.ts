@@ -1,0 +1,32 @@
+// The messages between node:cluster workers and the primary (advanced serialization, so frames travel
+// as bytes). Every podets message is wrapped as `{ podets: … }` to stay apart from anything else on IPC.
+import type { BoundEndpoint } from '../../http/endpoints.ts';
+import type { HubDelivery, PresenceEntry, ReplayAnswer, ReplayQuery } from './types.ts';
+
+export type ToPrimary =
+  | HubDelivery
+  | { t: 'join'; entry: PresenceEntry }
+  | { t: 'leave'; entry: PresenceEntry }
+  | { t: 'replay'; req: number; query: ReplayQuery }
+  | { t: 'listening'; endpoints: BoundEndpoint[] }
+  | { t: 'stop-cluster' };
+
+export type ToWorker =
+  | { t: 'deliver'; message: HubDelivery }
+  | { t: 'presence'; instance: string; op: 'join' | 'leave'; entry: PresenceEntry }
+  | { t: 'gone'; instance: string }
+  | { t: 'snapshot'; presence: Record<string, PresenceEntry[]> }
+  | { t: 'replayed'; req: number; answer: ReplayAnswer };
+
+export interface Envelope<T> {
+  podets: T;
+}
+
+export function unwrap<T>(message: unknown): T | undefined {
+  return message !== null && typeof message === 'object' && 'podets' in message ? (message as Envelope<T>).podets : undefined;
+}
+
+/** Worker env: set by the primary. */
+export const WORKER_ENV = 'PODETS_WORKER_ID';
+/** Worker env: '1' for the worker that runs timers and schedules (once per cluster, as in Pode). */
+export const LEADER_ENV = 'PODETS_TIMER_LEADER';
