@@ -10,6 +10,8 @@ export class SseConnection implements SseConn {
   writer!: SseWriter;
   /** While a replay is fetched from the hub, live events wait here (then duplicates of replayed ones are dropped). */
   pending: Array<{ frame: Buffer; id: string | undefined }> | null = null;
+  /** Connect has fired: only then does Disconnect fire too. */
+  announced = false;
 
   constructor(
     readonly Name: string,

@@ -198,6 +198,7 @@ export class SseEngine {
     }
     event.Sse = conn;
     logVerbose(`SSE ${scope} connection opened: ${o.Name} ${clientId}${group ? ` (${group})` : ''}`);
+    conn.announced = true;
     this.events.fire('Connect', conn);
     return conn;
   }
@@ -236,7 +237,7 @@ export class SseEngine {
     } else this.locals.delete(conn);
     logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
     // Outside the writer's callback, so a Disconnect script never runs in the middle of a send loop.
-    setImmediate(() => this.events.fire('Disconnect', conn));
+    if (conn.announced) setImmediate(() => this.events.fire('Disconnect', conn));
   }
 
   /** Writes one event straight to a connection (Send-PodeSseEvent -FromEvent on a local connection). */
@@ -316,11 +317,13 @@ export class SseEngine {
   }
 
   /** Server shutdown: every connection, global and local, gets pode.close. */
-  shutdown(): void {
+  async shutdown(): Promise<void> {
     this.shuttingDown = true;
     this.heartbeat.stop();
     for (const conn of [...this.all()]) conn.writer.close(PODE_CLOSE);
-    void this.hub?.close();
+    // Disconnect scripts are queued with setImmediate: let them start before the process may exit.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.hub?.close();
   }
 }
 

@@ -679,6 +679,8 @@ describe('SSE on the wire (raw HTTP)', function () {
         expect(await b.ended()).to.equal(openFrame('g-2', 'g', 'bye') + CLOSE_FRAME);
         expect(await c.ended()).to.equal(openFrame(c.clientId, '', 'bye-local') + CLOSE_FRAME);
         expect(await exit).to.equal(0);
+        // Disconnect fired for each before the process exited.
+        for (const id of ['g-1', 'g-2', c.clientId]) expect(server.stdout).to.include(`sse-event Disconnect ${id.startsWith('g-') ? 'bye' : 'bye-local'} ${id}`);
       } finally {
         closeAllClients();
         await server.stop();
