@@ -16,17 +16,20 @@ function outgoing(event: WebEvent, value: string, secret: string | undefined, st
   return secret ? signValue(value, secret, strict ? strictContextOf(event) : undefined) : value;
 }
 
+/** Add-PodeHeader and Set-PodeHeader take the same parameters; they differ in appending or replacing. */
+const writeParameters = [
+  { name: 'Name', type: 'String', mandatory: true, help: 'The name of the header.' },
+  { name: 'Value', type: 'String', mandatory: true, help: 'The value to set against the header.' },
+  { name: 'Secret', type: 'String', help: secretHelp },
+  { name: 'Strict', type: 'SwitchParameter', help: strictHelp },
+] as const;
+
 export const AddPodeHeader = cmdlet({
   name: 'Add-PodeHeader',
   synopsis: 'Appends a header against the Response.',
   description: 'Appends a header against the Response, keeping any values already set for it (e.g. several Set-Cookie headers).',
   examples: [{ code: "Add-PodeHeader -Name 'X-AuthToken' -Value 'AA-BB-CC-33'" }],
-  parameters: [
-    { name: 'Name', type: 'String', mandatory: true, help: 'The name of the header.' },
-    { name: 'Value', type: 'String', mandatory: true, help: 'The value to set against the header.' },
-    { name: 'Secret', type: 'String', help: secretHelp },
-    { name: 'Strict', type: 'SwitchParameter', help: strictHelp },
-  ],
+  parameters: writeParameters,
   run: (args, ctx) => {
     const event = currentWebEvent(ctx.command);
     addHeader(event, args.Name, outgoing(event, args.Value, args.Secret, args.Strict));
@@ -38,12 +41,7 @@ export const SetPodeHeader = cmdlet({
   synopsis: 'Sets a header on the Response, clearing all current values for the header.',
   description: 'Sets a header on the Response, clearing all current values for the header.',
   examples: [{ code: "Set-PodeHeader -Name 'X-AuthToken' -Value 'AA-BB-CC-33'" }, { code: "Set-PodeHeader -Name 'X-Token' -Value $id -Secret (Get-PodeServerDefaultSecret)" }],
-  parameters: [
-    { name: 'Name', type: 'String', mandatory: true, help: 'The name of the header.' },
-    { name: 'Value', type: 'String', mandatory: true, help: 'The value to set against the header.' },
-    { name: 'Secret', type: 'String', help: secretHelp },
-    { name: 'Strict', type: 'SwitchParameter', help: strictHelp },
-  ],
+  parameters: writeParameters,
   run: (args, ctx) => {
     const event = currentWebEvent(ctx.command);
     setHeader(event, args.Name, outgoing(event, args.Value, args.Secret, args.Strict));

@@ -315,7 +315,12 @@ export const DisablePodeSseSigning = cmdlet({
 });
 
 // Both default to the raw X-PODE-SSE-CLIENT-ID header at call time, so the docs show that instead of a value.
-const requestClientIdText = 'X-PODE-SSE-CLIENT-ID request header';
+const requestClientIdParam = {
+  name: 'ClientId',
+  type: 'String',
+  defaultText: 'X-PODE-SSE-CLIENT-ID request header',
+  help: 'An optional SSE connection ClientId, if not supplied it will be retrieved from the current request.',
+} as const;
 
 export const TestPodeSseClientIdSigned = cmdlet({
   name: 'Test-PodeSseClientIdSigned',
@@ -326,12 +331,7 @@ export const TestPodeSseClientIdSigned = cmdlet({
     { code: "if (Test-PodeSseClientIdSigned -ClientId 's:my-already-signed-client-id.uvG49LcojTMuJ0l4yzBzr6jCqEV8gGC/0YgsYU1QEuQ=') { ... }" },
   ],
   parameters: [
-    {
-      name: 'ClientId',
-      type: 'String',
-      defaultText: requestClientIdText,
-      help: 'An optional SSE connection ClientId, if not supplied it will be retrieved from the current request.',
-    },
+    requestClientIdParam,
   ],
   outputs: 'System.Boolean',
   run: (args) => {
@@ -348,12 +348,7 @@ export const TestPodeSseClientIdValid = cmdlet({
     'or if we are signing ClientIds and the ClientId is validly signed. An empty ClientId is never valid.',
   examples: [{ code: 'if (Test-PodeSseClientIdValid) { ... }' }, { code: "if (Test-PodeSseClientIdValid -ClientId 'my-client-id') { ... }" }],
   parameters: [
-    {
-      name: 'ClientId',
-      type: 'String',
-      defaultText: requestClientIdText,
-      help: 'An optional SSE connection ClientId, if not supplied it will be retrieved from the current request.',
-    },
+    requestClientIdParam,
   ],
   outputs: 'System.Boolean',
   run: (args) => {
