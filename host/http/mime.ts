@@ -60,7 +60,16 @@ export function contentTypeFor(file: string): string {
   return type ? withCharset(type) : DEFAULT_CONTENT_TYPE;
 }
 
+const charsetAdded = new Map<string, string>();
+
 /** Pode's text writers add `charset=utf-8` to a caller's content type that names no charset. */
 export function ensureCharset(contentType: string): string {
-  return /;\s*charset\s*=/i.test(contentType) ? contentType : `${contentType}; charset=utf-8`;
+  // Memoised: the same few types come back on every response, and handing node:http the same flat
+  // string each time spares it re-validating a freshly concatenated one.
+  let out = charsetAdded.get(contentType);
+  if (out === undefined) {
+    out = /;\s*charset\s*=/i.test(contentType) ? contentType : `${contentType}; charset=utf-8`;
+    if (charsetAdded.size < 256) charsetAdded.set(contentType, out);
+  }
+  return out;
 }
