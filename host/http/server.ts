@@ -81,9 +81,13 @@ const quietSockets = new WeakMap<NodeServer, Set<Socket>>();
 export function trackQuietSockets(server: NodeServer): void {
   const quiet = new Set<Socket>();
   quietSockets.set(server, quiet);
+  // One shared listener, not a closure per socket: idle SSE servers hold tens of thousands of sockets.
+  const forget = function (this: Socket) {
+    quiet.delete(this);
+  };
   server.on(server instanceof https.Server ? 'secureConnection' : 'connection', (socket: Socket) => {
     quiet.add(socket);
-    socket.once('close', () => quiet.delete(socket));
+    socket.on('close', forget);
   });
   server.on('request', (req: IncomingMessage) => quiet.delete(req.socket));
 }

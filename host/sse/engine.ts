@@ -185,7 +185,7 @@ export class SseEngine {
       if (replay.kind === 'events') opening.push(...replay.frames);
       else if (replay.kind === 'gap') opening.push(frameGap(replay.lastId));
     }
-    for (const frame of opening) conn.writer.write(frame);
+    for (const frame of opening) conn.writer.write(frame, true);
     if (conn.writer.closed) return conn;
 
     if (scope === 'Global') {
@@ -224,7 +224,7 @@ export class SseEngine {
     if (conn.writer.closed) return;
     let seen: Set<string> | undefined;
     if (answer.kind === 'events') {
-      for (const frame of answer.frames) conn.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame));
+      for (const frame of answer.frames) conn.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame), true);
       seen = new Set(answer.ids);
     } else if (answer.kind === 'gap') conn.writer.write(frameGap(answer.lastId));
     for (const item of waiting) if (!(item.id !== undefined && seen?.has(item.id))) conn.writer.write(item.frame);

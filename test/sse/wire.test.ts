@@ -597,6 +597,28 @@ describe('SSE on the wire (raw HTTP)', function () {
     });
   });
 
+  describe('replay larger than --sse-max-buffer', () => {
+    it('still reaches the reconnecting client (the bound is for live events)', async () => {
+      const server = await serveSse('wire.ts', ['--sse-history', '20', '--sse-max-buffer', '4096']);
+      try {
+        const first = await connect(server, { name: 'big', clientId: 'b1' });
+        const data = 'x'.repeat(1000);
+        for (let i = 0; i < 3; i++) await send(server, { Name: 'big', Data: data });
+        await first.until(frame({ id: '3', data }));
+        await post(server, '/close', { Name: 'big', ClientId: ['b1'] });
+        await first.ended();
+        for (let i = 0; i < 10; i++) await send(server, { Name: 'big', Data: data });
+        // 10 missed events of about 1 KB each: more than the 4 KiB bound, all replayed.
+        const back = await connect(server, { name: 'big', clientId: 'b1' }, { 'Last-Event-ID': '3' });
+        await back.until(frame({ id: '13', data }));
+        expect(back.closed).to.equal(false);
+      } finally {
+        closeAllClients();
+        expect(await server.stop()).to.equal(0);
+      }
+    });
+  });
+
   describe('replay with --sse-history 10', () => {
     let server: ServedScript;
     before(async () => {

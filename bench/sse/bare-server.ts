@@ -1,0 +1,30 @@
+// The baseline of `npm run bench:sse`: node:http and a Set of responses. A broadcast frames the event once
+// and writes that one Buffer to every response; nothing else (no ids, no buffering bound, no registry).
+import { createServer, type ServerResponse } from 'node:http';
+import { serveControl } from './control.ts';
+
+const HEAD = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+const OPEN = Buffer.from('event: open\ndata: \n\n');
+const subscribers = new Set<ServerResponse>();
+
+const server = createServer((req, res) => {
+  if (req.url !== '/events') return void res.writeHead(404).end();
+  res.writeHead(200, HEAD);
+  res.socket?.setNoDelay(true);
+  res.write(OPEN);
+  subscribers.add(res);
+  res.once('close', () => subscribers.delete(res));
+});
+
+serveControl({
+  broadcast(payload) {
+    const frame = Buffer.from(`data: ${JSON.stringify(payload)}\n\n`);
+    for (const res of subscribers) res.write(frame);
+  },
+  subscribers: () => subscribers.size,
+});
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as { port: number };
+  process.stdout.write(`Listening on http://127.0.0.1:${port}/\n`);
+});

@@ -1,0 +1,75 @@
+// The measuring side of `npm run bench:sse`, shared by the three servers: the orchestrator talks to the
+// server process over its IPC channel (never over HTTP, so the control traffic never competes with the
+// SSE sockets), and every measurement is taken inside the server process.
+//   stats            -> how many subscribers the server holds
+//   mem              -> heapUsed and rss after full GCs (the process runs with --expose-gc)
+//   broadcast <seq>  -> one broadcast; how long the event loop was busy with it
+//   exit             -> exits (so that --cpu-prof can write its profile)
+//   snapshot <file>  -> a heap snapshot (diagnostics, not used by a bench run)
+import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
+
+/** A wall clock with sub-millisecond resolution that every process on the machine shares. */
+export const clock = (): number => performance.timeOrigin + performance.now();
+
+export interface BenchServer {
+  /** Sends one event with `payload` as its JSON data to every subscriber, the server's own way. */
+  broadcast(payload: { s: number; t: number }): void;
+  subscribers(): number;
+}
+
+export type ControlRequest = { type: 'stats' } | { type: 'mem' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
+
+export interface BroadcastReply {
+  type: 'broadcast';
+  seq: number;
+  subscribers: number;
+  /** The synchronous broadcast call alone (ms). */
+  syncMs: number;
+  /** The call plus everything it deferred to the same turn of the loop (nextTick flushes), up to setImmediate (ms). */
+  loopMs: number;
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run the server with --expose-gc');
+  // Several passes: weak callbacks and finalizers of closed sockets free more on the next pass.
+  for (let i = 0; i < 4; i++) collect();
+}
+
+export function serveControl(server: BenchServer): void {
+  if (!process.send) throw new Error('the bench server must be started with an IPC channel');
+  const reply = (m: object) => process.send!(m);
+  process.on('message', (m: ControlRequest) => {
+    switch (m.type) {
+      case 'stats':
+        return reply({ type: 'stats', subscribers: server.subscribers() });
+      case 'mem': {
+        gc();
+        const { heapUsed, rss } = process.memoryUsage();
+        return reply({ type: 'mem', heapUsed, rss });
+      }
+      case 'snapshot': {
+        // Diagnostics only (not part of a bench run): a heap snapshot to see what a connection keeps.
+        gc();
+        return reply({ type: 'snapshot', file: writeHeapSnapshot(m.file) });
+      }
+      case 'exit':
+        return process.exit(0);
+      case 'broadcast': {
+        const subscribers = server.subscribers();
+        const t = clock();
+        const t0 = performance.now();
+        server.broadcast({ s: m.seq, t });
+        const t1 = performance.now();
+        setImmediate(() => {
+          const t2 = performance.now();
+          reply({ type: 'broadcast', seq: m.seq, subscribers, syncMs: t1 - t0, loopMs: t2 - t0 } satisfies BroadcastReply);
+        });
+        return;
+      }
+    }
+  });
+  // The orchestrator went away: do not outlive it.
+  process.on('disconnect', () => process.exit(0));
+}

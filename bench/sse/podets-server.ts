@@ -1,0 +1,16 @@
+// The podets side of `npm run bench:sse`, served by `podets serve`: a route that turns the request into a
+// global SSE connection, and a broadcast that is one Send-PodeSseEvent to the Name.
+import { AddPodeRoute, ConvertToPodeSseConnection, SendPodeSseEvent } from '../../index.ts';
+import { currentServer } from '../../host/runtime/server.ts';
+import { serveControl } from './control.ts';
+
+AddPodeRoute({ Method: 'Get', Path: '/events', ScriptBlock: () => ConvertToPodeSseConnection({ Name: 'bench' }) });
+
+// The subscriber count only (read outside the measured call): the engine's registry size.
+const registry = currentServer().sse.registry;
+serveControl({
+  broadcast(payload) {
+    SendPodeSseEvent({ Name: 'bench', Data: payload });
+  },
+  subscribers: () => registry.size,
+});
