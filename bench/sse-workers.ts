@@ -12,13 +12,14 @@
 //                      client had all K events
 //   npx tsx bench/sse-workers.ts [--connections 2000] [--broadcasts 100] [--workers 2] [--json file]
 //   BENCH_QUICK=1 npx tsx bench/sse-workers.ts      (500 connections, fewer broadcasts)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus as cpus_, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clock } from './sse/control.ts';
+import { Channel, spawnNode as spawnChild } from './sse/channel.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = !!process.env.BENCH_QUICK && process.env.BENCH_QUICK !== '0';
@@ -41,45 +42,11 @@ const fdLimit = Math.min(Number.isFinite(hardLimit) ? hardLimit : 65536, 65536);
 if (N + 1024 > fdLimit) throw new Error(`${N} connections need ~${N + 1024} file descriptors; the hard limit is ${fdLimit}`);
 
 function spawnNode(args: string[], stdout: 'pipe' | 'inherit'): ChildProcess {
-  const script = `ulimit -n ${fdLimit} 2>/dev/null; exec "$0" "$@"`;
-  return spawn('bash', ['-c', script, process.execPath, ...args], { cwd: root, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  return spawnChild(root, fdLimit, args, stdout);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Messages of one type from the load generator, in order. */
-class Channel {
-  private readonly queues = new Map<string, unknown[]>();
-  private readonly waiters = new Map<string, ((m: unknown) => void)[]>();
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (m: { type: string }) => {
-      const waiting = this.waiters.get(m.type)?.shift();
-      if (waiting) waiting(m);
-      else this.queue(m.type).push(m);
-    });
-  }
-  private queue(type: string): unknown[] {
-    let q = this.queues.get(type);
-    if (!q) this.queues.set(type, (q = []));
-    return q;
-  }
-  send(m: object): void {
-    this.child.send(m);
-  }
-  next<T>(type: string, timeoutMs = 60_000): Promise<T> {
-    const queued = this.queue(type);
-    if (queued.length) return Promise.resolve(queued.shift() as T);
-    return new Promise<T>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`load generator: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
-      let list = this.waiters.get(type);
-      if (!list) this.waiters.set(type, (list = []));
-      list.push((m) => {
-        clearTimeout(timer);
-        done(m as T);
-      });
-    });
-  }
-}
 
 interface Server {
   child: ChildProcess;
@@ -187,7 +154,7 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 
 async function runMode(mode: string, args: string[]): Promise<Result> {
   const server = await startServer(args);
-  const gen = new Channel(spawnNode(['--import', 'tsx', 'bench/sse/client.ts'], 'inherit'));
+  const gen = new Channel('load generator', spawnNode(['--import', 'tsx', 'bench/sse/client.ts'], 'inherit'));
   let seq = 0;
   /** One broadcast: POST, then wait until every open connection has it (as the load generator reports). */
   const one = async (): Promise<number> => {
