@@ -550,34 +550,16 @@ class Parser {
 
   /** `'…'`: no escapes except a doubled quote; an interpolation inside joins the string. */
   private singleQuoted(b: PartsBuilder): void {
-    const open = this.p++;
-    for (;;) {
-      const p = this.p;
-      if (p >= this.len) this.fail('Unterminated string starting at {at}.', open);
-      const i = this.interpAt.get(p);
-      if (i !== undefined) {
-        b.interp(i);
-        this.p++;
-        continue;
-      }
-      const c = this.src[p]!;
-      if (SINGLE_QUOTES.includes(c)) {
-        const next = this.ch(p + 1);
-        if (next !== '' && SINGLE_QUOTES.includes(next)) {
-          b.text(next);
-          this.p += 2;
-          continue;
-        }
-        this.p++;
-        return;
-      }
-      b.text(c);
-      this.p++;
-    }
+    this.quoted(b, SINGLE_QUOTES, false);
   }
 
   /** `"…"`: a doubled quote and backtick escapes; `$name` is an error (see checkDollar). */
   private doubleQuoted(b: PartsBuilder): void {
+    this.quoted(b, DOUBLE_QUOTES, true);
+  }
+
+  /** The one scanner behind both quote kinds; only double quotes (`expandable`) know backticks and `$`. */
+  private quoted(b: PartsBuilder, quotes: string, expandable: boolean): void {
     const open = this.p++;
     for (;;) {
       const p = this.p;
@@ -589,9 +571,9 @@ class Parser {
         continue;
       }
       const c = this.src[p]!;
-      if (DOUBLE_QUOTES.includes(c)) {
+      if (quotes.includes(c)) {
         const next = this.ch(p + 1);
-        if (next !== '' && DOUBLE_QUOTES.includes(next)) {
+        if (next !== '' && quotes.includes(next)) {
           b.text(next);
           this.p += 2;
           continue;
@@ -599,14 +581,14 @@ class Parser {
         this.p++;
         return;
       }
-      if (c === '`') {
+      if (expandable && c === '`') {
         this.p++;
         if (this.p >= this.len) this.fail('Unterminated string starting at {at}.', open);
         // A backtick before an interpolation has nothing to escape: the value is inserted as it is.
         if (!this.isInterp(this.p)) b.text(this.escape());
         continue;
       }
-      if (c === '$') this.checkDollar(p, true);
+      if (expandable && c === '$') this.checkDollar(p, true);
       b.text(c);
       this.p++;
     }
