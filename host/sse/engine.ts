@@ -266,34 +266,24 @@ export class SseEngine {
       this.hub.publish({ t: 'send', names: [...o.names], groups: o.groups && [...o.groups], clientIds: o.clientIds && [...o.clientIds], id: o.id, eventType: o.eventType, data: o.data, history });
       return;
     }
-    // One frame per distinct id: the same Buffer goes to every target of every Name that uses that id.
-    let cached: { id: string | undefined; frame: Buffer } | undefined;
+    const frames = new EventFrames(o.eventType, o.data);
     let frameFor: ((id: string | undefined) => Buffer) | undefined;
     for (const name of o.names) {
-      let frame: Buffer;
-      if (this.history.isEnabled(name)) {
-        // History may number the event per Name, so it asks for the frame with the id it settles on.
-        frameFor ??= (id) => {
-          if (!cached || cached.id !== id) cached = { id, frame: frameEvent({ id, event: o.eventType, data: o.data }, SEND) };
-          return cached.frame;
-        };
-        frame = this.history.record(name, { id: o.id, frame: frameFor, groups: o.groups, clientIds: o.clientIds }).frame;
-      } else {
-        // Without history nothing is kept: frame it (once) and skip the bookkeeping, the common broadcast path.
-        if (!cached || cached.id !== o.id) cached = { id: o.id, frame: frameEvent({ id: o.id, event: o.eventType, data: o.data }, SEND) };
-        frame = cached.frame;
-      }
+      // History may number the event per Name, so it asks for the frame with the id it settles on; without
+      // history nothing is kept and the bookkeeping is skipped (the common broadcast path).
+      const frame = this.history.isEnabled(name)
+        ? this.history.record(name, { id: o.id, frame: (frameFor ??= (id) => frames.for(id)), groups: o.groups, clientIds: o.clientIds }).frame
+        : frames.for(o.id);
       this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame));
     }
   }
 
   /** A send handed back by the hub: framed once per id, written to this instance's targets. */
   private deliver(m: HubSend): void {
-    let cached: { id: string | undefined; frame: Buffer } | undefined;
+    const frames = new EventFrames(m.eventType, m.data);
     for (const name of m.names) {
       const id = m.ids?.[name] ?? m.id;
-      if (!cached || cached.id !== id) cached = { id, frame: frameEvent({ id, event: m.eventType, data: m.data }, SEND) };
-      const frame = cached.frame;
+      const frame = frames.for(id);
       this.registry.select(name, m.groups, m.clientIds, (conn) => {
         if (conn.pending) conn.pending.push({ frame, id });
         else conn.writer.write(frame);
@@ -324,6 +314,23 @@ export class SseEngine {
     // Disconnect scripts are queued with setImmediate: let them start before the process may exit.
     await new Promise((resolve) => setImmediate(resolve));
     await this.hub?.close();
+  }
+}
+
+/** One event's frame, built once per distinct id: every target of every Name using that id shares the Buffer. */
+class EventFrames {
+  private id: string | undefined;
+  private frame: Buffer | undefined;
+  constructor(
+    private readonly eventType: string | undefined,
+    private readonly data: string,
+  ) {}
+  for(id: string | undefined): Buffer {
+    if (this.frame === undefined || this.id !== id) {
+      this.frame = frameEvent({ id, event: this.eventType, data: this.data }, SEND);
+      this.id = id;
+    }
+    return this.frame;
   }
 }
 
