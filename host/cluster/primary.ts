@@ -4,7 +4,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { logError, logInfo, logWarn } from '../log.ts';
+import { logError, logException, logInfo, logWarn } from '../log.ts';
 import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
@@ -28,12 +28,23 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
   let exitCode = 0;
   const listening = new Set<Worker>();
 
+  /** Workers whose hub listens (they said hello): only those can be told anything. */
+  const ready = new Set<Worker>();
+  const orphans: PresenceEntry[] = [];
+  const handOverOrphans = () => {
+    if (orphans.length === 0) return;
+    const to = leader && ready.has(leader) ? leader : ready.values().next().value;
+    if (to) send(to, { t: 'orphaned', entries: orphans.splice(0) });
+  };
+
   const instanceOf = (w: Worker) => `worker-${(w as Worker & { podetsId: number }).podetsId}`;
   const send = (w: Worker, m: ToWorker) => {
-    if (w.isConnected()) w.send({ podets: m });
+    // A worker that is going away: the callback takes the error instead of an 'error' event.
+    if (w.isConnected()) w.send({ podets: m }, undefined, undefined, () => {});
   };
+  // Only to workers whose hub listens; one that says hello later gets a snapshot of everything before.
   const broadcast = (m: ToWorker, except?: Worker) => {
-    for (const w of workers) if (w !== except) send(w, m);
+    for (const w of ready) if (w !== except) send(w, m);
   };
 
   const fork = (lead: boolean) => {
@@ -42,16 +53,29 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
     w.podetsId = id;
     workers.add(w);
     if (lead) leader = w;
-    const snapshot: Record<string, PresenceEntry[]> = {};
-    for (const [instance, entries] of presence) snapshot[instance] = [...entries.values()];
-    w.on('online', () => send(w, { t: 'snapshot', presence: snapshot }));
-    w.on('message', (raw) => receive(w, unwrap<ToPrimary>(raw)));
+    w.on('message', (raw) => {
+      // One bad message (or a bug handling it) fails that message only, never the cluster.
+      try {
+        receive(w, unwrap<ToPrimary>(raw));
+      } catch (err) {
+        logException(`Cluster message from worker ${id}`, err);
+      }
+    });
+    w.on('error', (err) => logWarn(`Worker ${id}: ${err.message}`));
     w.on('exit', (code, signal) => {
       workers.delete(w);
       listening.delete(w);
+      ready.delete(w);
       const instance = instanceOf(w);
+      const lost = [...(presence.get(instance)?.values() ?? [])];
       presence.delete(instance);
       broadcast({ t: 'gone', instance });
+      // Its connections ended without their Disconnect: another worker fires it (the next one to be ready
+      // if none is now).
+      if (lost.length > 0) {
+        orphans.push(...lost);
+        handOverOrphans();
+      }
       if (stopping) {
         if (workers.size === 0) finished();
         return;
@@ -72,6 +96,14 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
   const receive = (w: Worker, m: ToPrimary | undefined) => {
     if (!m) return;
     switch (m.t) {
+      case 'hello': {
+        const snapshot: Record<string, PresenceEntry[]> = {};
+        for (const [instance, entries] of presence) if (instance !== instanceOf(w)) snapshot[instance] = [...entries.values()];
+        send(w, { t: 'snapshot', presence: snapshot });
+        ready.add(w);
+        handOverOrphans();
+        return;
+      }
       case 'send':
         broadcast({ t: 'deliver', message: core.order(m) });
         return;

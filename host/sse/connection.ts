@@ -1,15 +1,27 @@
 // One SSE connection: Pode's fields (what $WebEvent.Sse and $TriggeredEvent.Connection show) over a
 // bounded writer. The registry and heartbeat read the lower-case fields.
+import { frameGap } from './framing.ts';
 import type { SseConn } from './registry.ts';
 import type { SseWriter } from './writer.ts';
 
 export type SseScope = 'Local' | 'Global';
 
+/** An event held while the connection's replay runs; a null frame is a pode.gap to send at that point. */
+export interface Held {
+  frame: Buffer | null;
+  seq: number | undefined;
+  id: string | undefined;
+}
+
 export class SseConnection implements SseConn {
   readonly Timestamp = new Date();
   writer!: SseWriter;
-  /** While a replay is fetched from the hub, live events wait here (then duplicates of replayed ones are dropped). */
-  pending: Array<{ frame: Buffer; id: string | undefined }> | null = null;
+  /** While a replay or catch-up is fetched from the hub, live events wait here, in order. */
+  pending: Held[] | null = null;
+  /** The position (seq) of the last event written: an event at or below it is a copy, and is dropped. */
+  floor = 0;
+  /** The id of the last event written (or the Last-Event-ID it came with): what pode.gap reports. */
+  lastId: string | null;
   /** Connect has fired: only then does Disconnect fire too. */
   announced = false;
 
@@ -21,7 +33,59 @@ export class SseConnection implements SseConn {
     readonly RetryDuration: number,
     readonly AllowAllOrigins: boolean,
     readonly LastEventId: string | null,
-  ) {}
+  ) {
+    this.lastId = LastEventId;
+  }
+
+  /**
+   * Writes one event, in the connection's order: held while a replay runs, dropped when its position is
+   * not past the last one written (a live copy of a replayed event), else written.
+   */
+  deliver(frame: Buffer | null, seq: number | undefined, id: string | undefined): void {
+    if (this.pending !== null) {
+      this.pending.push({ frame, seq, id });
+      return;
+    }
+    if (frame === null) {
+      this.writer.write(frameGap(this.lastId ?? ''), true);
+      return;
+    }
+    if (seq !== undefined) {
+      if (seq <= this.floor) return;
+      this.floor = seq;
+    }
+    if (id) this.lastId = id;
+    this.writer.write(frame);
+  }
+
+  /**
+   * A replay (or catch-up) has arrived: its events, written whatever the buffer bound (see SseWriter.write),
+   * then the held ones that are past `head`, the last position it covered.
+   */
+  replayed(frames: readonly Uint8Array[], ids: readonly string[], head: number): void {
+    for (const frame of frames) this.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), true);
+    if (ids.length > 0) this.lastId = ids[ids.length - 1]!;
+    this.release(head);
+  }
+
+  /** Events of its Name were lost somewhere (another instance was cut off): pode.gap, in order with the others. */
+  lost(): void {
+    this.deliver(null, undefined, undefined);
+  }
+
+  /** Events may have been lost and cannot be replayed: pode.gap with the last id it had, then the held ones. */
+  gapped(): void {
+    this.writer.write(frameGap(this.lastId ?? ''), true);
+    this.release(0);
+  }
+
+  /** The held events follow; those at or below `head` were covered by a replay. */
+  release(head: number): void {
+    const held = this.pending;
+    this.pending = null;
+    if (head > this.floor) this.floor = head;
+    if (held) for (const h of held) this.deliver(h.frame, h.seq, h.id);
+  }
 
   // The registry's view (SseConn).
   get name(): string {

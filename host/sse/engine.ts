@@ -1,19 +1,26 @@
 // The SSE engine of one server: turns requests into connections, sends events (framed once per send,
 // written to each target picked from the registry's indexes), closes them, replays history, pings idle
-// ones, and sends pode.close to all on shutdown.
+// ones, and sends pode.close to all on shutdown. Scaled out (--workers, --redis), sends go through a hub
+// (see scale-out.ts); on one process they are delivered here at once.
+//
+// The delivery guarantee, on every hub: per Name, the positions (seqs, the automatic ids) a connection sees
+// strictly increase; a reconnect with Last-Event-ID gets every missed event once, in order, then the live
+// ones with no copy and no hole; where that cannot be done it gets pode.gap, never a silent loss.
 import { PodeError } from '../binder/errors.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import { logInfo, logVerbose } from '../log.ts';
 import { SseConnection, type SseScope } from './connection.ts';
 import { SseEvents } from './events.ts';
-import { frameEvent, frameGap, frameOpen, frameRetry, PODE_CLOSE, toEventData } from './framing.ts';
+import { EventFrames, frameEvent, frameOpen, frameRetry, PODE_CLOSE, validateEventFields } from './framing.ts';
+import { sseHead } from './head.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { SseHistory } from './history.ts';
 import { SseRegistry } from './registry.ts';
+import { ScaleOut } from './scale-out.ts';
 import { SseSettings } from './settings.ts';
 import { isValidlySigned, newClientId, signClientId } from './signing.ts';
 import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
-import type { HubSend, ReplayAnswer, SseHub } from './hub/types.ts';
+import type { SseHub } from './hub/types.ts';
 
 export const DEFAULT_PING_SECONDS = 60;
 
@@ -69,39 +76,42 @@ export class SseEngine {
   maxBuffer = DEFAULT_MAX_BUFFER;
   private readonly heartbeat = new Heartbeat(DEFAULT_PING_SECONDS * 1000, () => this.all());
   private shuttingDown = false;
-  /** Set when scaled out (--workers, --redis): sends, closes, presence and history go through it. */
-  private hub: SseHub | undefined;
+  /** Set when scaled out (--workers, --redis): sends, closes, presence and history go through its hub. */
+  private scale: ScaleOut | undefined;
 
   attachHub(hub: SseHub): void {
-    this.hub = hub;
-    hub.onDelivery((m) => (m.t === 'send' ? this.deliver(m) : this.closeLocal(m.name, m.groups, m.clientIds)));
-    // The same (Name, ClientId) connected elsewhere replaces the one here, as it would on one process.
-    hub.onRemoteJoin((e) => this.registry.get(e.name, e.clientId)?.writer.close(PODE_CLOSE));
+    const previous = this.scale?.hub;
+    this.scale = new ScaleOut(hub, this.registry, this.history, this.events);
+    // A backplane replacing the cluster hub: the old one must not deliver here any more.
+    if (previous && previous !== hub) void previous.close();
   }
 
   get scaledOut(): boolean {
-    return this.hub !== undefined;
+    return this.scale !== undefined;
   }
 
   // ---- The whole SSE space: this instance's registry plus the other instances' presence ----------
   names(): string[] {
-    return this.hub ? [...new Set([...this.registry.names(), ...this.hub.remote.names()])] : this.registry.names();
+    const remote = this.scale?.hub.remote;
+    return remote ? [...new Set([...this.registry.names(), ...remote.names()])] : this.registry.names();
   }
   hasName(name: string): boolean {
-    return this.registry.has(name) || this.hub?.remote.has(name) === true;
+    return this.registry.has(name) || this.scale?.hub.remote.has(name) === true;
   }
   groups(name: string): string[] {
-    if (!this.hub) return this.registry.groups(name);
+    const remote = this.scale?.hub.remote;
+    if (!remote) return this.registry.groups(name);
     const seen = new Map<string, string>();
-    for (const g of [...this.registry.groups(name), ...this.hub.remote.groups(name)]) if (!seen.has(g.toLowerCase())) seen.set(g.toLowerCase(), g);
+    for (const g of [...this.registry.groups(name), ...remote.groups(name)]) if (!seen.has(g.toLowerCase())) seen.set(g.toLowerCase(), g);
     return [...seen.values()];
   }
   clientIds(name: string, groups?: readonly string[]): string[] {
     const local = this.registry.clientIds(name, groups as string[] | undefined);
-    return this.hub ? [...new Set([...local, ...this.hub.remote.clientIds(name, groups)])] : local;
+    const remote = this.scale?.hub.remote;
+    return remote ? [...new Set([...local, ...remote.clientIds(name, groups)])] : local;
   }
   hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean {
-    return this.registry.hasClientId(name, clientId, groups as string[] | undefined) || this.hub?.remote.hasClientId(name, clientId, groups) === true;
+    return this.registry.hasClientId(name, clientId, groups as string[] | undefined) || this.scale?.hub.remote.hasClientId(name, clientId, groups) === true;
   }
 
   /** Seconds of inactivity before a connection gets pode.ping (0 = never). */
@@ -149,16 +159,7 @@ export class SseEngine {
 
     // Exactly these headers: anything the route set before is dropped (Pode does the same).
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const head: Record<string, string> = {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-pode-sse-client-id': clientId,
-      'x-pode-sse-name': o.Name,
-    };
-    if (group) head['x-pode-sse-group'] = group;
-    if (o.AllowAllOrigins) head['access-control-allow-origin'] = '*';
+    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins });
     event.ended = true;
     event.keepOpen = true;
     event.Response.StatusCode = 200;
@@ -167,31 +168,23 @@ export class SseEngine {
     res.socket?.setKeepAlive(true);
 
     conn.writer = new SseWriter(res, { maxBuffer: this.maxBuffer, onClose: (reason) => this.disposed(conn, reason) });
-    const opening: Buffer[] = [];
-    if (o.RetryDuration > 0) opening.push(frameRetry(o.RetryDuration));
-    opening.push(frameOpen(clientId, group, o.Name));
-    // Replay, writing and registering happen in one synchronous step, so no event can fall in between.
-    // Scaled out, history lives in the hub: live events wait in `pending` until the replay has arrived.
+    if (o.RetryDuration > 0) conn.writer.write(frameRetry(o.RetryDuration), true);
+    conn.writer.write(frameOpen(clientId, group, o.Name), true);
+    // Replay and registering happen in one synchronous step, so no event can fall in between; scaled out,
+    // live events wait in the connection until the hub's replay has arrived.
     const bound = scope === 'Global' && lastEventId ? this.history.boundOf(o.Name) : undefined;
-    if (this.hub && bound) {
-      conn.pending = [];
-      const hub = this.hub;
-      hub
-        .replay({ name: o.Name, lastEventId: lastEventId!, clientId, group, bound })
-        .catch((): ReplayAnswer => ({ kind: 'none' }))
-        .then((answer) => this.replayed(conn, answer));
-    } else if (scope === 'Global') {
+    if (bound && this.scale) this.scale.replay(conn, bound);
+    else if (bound) {
       const replay = this.history.replay(o.Name, lastEventId, conn);
-      if (replay.kind === 'events') opening.push(...replay.frames);
-      else if (replay.kind === 'gap') opening.push(frameGap(replay.lastId));
+      if (replay.kind === 'events') conn.replayed(replay.frames, replay.ids, replay.head);
+      else if (replay.kind === 'gap') conn.gapped();
     }
-    for (const frame of opening) conn.writer.write(frame, true);
     if (conn.writer.closed) return conn;
 
     if (scope === 'Global') {
       const replaced = this.registry.add(conn);
       if (replaced) replaced.writer.close(PODE_CLOSE);
-      this.hub?.join({ name: conn.Name, clientId, group });
+      this.scale?.hub.join({ name: conn.Name, clientId, group });
     } else {
       this.locals.add(conn);
       event.onSettled = () => this.endLocal(conn);
@@ -217,23 +210,10 @@ export class SseEngine {
     if (conn.IsLocal) conn.writer.close(PODE_CLOSE);
   }
 
-  /** A hub replay has arrived: write it, then the live events that came meanwhile and are not in it. */
-  private replayed(conn: SseConnection, answer: ReplayAnswer): void {
-    const waiting = conn.pending ?? [];
-    conn.pending = null;
-    if (conn.writer.closed) return;
-    let seen: Set<string> | undefined;
-    if (answer.kind === 'events') {
-      for (const frame of answer.frames) conn.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame), true);
-      seen = new Set(answer.ids);
-    } else if (answer.kind === 'gap') conn.writer.write(frameGap(answer.lastId));
-    for (const item of waiting) if (!(item.id !== undefined && seen?.has(item.id))) conn.writer.write(item.frame);
-  }
-
   private disposed(conn: SseConnection, reason: string): void {
     if (conn.IsGlobal) {
       // A replaced connection is no longer registered: its late removal must not announce a leave.
-      if (this.registry.remove(conn)) this.hub?.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
+      if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
     } else this.locals.delete(conn);
     logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
     // Outside the writer's callback, so a Disconnect script never runs in the middle of a send loop.
@@ -245,7 +225,11 @@ export class SseEngine {
     conn.write(frameEvent({ id: o.id, event: o.eventType, data: o.data }, SEND));
   }
 
-  /** Sends one event to every target of each Name; framed once unless history numbers it per Name. */
+  /**
+   * Sends one event to every target of each Name; framed once unless history numbers it per Name. It is
+   * checked in full first (broadcast level, id and event type), so a bad send fails its own call before
+   * any transport, any number or any client sees it.
+   */
   send(o: SendOptions): void {
     for (const name of o.names) {
       if (!this.settings.allows(name, o.groups, o.clientIds)) {
@@ -257,50 +241,26 @@ export class SseEngine {
         );
       }
     }
-    if (this.hub?.connected) {
-      let history: HubSend['history'];
-      for (const name of o.names) {
-        const bound = this.history.boundOf(name);
-        if (bound) (history ??= {})[name] = bound;
-      }
-      this.hub.publish({ t: 'send', names: [...o.names], groups: o.groups && [...o.groups], clientIds: o.clientIds && [...o.clientIds], id: o.id, eventType: o.eventType, data: o.data, history });
-      return;
-    }
-    const frames = new EventFrames(o.eventType, o.data);
+    validateEventFields({ id: o.id, event: o.eventType }, SEND);
+    if (this.scale) return this.scale.send(o);
+    const frames = new EventFrames(o.eventType, o.data, SEND);
     let frameFor: ((id: string | undefined) => Buffer) | undefined;
     for (const name of o.names) {
-      // History may number the event per Name, so it asks for the frame with the id it settles on; without
+      // History numbers the event per Name, so it asks for the frame with the id it settles on; without
       // history nothing is kept and the bookkeeping is skipped (the common broadcast path).
-      const frame = this.history.isEnabled(name)
-        ? this.history.record(name, { id: o.id, frame: (frameFor ??= (id) => frames.for(id)), groups: o.groups, clientIds: o.clientIds }).frame
-        : frames.for(o.id);
-      this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame));
-    }
-  }
-
-  /** A send handed back by the hub: framed once per id, written to this instance's targets. */
-  private deliver(m: HubSend): void {
-    const frames = new EventFrames(m.eventType, m.data);
-    for (const name of m.names) {
-      const id = m.ids?.[name] ?? m.id;
-      const frame = frames.for(id);
-      this.registry.select(name, m.groups, m.clientIds, (conn) => {
-        if (conn.pending) conn.pending.push({ frame, id });
-        else conn.writer.write(frame);
-      });
+      if (!this.history.isEnabled(name)) {
+        const frame = frames.for(o.id);
+        this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame));
+        continue;
+      }
+      const { frame, seq, id } = this.history.record(name, { id: o.id, frame: (frameFor ??= (id) => frames.for(id)), groups: o.groups, clientIds: o.clientIds });
+      this.registry.select(name, o.groups, o.clientIds, (conn) => conn.deliver(frame, seq, id));
     }
   }
 
   /** Close-PodeSseConnection: pode.close to every narrowed connection of the Name, on every instance. */
   close(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
-    if (this.hub?.connected) {
-      this.hub.publish({ t: 'close', name, groups: groups && [...groups], clientIds: clientIds && [...clientIds] });
-      return;
-    }
-    this.closeLocal(name, groups, clientIds);
-  }
-
-  private closeLocal(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
+    if (this.scale) return this.scale.close(name, groups, clientIds);
     const targets: SseConnection[] = [];
     this.registry.select(name, groups, clientIds, (conn) => targets.push(conn));
     for (const conn of targets) conn.writer.close(PODE_CLOSE);
@@ -313,24 +273,7 @@ export class SseEngine {
     for (const conn of [...this.all()]) conn.writer.close(PODE_CLOSE);
     // Disconnect scripts are queued with setImmediate: let them start before the process may exit.
     await new Promise((resolve) => setImmediate(resolve));
-    await this.hub?.close();
-  }
-}
-
-/** One event's frame, built once per distinct id: every target of every Name using that id shares the Buffer. */
-class EventFrames {
-  private id: string | undefined;
-  private frame: Buffer | undefined;
-  constructor(
-    private readonly eventType: string | undefined,
-    private readonly data: string,
-  ) {}
-  for(id: string | undefined): Buffer {
-    if (this.frame === undefined || this.id !== id) {
-      this.frame = frameEvent({ id, event: this.eventType, data: this.data }, SEND);
-      this.id = id;
-    }
-    return this.frame;
+    await this.scale?.hub.close();
   }
 }
 

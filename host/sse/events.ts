@@ -15,12 +15,17 @@ export interface SseEventRegistration {
   ArgumentList: unknown[];
 }
 
+/** $TriggeredEvent.Connection: a connection's fields when the event fired (null where not known, see fireOrphaned). */
+export type ConnectionSnapshot = {
+  [K in keyof ReturnType<SseConnection['toJSON']>]: ReturnType<SseConnection['toJSON']>[K] | (K extends 'Name' | 'ClientId' | 'Scope' | 'IsLocal' | 'IsGlobal' | 'IsClosed' ? never : null);
+};
+
 export interface TriggeredEvent {
   Lockable: object;
   Name: string;
   Type: SseEventType;
   Timestamp: Date;
-  Connection: ReturnType<SseConnection['toJSON']>;
+  Connection: ConnectionSnapshot;
   Metadata: Record<string, unknown>;
 }
 
@@ -72,11 +77,38 @@ export class SseEvents {
   /** Runs every script registered for the connection's Name and this type; never throws. */
   fire(type: SseEventType, conn: SseConnection): void {
     const regs = this.byName.get(conn.Name)?.get(type);
+    if (regs && regs.size > 0) this.run(type, conn.Name, conn.toJSON());
+  }
+
+  /**
+   * Disconnect for a connection another instance held and could not report (it died): only what the
+   * shared presence knows of it is filled in (Name, Group, ClientId, Scope); the rest is null.
+   */
+  fireOrphaned(name: string, clientId: string, group: string | undefined): void {
+    const regs = this.byName.get(name)?.get('Disconnect');
     if (!regs || regs.size === 0) return;
-    const snapshot = conn.toJSON();
+    this.run('Disconnect', name, {
+      Name: name,
+      Group: group ?? null,
+      ClientId: clientId,
+      Scope: 'Global',
+      RetryDuration: null,
+      AllowAllOrigins: null,
+      LastEventId: null,
+      Timestamp: null,
+      LastActivity: null,
+      IsLocal: false,
+      IsGlobal: true,
+      IsClosed: true,
+    });
+  }
+
+  private run(type: SseEventType, name: string, snapshot: ConnectionSnapshot): void {
+    const regs = this.byName.get(name)?.get(type);
+    if (!regs) return;
     for (const reg of regs.values()) {
-      const event: TriggeredEvent = { Lockable: lockable, Name: conn.Name, Type: type, Timestamp: new Date(), Connection: snapshot, Metadata: {} };
-      const where = `SSE ${type} event '${reg.EventName}' for '${conn.Name}'`;
+      const event: TriggeredEvent = { Lockable: lockable, Name: name, Type: type, Timestamp: new Date(), Connection: snapshot, Metadata: {} };
+      const where = `SSE ${type} event '${reg.EventName}' for '${name}'`;
       try {
         const result = triggered.run(event, () => reg.ScriptBlock(...reg.ArgumentList));
         if (result instanceof Promise) result.catch((err) => logException(where, err));

@@ -103,3 +103,24 @@ export function frameComment(text: string, command = ''): Buffer {
 export function frameGap(lastId: string): Buffer {
   return frameEvent({ event: 'pode.gap', data: lastId });
 }
+
+/**
+ * One event's frame, built once per distinct id: every target of every Name using that id shares the Buffer
+ * (a send to several Names with history numbers it per Name, so the id, and the frame, may differ).
+ */
+export class EventFrames {
+  private id: string | undefined;
+  private frame: Buffer | undefined;
+  constructor(
+    private readonly eventType: string | undefined,
+    private readonly data: string,
+    private readonly command = DEFAULT_COMMAND,
+  ) {}
+  for(id: string | undefined): Buffer {
+    if (this.frame === undefined || this.id !== id) {
+      this.frame = frameEvent({ id, event: this.eventType, data: this.data }, this.command);
+      this.id = id;
+    }
+    return this.frame;
+  }
+}

@@ -1,6 +1,13 @@
 // Replay history (beyond Pode): per Name, the last N framed events (optionally no older than MaxAge), so a
 // client reconnecting with Last-Event-ID gets what it missed. Off by default. Each Name's events live in a
 // fixed-size ring (bounded memory, O(1) append/evict) and an id -> sequence Map (O(1) lookup by id).
+//
+// Every kept event has a position in its Name's stream, `seq`: a number that strictly increases and never
+// repeats, not even across restarts of the process (or of Redis, see hub/redis): it is a hybrid clock,
+// max(previous + 1, now in microseconds since the Unix epoch). Events sent without -Id take it as their id,
+// so a client can never see an id that is smaller than one it saw before, nor one that meant another event
+// before a restart (which would make a reconnect replay from the wrong place without telling it).
+import { nextSeq } from './seq.ts';
 
 export interface HistoryBound {
   /** How many events to keep; 0 turns history off. */
@@ -10,7 +17,7 @@ export interface HistoryBound {
 }
 
 export interface HistoryRecordInput {
-  /** The caller's -Id; when absent and history is on, the next per-Name number is assigned. */
+  /** The caller's -Id; when absent and history is on, the event's seq becomes its id. */
   id?: string;
   /** Frames the event with the id actually used; called exactly once. */
   frame: (id: string | undefined) => Buffer;
@@ -19,10 +26,25 @@ export interface HistoryRecordInput {
   clientIds?: readonly string[] | null;
 }
 
+export interface Recorded {
+  /** The id the event carries (the given one, else its seq); undefined when history is off. */
+  id: string | undefined;
+  /** Its position in the Name's stream; undefined when history is off. */
+  seq: number | undefined;
+  frame: Buffer;
+}
+
 export type ReplayResult =
   | { kind: 'none' }
-  | { kind: 'events'; frames: Buffer[]; ids: string[] }
+  /** `head`: the seq of the newest event held (replayed or not), so later deliveries up to it are known duplicates. */
+  | { kind: 'events'; frames: Buffer[]; ids: string[]; seqs: number[]; head: number }
   | { kind: 'gap'; lastId: string };
+
+/** What a replay is narrowed by: the reconnecting connection. */
+export interface ReplayTarget {
+  clientId: string;
+  group?: string;
+}
 
 interface Item {
   seq: number;
@@ -37,25 +59,24 @@ interface Item {
 export const ALL_NAMES = '*';
 
 class NameHistory {
-  /** Next auto id; never reset, so ids keep increasing past evictions (and past history being switched off). */
-  nextId = 1;
-  private nextSeq = 0;
+  /** The last seq handed out; kept when events are evicted or history is switched off, so seqs never repeat. */
+  lastSeq = 0;
   private ring: (Item | undefined)[] = [];
   private start = 0;
   private length = 0;
+  /** id -> seq of its latest event. */
   private readonly ids = new Map<string, number>();
 
   get capacity(): number {
     return this.ring.length;
   }
 
-  push(item: Omit<Item, 'seq'>): void {
+  push(item: Item): void {
     if (this.length === this.ring.length) this.evictOldest();
-    const full: Item = { ...item, seq: this.nextSeq++ };
-    this.ring[(this.start + this.length) % this.ring.length] = full;
+    this.ring[(this.start + this.length) % this.ring.length] = item;
     this.length++;
     // A reused -Id now points at its latest event.
-    this.ids.set(full.id, full.seq);
+    this.ids.set(item.id, item.seq);
   }
 
   evictOlderThan(cutoff: number): void {
@@ -65,7 +86,18 @@ class NameHistory {
   /** Ring offset just past the event with this id, or -1 when the id is not held. */
   offsetAfter(id: string): number {
     const seq = this.ids.get(id);
-    return seq === undefined ? -1 : seq - this.at(0).seq + 1;
+    if (seq === undefined) return -1;
+    // Binary search: seqs increase along the ring.
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = this.at(mid).seq;
+      if (s === seq) return mid + 1;
+      if (s < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   get size(): number {
@@ -113,12 +145,19 @@ function lowered(list: readonly string[] | null | undefined): string[] | null {
   return list && list.length > 0 ? list.map((g) => g.toLowerCase()) : null;
 }
 
+/** Would an event with this narrowing have reached the connection? (groups already lower-cased) */
+export function narrowingMatches(groups: readonly string[] | null | undefined, clientIds: readonly string[] | null | undefined, target: ReplayTarget): boolean {
+  if (clientIds && clientIds.length > 0 && !clientIds.includes(target.clientId)) return false;
+  if (groups && groups.length > 0 && !groups.includes((target.group ?? '').toLowerCase())) return false;
+  return true;
+}
+
 export class SseHistory {
   private readonly bounds = new Map<string, HistoryBound>();
   private readonly names = new Map<string, NameHistory>();
   private readonly now: () => number;
 
-  /** `now` (ms) is injectable so tests can age events without waiting. */
+  /** `now` (ms) is injectable so tests can age events and fix seqs without waiting. */
   constructor(options: { now?: () => number } = {}) {
     this.now = options.now ?? Date.now;
   }
@@ -145,23 +184,23 @@ export class SseHistory {
   }
 
   /**
-   * Frames an event once and, when history is on for `name`, keeps it. Returns the id used (assigned when
-   * history is on and none was given) and the frame, which the caller then writes to every target.
+   * Frames an event once and, when history is on for `name`, numbers and keeps it. Returns the id used (its
+   * seq when none was given), the seq and the frame, which the caller then writes to every target.
    */
-  record(name: string, input: HistoryRecordInput): { id: string | undefined; frame: Buffer } {
+  record(name: string, input: HistoryRecordInput): Recorded {
     const bound = this.boundOf(name);
-    if (!bound) return { id: input.id, frame: input.frame(input.id) };
+    if (!bound) return { id: input.id, seq: undefined, frame: input.frame(input.id) };
     let history = this.names.get(name);
     if (!history) this.names.set(name, (history = new NameHistory()));
-    const auto = input.id === undefined || input.id === '';
-    const id = auto ? String(history.nextId) : input.id!;
-    const frame = input.frame(id); // may throw (invalid id): then nothing is kept and no number is used
-    if (auto) history.nextId++;
-    if (history.capacity !== bound.count) history.resize(bound.count);
     const time = this.now();
+    const seq = nextSeq(history.lastSeq, time);
+    const id = input.id === undefined || input.id === '' ? String(seq) : input.id;
+    const frame = input.frame(id); // may throw (invalid id): then nothing is kept and no number is used
+    history.lastSeq = seq;
+    if (history.capacity !== bound.count) history.resize(bound.count);
     if (bound.maxAgeSeconds) history.evictOlderThan(time - bound.maxAgeSeconds * 1000);
-    history.push({ id, frame, time, groups: lowered(input.groups), clientIds: input.clientIds?.length ? [...input.clientIds] : null });
-    return { id, frame };
+    history.push({ seq, id, frame, time, groups: lowered(input.groups), clientIds: input.clientIds?.length ? [...input.clientIds] : null });
+    return { id, seq, frame };
   }
 
   /**
@@ -169,27 +208,27 @@ export class SseHistory {
    * id; 'events' with every later event whose narrowing matches the connection, oldest first (possibly
    * none); 'gap' when the id is not in the history (evicted, or never sent), so events may have been lost.
    */
-  replay(name: string, lastEventId: string | null | undefined, conn: { clientId: string; group?: string }): ReplayResult {
+  replay(name: string, lastEventId: string | null | undefined, target: ReplayTarget): ReplayResult {
     const bound = this.boundOf(name);
     if (!bound || !lastEventId) return { kind: 'none' };
     const history = this.names.get(name);
     if (history && bound.maxAgeSeconds) history.evictOlderThan(this.now() - bound.maxAgeSeconds * 1000);
     const from = history ? history.offsetAfter(lastEventId) : -1;
     if (!history || from < 0) return { kind: 'gap', lastId: lastEventId };
-    const group = (conn.group ?? '').toLowerCase();
     const frames: Buffer[] = [];
     const ids: string[] = [];
+    const seqs: number[] = [];
     for (let i = from; i < history.size; i++) {
       const item = history.at(i);
-      if (item.clientIds && !item.clientIds.includes(conn.clientId)) continue;
-      if (item.groups && !item.groups.includes(group)) continue;
+      if (!narrowingMatches(item.groups, item.clientIds, target)) continue;
       frames.push(item.frame);
       ids.push(item.id);
+      seqs.push(item.seq);
     }
-    return { kind: 'events', frames, ids };
+    return { kind: 'events', frames, ids, seqs, head: history.at(history.size - 1).seq };
   }
 
-  /** Forgets a Name's events (or every Name's); the id counters are kept so ids never repeat. */
+  /** Forgets a Name's events (or every Name's); the seq counters are kept so ids never repeat. */
   clear(name?: string): void {
     for (const [n, history] of this.names) if (name === undefined || n === name) history.clear();
   }

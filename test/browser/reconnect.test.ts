@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import type { ServedScript } from '../helpers/serve.ts';
 import { clientIdsOf, closePages, entriesOf, eventsOf, getJson, launchChromium, openHarness, post, requireChromium, serveFixture, watch } from './helpers.ts';
+import { expectPositions } from '../sse/helpers.ts';
 
 const HISTORY = 5;
 const RETRY_MS = 300;
@@ -34,25 +35,23 @@ describe('browser: reconnect with Last-Event-ID and history', function () {
     ({ page } = await openHarness(browser!, server!.url));
     const first = await watch(page, 'rc', `/sse/rc/replay?retry=${RETRY_MS}`);
 
-    // Three live events; history numbers them 1..3.
+    // Three live events; history gives them increasing positions as ids.
     expect((await post(server!.url, '/send', { name: 'replay', prefix: 'live', count: 3 })).status).to.equal(200);
     await eventsOf(page, 'rc', 'message', 3);
-    expect(await messages(page, 'rc')).to.deep.equal([
-      ['1', 'live1'],
-      ['2', 'live2'],
-      ['3', 'live3'],
-    ]);
+    const live = await messages(page, 'rc');
+    expect(live.map(([, data]) => data)).to.deep.equal(['live1', 'live2', 'live3']);
+    expectPositions(live.map(([id]) => id!));
 
     // The server destroys the socket, then sends three more: no connection can take them but the history.
     expect((await post(server!.url, `/drop/${encodeURIComponent(first)}`, { name: 'replay', prefix: 'missed', count: 3 })).status).to.equal(200);
 
-    // Chromium notices (error, CONNECTING), waits `retry:` and reconnects with Last-Event-ID: 3.
+    // Chromium notices (error, CONNECTING), waits `retry:` and reconnects with the third id as Last-Event-ID.
     const [error] = await entriesOf(page, 'rc', 'error', 1);
     expect(error!.readyState).to.equal(0);
     const opens = await entriesOf(page, 'rc', 'open', 2);
     const waited = opens[1]!.at - error!.at;
     expect(waited, 'reconnect delay (ms)').to.be.at.least(RETRY_MS * 0.8).and.below(2500); // the default would be ~3000
-    expect(await lastEventIds('replay')).to.deep.equal([null, '3']);
+    expect(await lastEventIds('replay')).to.deep.equal([null, live[2]![0]]);
 
     const reopened = (await eventsOf(page, 'rc', 'pode.open', 2))[1]!;
     const second = (JSON.parse(reopened.data!) as { clientId: string }).clientId;
@@ -62,15 +61,10 @@ describe('browser: reconnect with Last-Event-ID and history', function () {
     // Then a live one after the replay.
     expect((await post(server!.url, '/send', { name: 'replay', prefix: 'after', count: 1 })).status).to.equal(200);
     await eventsOf(page, 'rc', 'message', 7);
-    expect(await messages(page, 'rc')).to.deep.equal([
-      ['1', 'live1'],
-      ['2', 'live2'],
-      ['3', 'live3'],
-      ['4', 'missed1'],
-      ['5', 'missed2'],
-      ['6', 'missed3'],
-      ['7', 'after1'],
-    ]);
+    const all = await messages(page, 'rc');
+    expect(all.map(([, data]) => data)).to.deep.equal(['live1', 'live2', 'live3', 'missed1', 'missed2', 'missed3', 'after1']);
+    expect(all.slice(0, 3)).to.deep.equal(live);
+    expectPositions(all.map(([id]) => id!));
     expect(await page.evaluate(() => window.eventsOf('rc', 'pode.gap'))).to.deep.equal([]);
   });
 
@@ -78,25 +72,27 @@ describe('browser: reconnect with Last-Event-ID and history', function () {
     ({ page } = await openHarness(browser!, server!.url));
     const first = await watch(page, 'gap', `/sse/rc/gapped?retry=${RETRY_MS}`);
     expect((await post(server!.url, '/send', { name: 'gapped', prefix: 'live', count: 2 })).status).to.equal(200);
-    await eventsOf(page, 'gap', 'message', 2);
+    const had = (await eventsOf(page, 'gap', 'message', 2)).map((e) => e.lastEventId!);
+    expectPositions(had);
 
-    // More events than the history keeps go out while the page is away: id 2 is evicted.
+    // More events than the history keeps go out while the page is away: the second id is evicted.
     const missed = HISTORY + 3;
     expect((await post(server!.url, `/drop/${encodeURIComponent(first)}`, { name: 'gapped', prefix: 'missed', count: missed })).status).to.equal(200);
     const [gap] = await eventsOf(page, 'gap', 'pode.gap', 1);
-    expect(gap!.data, 'pode.gap names the last id the page had').to.equal('2');
-    expect(await lastEventIds('gapped')).to.deep.equal([null, '2']);
+    expect(gap!.data, 'pode.gap names the last id the page had').to.equal(had[1]);
+    expect(await lastEventIds('gapped')).to.deep.equal([null, had[1]]);
 
     // Nothing was replayed (there is a hole); live events carry on after the gap.
     expect((await post(server!.url, '/send', { name: 'gapped', prefix: 'after', count: 1 })).status).to.equal(200);
     await eventsOf(page, 'gap', 'message', 3);
     const events = await page.evaluate(() => window.eventsOf('gap').map((e) => [e.type, e.data, e.lastEventId]));
-    expect(events.slice(1)).to.deep.equal([
-      ['message', 'live1', '1'],
-      ['message', 'live2', '2'],
-      ['pode.open', events[3]![1], '2'],
-      ['pode.gap', '2', '2'],
-      ['message', 'after1', String(2 + missed + 1)],
+    expect(events.slice(1, 5)).to.deep.equal([
+      ['message', 'live1', had[0]],
+      ['message', 'live2', had[1]],
+      ['pode.open', events[3]![1], had[1]],
+      ['pode.gap', had[1], had[1]],
     ]);
+    expect(events.slice(5).map(([type, data]) => [type, data])).to.deep.equal([['message', 'after1']]);
+    expectPositions([had[1]!, events[5]![2]!]);
   });
 });

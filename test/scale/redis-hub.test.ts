@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisHub } from '../../host/sse/hub/redis.ts';
-import type { HubDelivery, HubSend, PresenceEntry } from '../../host/sse/hub/types.ts';
+import type { HubDelivery, HubListener, HubSend, PresenceEntry } from '../../host/sse/hub/types.ts';
 
 const prefix = `podets-hub-test-${process.pid}-${randomBytes(3).toString('hex')}:`;
 const url = (extra = '') => `redis://127.0.0.1:6379/5?prefix=${encodeURIComponent(prefix)}${extra}`;
@@ -18,6 +18,18 @@ async function until(test: () => boolean, what: string, timeoutMs = 3000): Promi
   }
 }
 
+function listener(heard: HubDelivery[], joins: PresenceEntry[] = []): HubListener {
+  return { delivery: (m) => heard.push(m), remoteJoin: (e) => joins.push(e), hold() {}, resync() {}, orphaned() {} };
+}
+
+/** Positions are microseconds of Redis' clock (host/sse/seq.ts): near now, and increasing. */
+function expectPosition(seq: number | undefined, after = 0): number {
+  expect(seq).to.be.a('number');
+  expect(Math.abs(seq! / 1000 - Date.now())).to.be.below(60_000);
+  expect(seq!).to.be.greaterThan(after);
+  return seq!;
+}
+
 describe('RedisHub', function () {
   this.timeout(20000);
   let a: RedisHub;
@@ -29,9 +41,8 @@ describe('RedisHub', function () {
   before(async () => {
     a = new RedisHub(url('&presenceTtl=2'));
     b = new RedisHub(url('&presenceTtl=2'));
-    a.onDelivery((m) => heardA.push(m));
-    b.onDelivery((m) => heardB.push(m));
-    b.onRemoteJoin((e) => joinsB.push(e));
+    a.listen(listener(heardA));
+    b.listen(listener(heardB, joinsB));
     await Promise.all([a.connect(), b.connect()]);
   });
   after(async () => {
@@ -50,14 +61,18 @@ describe('RedisHub', function () {
   };
   const bound = { count: 3 };
 
-  it('numbers events per Name in Redis (a given -Id is kept and uses no number) and hands them to every instance', async () => {
-    expect((await sent({ names: ['n1', 'n2'], data: 'x', history: { n1: bound, n2: bound } })).ids).to.deep.equal({ n1: '1', n2: '1' });
-    expect((await sent({ names: ['n1'], data: 'y', id: 'given', history: { n1: bound } })).ids).to.deep.equal({ n1: 'given' });
-    expect((await sent({ names: ['n1'], data: 'z', history: { n1: bound } })).ids).to.deep.equal({ n1: '2' });
+  it('gives events positions per Name in Redis (a given -Id is kept, with a position too) and hands them to every instance', async () => {
+    const x = (await sent({ names: ['n1', 'n2'], data: 'x', history: { n1: bound, n2: bound } })).seqs!;
+    const p1 = expectPosition(x.n1);
+    expectPosition(x.n2);
+    const y = await sent({ names: ['n1'], data: 'y', id: 'given', history: { n1: bound } });
+    expect(y.id).to.equal('given');
+    const p2 = expectPosition(y.seqs!.n1, p1);
+    expectPosition((await sent({ names: ['n1'], data: 'z', history: { n1: bound } })).seqs!.n1, p2);
     expect(heardB).to.deep.equal(heardA);
-    // Without history: no ids, nothing kept.
+    // Without history: no positions, nothing kept.
     const plain = await sent({ names: ['n3'], data: 'p', eventType: 'e' });
-    expect(plain).to.deep.equal({ t: 'send', names: ['n3'], groups: undefined, clientIds: undefined, id: undefined, eventType: 'e', data: 'p', ids: undefined });
+    expect(plain).to.deep.equal({ t: 'send', names: ['n3'], groups: undefined, clientIds: undefined, id: undefined, eventType: 'e', data: 'p', seqs: undefined });
   });
 
   it('refuses an id that would inject fields, before anything is numbered', () => {
@@ -67,36 +82,38 @@ describe('RedisHub', function () {
   it('replays later events, respecting the count, the narrowing and a reused -Id', async () => {
     const q = (lastEventId: string, extra: { clientId?: string; group?: string } = {}) =>
       b.replay({ name: 'r', lastEventId, clientId: extra.clientId ?? 'me', group: extra.group, bound });
-    await sent({ names: ['r'], data: 'one', history: { r: bound } }); // 1
-    await sent({ names: ['r'], data: 'two', groups: ['Admins'], history: { r: bound } }); // 2
-    await sent({ names: ['r'], data: 'three', clientIds: ['other'], history: { r: bound } }); // 3
-    await sent({ names: ['r'], data: 'four\nlines', eventType: 'multi', history: { r: bound } }); // 4, evicts 1
-    expect(await q('1')).to.deep.equal({ kind: 'gap', lastId: '1' });
-    const all = await q('2', { group: 'admins' });
-    expect(all.kind).to.equal('events');
+    const ids: string[] = [];
+    const record = async (m: Omit<HubSend, 't'>) => ids.push(String((await sent(m)).seqs!.r));
+    await record({ names: ['r'], data: 'one', history: { r: bound } });
+    await record({ names: ['r'], data: 'two', groups: ['Admins'], history: { r: bound } });
+    await record({ names: ['r'], data: 'three', clientIds: ['other'], history: { r: bound } });
+    await record({ names: ['r'], data: 'four\nlines', eventType: 'multi', history: { r: bound } }); // evicts 'one'
+    const [one, two, three, four] = ids as [string, string, string, string];
+    expect(await q(one)).to.deep.equal({ kind: 'gap', lastId: one });
+    const all = await q(two, { group: 'admins' });
+    expect(all).to.deep.include({ kind: 'events', ids: [four], seqs: [Number(four)], head: Number(four) });
     if (all.kind !== 'events') return;
-    expect(all.ids).to.deep.equal(['4']);
-    expect(all.frames.map(text)).to.deep.equal(['id: 4\nevent: multi\ndata: four\ndata: lines\n\n']);
-    const narrowed = await q('2', { clientId: 'other' });
-    expect(narrowed.kind === 'events' && narrowed.ids).to.deep.equal(['3', '4']);
-    expect(await q('4')).to.deep.equal({ kind: 'events', frames: [], ids: [] });
+    expect(all.frames.map(text)).to.deep.equal([`id: ${four}\nevent: multi\ndata: four\ndata: lines\n\n`]);
+    const narrowed = await q(two, { clientId: 'other' });
+    expect(narrowed.kind === 'events' && narrowed.ids).to.deep.equal([three, four]);
+    expect(await q(four)).to.deep.equal({ kind: 'events', frames: [], ids: [], seqs: [], head: Number(four) });
     expect(await b.replay({ name: 'r', lastEventId: '', clientId: 'me', bound })).to.deep.equal({ kind: 'none' });
     // A reused -Id points at its latest event.
     await sent({ names: ['r'], data: 'again-1', id: 'same', history: { r: bound } });
     await sent({ names: ['r'], data: 'again-2', id: 'same', history: { r: bound } });
-    await sent({ names: ['r'], data: 'after', history: { r: bound } });
+    const after = String((await sent({ names: ['r'], data: 'after', history: { r: bound } })).seqs!.r);
     const reused = await q('same');
-    expect(reused.kind === 'events' && reused.frames.map(text)).to.deep.equal(['id: 5\ndata: after\n\n']);
+    expect(reused.kind === 'events' && reused.frames.map(text)).to.deep.equal([`id: ${after}\ndata: after\n\n`]);
   });
 
   it('drops events older than MaxAge when replaying', async () => {
     const aged = { count: 10, maxAgeSeconds: 1 };
-    await sent({ names: ['aged'], data: 'old', history: { aged } });
+    const old = String((await sent({ names: ['aged'], data: 'old', history: { aged } })).seqs!.aged);
     await new Promise((r) => setTimeout(r, 1100));
-    await sent({ names: ['aged'], data: 'new', history: { aged } });
-    expect(await b.replay({ name: 'aged', lastEventId: '1', clientId: 'me', bound: aged })).to.deep.equal({ kind: 'gap', lastId: '1' });
-    const fresh = await b.replay({ name: 'aged', lastEventId: '2', clientId: 'me', bound: aged });
-    expect(fresh).to.deep.equal({ kind: 'events', frames: [], ids: [] });
+    const recent = (await sent({ names: ['aged'], data: 'new', history: { aged } })).seqs!.aged!;
+    expect(await b.replay({ name: 'aged', lastEventId: old, clientId: 'me', bound: aged })).to.deep.equal({ kind: 'gap', lastId: old });
+    const fresh = await b.replay({ name: 'aged', lastEventId: String(recent), clientId: 'me', bound: aged });
+    expect(fresh).to.deep.equal({ kind: 'events', frames: [], ids: [], seqs: [], head: recent });
   });
 
   it('mirrors presence: joins (with the remote-join handler), leaves, and an instance that closes', async () => {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { repoRoot, run, start, type ServedScript, type StartOptions } from '../helpers/serve.ts';
+import { expectPositions } from '../sse/helpers.ts';
 
 // ---- A small SSE client and JSON calls (this suite's own, on node:http) -----------------------------
 
@@ -222,7 +223,9 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
       await client.until(openFrame('ca', '', 'cross'));
       await send(b, { Name: 'cross', Data: { from: 'B' }, EventType: 'greeting' });
       await client.until('data: {"from":"B"}');
-      expect(dataOf(client)).to.deep.equal([{ id: '1', event: 'greeting', data: '{"from":"B"}' }]);
+      const [event] = dataOf(client);
+      expect(event).to.deep.equal({ id: event!.id, event: 'greeting', data: '{"from":"B"}' });
+      expectPositions([event!.id!]);
     });
 
     it('sends from both instances reach every instance in one order, numbered in one place', async () => {
@@ -235,7 +238,7 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
       await Promise.all([onA, onB].map((c) => c.untilBody(() => dataOf(c).length === 20, '20 events')));
       const seenA = dataOf(onA);
       expect(dataOf(onB)).to.deep.equal(seenA);
-      expect(seenA.map((e) => e.id)).to.deep.equal(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+      expectPositions(seenA.map((e) => e.id!));
       expect(new Set(seenA.map((e) => e.data)).size).to.equal(20);
     });
 
@@ -315,9 +318,7 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
       const events = dataOf(onB);
       expect(events.map((e) => e.data)).to.deep.equal(['e2', 'e3', 'e4\nsecond line', 'live']);
       expect(events[2]).to.deep.include({ event: 'multi' });
-      const ids = events.map((e) => Number(e.id));
-      expect(ids[0]).to.equal(Number(lastId) + 1);
-      for (let i = 1; i < ids.length; i++) expect(ids[i]).to.be.greaterThan(ids[i - 1]!);
+      expectPositions([lastId, ...events.map((e) => e.id!)]);
       // An id no longer (or never) in the shared history: pode.gap with that id.
       const gap = await SseClient.open(a, '/sse?name=replay&clientId=rg', { 'Last-Event-ID': 'nope' });
       await gap.until('event: pode.gap\ndata: nope\n\n');

@@ -29,6 +29,21 @@ export function frame(fields: { id?: string; event?: string; data: string }): st
 export const openFrame = (clientId: string, group: string, name: string) =>
   `event: pode.open\ndata: ${JSON.stringify({ clientId, group, name })}\n\n`;
 export const CLOSE_FRAME = 'event: pode.close\ndata: \n\n';
+
+/**
+ * The `id:` values in an SSE body, in order. With history on, automatic ids are positions: microseconds since
+ * the Unix epoch, one more when the clock has not moved (host/sse/seq.ts), so tests read them off the wire.
+ */
+export const idsOf = (body: string): string[] => [...body.matchAll(/^id: (.*)$/gm)].map((m) => m[1]!);
+
+/** Automatic ids strictly increase, and each is a time in microseconds near now (within a minute). */
+export function expectPositions(ids: readonly string[]): void {
+  for (let i = 0; i < ids.length; i++) {
+    const n = Number(ids[i]);
+    if (!Number.isSafeInteger(n) || Math.abs(n / 1000 - Date.now()) > 60_000) throw new Error(`id ${ids[i]} is not a position (microseconds near now)`);
+    if (i > 0 && !(n > Number(ids[i - 1]))) throw new Error(`ids do not strictly increase: ${ids.join(', ')}`);
+  }
+}
 export const PING_FRAME = 'event: pode.ping\ndata: \n\n';
 
 // ---- JSON calls to the fixtures' control routes ------------------------------------------------

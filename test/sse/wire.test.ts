@@ -5,6 +5,8 @@ import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import {
   CLOSE_FRAME,
+  expectPositions,
+  idsOf,
   closeAllClients,
   frame,
   get,
@@ -378,15 +380,17 @@ describe('SSE on the wire (raw HTTP)', function () {
       const c = await connect(server, { name: 'hist', clientId: 'h-1' });
       const other = await connect(server, { name: 'plain', clientId: 'p-1' });
       for (const data of ['a', 'b', 'c']) await send(server, { Name: 'hist', Data: data });
-      await c.until(frame({ id: '3', data: 'c' }));
-      expect(c.body()).to.equal(openFrame('h-1', '', 'hist') + frame({ id: '1', data: 'a' }) + frame({ id: '2', data: 'b' }) + frame({ id: '3', data: 'c' }));
+      await c.until('data: c\n\n');
+      const [a, b, cId] = idsOf(c.body());
+      expectPositions([a!, b!, cId!]);
+      expect(c.body()).to.equal(openFrame('h-1', '', 'hist') + frame({ id: a, data: 'a' }) + frame({ id: b, data: 'b' }) + frame({ id: cId, data: 'c' }));
       await sentinel(server, 'plain', [other], 'no id here');
       expect(other.body()).to.equal(openFrame('p-1', '', 'plain') + frame({ data: 'no id here' }));
 
-      const again = await connect(server, { name: 'hist', clientId: 'h-2' }, { 'Last-Event-ID': '2' });
-      expect(again.body()).to.equal(openFrame('h-2', '', 'hist') + frame({ id: '3', data: 'c' }));
-      const gap = await connect(server, { name: 'hist', clientId: 'h-3' }, { 'Last-Event-ID': '1' });
-      expect(gap.body()).to.equal(openFrame('h-3', '', 'hist') + 'event: pode.gap\ndata: 1\n\n');
+      const again = await connect(server, { name: 'hist', clientId: 'h-2' }, { 'Last-Event-ID': b! });
+      expect(again.body()).to.equal(openFrame('h-2', '', 'hist') + frame({ id: cId, data: 'c' }));
+      const gap = await connect(server, { name: 'hist', clientId: 'h-3' }, { 'Last-Event-ID': a! });
+      expect(gap.body()).to.equal(openFrame('h-3', '', 'hist') + `event: pode.gap\ndata: ${a}\n\n`);
     });
   });
 
@@ -604,13 +608,15 @@ describe('SSE on the wire (raw HTTP)', function () {
         const first = await connect(server, { name: 'big', clientId: 'b1' });
         const data = 'x'.repeat(1000);
         for (let i = 0; i < 3; i++) await send(server, { Name: 'big', Data: data });
-        await first.until(frame({ id: '3', data }));
+        await first.untilState(() => idsOf(first.body()).length === 3, 'three events');
+        const last = idsOf(first.body())[2]!;
         await post(server, '/close', { Name: 'big', ClientId: ['b1'] });
         await first.ended();
         for (let i = 0; i < 10; i++) await send(server, { Name: 'big', Data: data });
         // 10 missed events of about 1 KB each: more than the 4 KiB bound, all replayed.
-        const back = await connect(server, { name: 'big', clientId: 'b1' }, { 'Last-Event-ID': '3' });
-        await back.until(frame({ id: '13', data }));
+        const back = await connect(server, { name: 'big', clientId: 'b1' }, { 'Last-Event-ID': last });
+        await back.untilState(() => idsOf(back.body()).length === 10, 'ten replayed events');
+        expectPositions([last, ...idsOf(back.body())]);
         expect(back.closed).to.equal(false);
       } finally {
         closeAllClients();
@@ -629,12 +635,15 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(await server?.stop()).to.equal(0);
     });
 
-    it('numbers events 1, 2, 3…; a reconnect with Last-Event-ID gets what it missed, in order, narrowed to it', async () => {
+    it('numbers events with increasing positions; a reconnect with Last-Event-ID gets what it missed, in order, narrowed to it', async () => {
       const r1 = await connect(server, { name: 'feed', group: 'ga', clientId: 'r1' });
       const r2 = await connect(server, { name: 'feed', group: 'gb', clientId: 'r2' });
       for (const data of ['e1', 'e2', 'e3']) await send(server, { Name: 'feed', Data: data });
-      const first = frame({ id: '1', data: 'e1' }) + frame({ id: '2', data: 'e2' }) + frame({ id: '3', data: 'e3' });
-      await r1.until(first);
+      await r1.until('data: e3\n\n');
+      const id: Record<string, string> = {};
+      idsOf(r1.body()).forEach((v, i) => (id[`e${i + 1}`] = v));
+      const f = (data: string) => frame({ id: id[data], data });
+      const first = f('e1') + f('e2') + f('e3');
       expect(r1.body()).to.equal(openFrame('r1', 'ga', 'feed') + first);
 
       await post(server, '/close', { Name: 'feed', ClientId: ['r1'] });
@@ -645,47 +654,51 @@ describe('SSE on the wire (raw HTTP)', function () {
       await send(server, { Name: 'feed', Group: ['GA'], Data: 'e7' });
       await send(server, { Name: 'feed', ClientId: ['r2'], Data: 'e8' });
 
-      const back = await connect(server, { name: 'feed', group: 'ga', clientId: 'r1' }, { 'Last-Event-ID': '3' });
-      const missed = frame({ id: '4', data: 'e4' }) + frame({ id: '6', data: 'e6' }) + frame({ id: '7', data: 'e7' });
+      const back = await connect(server, { name: 'feed', group: 'ga', clientId: 'r1' }, { 'Last-Event-ID': id.e3! });
       await send(server, { Name: 'feed', Data: 'e9' });
-      await back.until(frame({ id: '9', data: 'e9' }));
-      expect(back.body()).to.equal(openFrame('r1', 'ga', 'feed') + missed + frame({ id: '9', data: 'e9' }));
+      await back.until('data: e9\n\n');
+      await r2.until('data: e9\n\n');
+      // r2 saw every event that was not narrowed away from it: their ids are the positions of all nine.
+      const r2Ids = idsOf(r2.body());
+      [id.e4, id.e5, id.e8, id.e9] = r2Ids.slice(3);
+      [id.e6, id.e7] = idsOf(back.body()).slice(1, 3);
+      expectPositions([id.e1!, id.e2!, id.e3!, id.e4!, id.e5!, id.e6!, id.e7!, id.e8!, id.e9!]);
+      expect(back.body()).to.equal(openFrame('r1', 'ga', 'feed') + f('e4') + f('e6') + f('e7') + f('e9'));
+      expect(r2.body()).to.equal(openFrame('r2', 'gb', 'feed') + first + f('e4') + f('e5') + f('e8') + f('e9'));
 
-      await r2.until(frame({ id: '9', data: 'e9' }));
-      expect(r2.body()).to.equal(
-        openFrame('r2', 'gb', 'feed') +
-          first +
-          frame({ id: '4', data: 'e4' }) +
-          frame({ id: '5', data: 'e5' }) +
-          frame({ id: '8', data: 'e8' }) +
-          frame({ id: '9', data: 'e9' }),
-      );
-
-      // An explicit -Id is kept; automatic ids carry on from where they were.
+      // An explicit -Id is kept; automatic ids carry on past it.
       await send(server, { Name: 'feed', Data: 'mine', Id: 'custom' });
       await send(server, { Name: 'feed', Data: 'e10' });
-      await back.until(frame({ id: '10', data: 'e10' }));
-      expect(back.body().endsWith(frame({ id: 'custom', data: 'mine' }) + frame({ id: '10', data: 'e10' }))).to.equal(true);
+      await back.until('data: e10\n\n');
+      id.e10 = idsOf(back.body()).at(-1)!;
+      expectPositions([id.e9!, id.e10]);
+      expect(back.body().endsWith(frame({ id: 'custom', data: 'mine' }) + f('e10'))).to.equal(true);
       const afterCustom = await connect(server, { name: 'feed', clientId: 'r3' }, { 'Last-Event-ID': 'custom' });
-      expect(afterCustom.body()).to.equal(openFrame('r3', '', 'feed') + frame({ id: '10', data: 'e10' }));
+      expect(afterCustom.body()).to.equal(openFrame('r3', '', 'feed') + f('e10'));
     });
 
     it('answers an evicted or unknown Last-Event-ID with pode.gap carrying that id; the id header is trimmed', async () => {
+      const watcher = await connect(server, { name: 'gaps', clientId: 'x0' });
       for (let i = 1; i <= 12; i++) await send(server, { Name: 'gaps', Data: `g${i}` });
-      // Ten are kept: ids 3..12.
-      const evicted = await connect(server, { name: 'gaps', clientId: 'x1' }, { 'Last-Event-ID': '2' });
-      expect(evicted.body()).to.equal(openFrame('x1', '', 'gaps') + 'event: pode.gap\ndata: 2\n\n');
+      await watcher.until('data: g12\n\n');
+      const ids = idsOf(watcher.body());
+      expectPositions(ids);
+      // Ten are kept: the 3rd to the 12th.
+      const evicted = await connect(server, { name: 'gaps', clientId: 'x1' }, { 'Last-Event-ID': ids[1]! });
+      expect(evicted.body()).to.equal(openFrame('x1', '', 'gaps') + `event: pode.gap\ndata: ${ids[1]}\n\n`);
       const unknown = await connect(server, { name: 'gaps', clientId: 'x2' }, { 'Last-Event-ID': 'never-sent' });
       expect(unknown.body()).to.equal(openFrame('x2', '', 'gaps') + 'event: pode.gap\ndata: never-sent\n\n');
-      const kept = await connect(server, { name: 'gaps', clientId: 'x3' }, { 'Last-Event-ID': ' 10 ' });
-      const tail = frame({ id: '11', data: 'g11' }) + frame({ id: '12', data: 'g12' });
+      const kept = await connect(server, { name: 'gaps', clientId: 'x3' }, { 'Last-Event-ID': ` ${ids[9]} ` });
+      const tail = frame({ id: ids[10], data: 'g11' }) + frame({ id: ids[11], data: 'g12' });
       expect(kept.body()).to.equal(openFrame('x3', '', 'gaps') + tail);
-      const latest = await connect(server, { name: 'gaps', clientId: 'x4' }, { 'Last-Event-ID': '12' });
+      const latest = await connect(server, { name: 'gaps', clientId: 'x4' }, { 'Last-Event-ID': ids[11]! });
       expect(latest.body()).to.equal(openFrame('x4', '', 'gaps'));
       // A fresh client (no Last-Event-ID) gets no replay at all.
       const fresh = await connect(server, { name: 'gaps', clientId: 'x5' });
       await sentinel(server, 'gaps', [fresh], 'now');
-      expect(fresh.body()).to.equal(openFrame('x5', '', 'gaps') + frame({ id: '13', data: 'now' }));
+      const now = idsOf(fresh.body())[0]!;
+      expectPositions([ids[11]!, now]);
+      expect(fresh.body()).to.equal(openFrame('x5', '', 'gaps') + frame({ id: now, data: 'now' }));
     });
   });
 

@@ -1,21 +1,31 @@
 // The worker side of the node:cluster hub: sends and closes go to the primary, which hands them back to
-// every worker in one order; presence and replay also go through it.
-import { logWarn } from '../../log.ts';
+// every worker in one order; presence and replay also go through it. The primary's answers to one worker
+// arrive in the order it handled things, so a replay answer comes after every delivery it covers.
+import { logException, logWarn } from '../../log.ts';
 import { PresenceMirror } from './presence.ts';
 import { unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from './ipc.ts';
-import type { HubDelivery, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
+import type { HubClose, HubListener, HubSend, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
 
 export class ClusterHub implements SseHub {
   readonly instance = `worker-${process.env[WORKER_ENV] ?? process.pid}`;
   readonly remote = new PresenceMirror();
-  private handler: ((m: HubDelivery) => void) | undefined;
-  private remoteJoin: ((e: PresenceEntry) => void) | undefined;
+  private listener: HubListener | undefined;
+  /** Orphans handed over before the engine listened: their Disconnect still fires, once it does. */
+  private readonly early: PresenceEntry[] = [];
   private nextReq = 1;
   private readonly pending = new Map<number, (a: ReplayAnswer) => void>();
-  private readonly listener = (raw: unknown) => this.receive(unwrap<ToWorker>(raw));
+  private readonly onMessage = (raw: unknown) => {
+    try {
+      this.receive(unwrap<ToWorker>(raw));
+    } catch (err) {
+      logException('Cluster message from the primary', err);
+    }
+  };
 
   constructor() {
-    process.on('message', this.listener);
+    process.on('message', this.onMessage);
+    // Only now can this worker hear the presence snapshot: ask for it (sent earlier, it would be lost).
+    this.post({ t: 'hello' });
   }
 
   get connected(): boolean {
@@ -24,18 +34,20 @@ export class ClusterHub implements SseHub {
 
   private post(message: ToPrimary): void {
     if (!process.send || !process.connected) return;
-    process.send({ podets: message });
+    // A primary that is going away: the callback takes the error instead of an 'error' event.
+    process.send({ podets: message }, undefined, undefined, () => {});
   }
 
-  publish(message: HubDelivery): void {
+  listen(listener: HubListener): void {
+    this.listener = listener;
+    const early = this.early.splice(0);
+    if (early.length > 0) listener.orphaned(early);
+  }
+  publish(message: HubSend | HubClose): void {
     this.post(message);
   }
-  onDelivery(handler: (m: HubDelivery) => void): void {
-    this.handler = handler;
-  }
-  onRemoteJoin(handler: (e: PresenceEntry) => void): void {
-    this.remoteJoin = handler;
-  }
+  /** Cut off from the primary means the cluster is going away: there is no one left to tell. */
+  deliveredLocally(): void {}
   join(entry: PresenceEntry): void {
     this.post({ t: 'join', entry });
   }
@@ -50,6 +62,7 @@ export class ClusterHub implements SseHub {
   }
 
   replay(query: ReplayQuery): Promise<ReplayAnswer> {
+    if (!this.connected) return Promise.reject(new Error('the cluster primary is gone'));
     const req = this.nextReq++;
     return new Promise((resolve) => {
       this.pending.set(req, resolve);
@@ -58,7 +71,7 @@ export class ClusterHub implements SseHub {
   }
 
   async close(): Promise<void> {
-    process.off('message', this.listener);
+    process.off('message', this.onMessage);
     for (const resolve of this.pending.values()) resolve({ kind: 'none' });
     this.pending.clear();
   }
@@ -67,12 +80,12 @@ export class ClusterHub implements SseHub {
     if (!m) return;
     switch (m.t) {
       case 'deliver':
-        this.handler?.(m.message);
+        this.listener?.delivery(m.message);
         return;
       case 'presence':
         if (m.op === 'join') {
           this.remote.add(m.instance, m.entry);
-          this.remoteJoin?.(m.entry);
+          this.listener?.remoteJoin(m.entry);
         } else this.remote.remove(m.instance, m.entry);
         return;
       case 'gone':
@@ -80,6 +93,10 @@ export class ClusterHub implements SseHub {
         return;
       case 'snapshot':
         for (const [instance, entries] of Object.entries(m.presence)) if (instance !== this.instance) this.remote.replaceInstance(instance, entries);
+        return;
+      case 'orphaned':
+        if (this.listener) this.listener.orphaned(m.entries);
+        else this.early.push(...m.entries);
         return;
       case 'replayed': {
         const resolve = this.pending.get(m.req);

@@ -1,7 +1,7 @@
-// The hub's own bookkeeping, wherever the hub runs (the cluster primary): it numbers events per Name,
-// keeps their frames for replay, and answers replay queries. One place assigns ids, so ids increase
-// across every instance.
-import { frameEvent } from '../framing.ts';
+// The hub's own bookkeeping, wherever the hub runs (the cluster primary): it gives events their positions
+// per Name, keeps their frames for replay, and answers replay queries. One place assigns positions, so they
+// increase across every instance.
+import { EventFrames } from '../framing.ts';
 import { SseHistory, type HistoryBound } from '../history.ts';
 import type { HubSend, ReplayAnswer, ReplayQuery } from './types.ts';
 
@@ -10,21 +10,17 @@ const sameBound = (a: HistoryBound | undefined, b: HistoryBound) => a?.count ===
 export class HubCore {
   private readonly history = new SseHistory();
 
-  /** Numbers the send for each Name whose history is on, keeps it, and returns it with its ids. */
+  /** Numbers the send for each Name whose history is on, keeps it, and returns it with its positions. */
   order(message: HubSend): HubSend {
     if (!message.history) return message;
-    const ids: Record<string, string> = {};
+    const seqs: Record<string, number> = {};
+    const frames = new EventFrames(message.eventType, message.data);
     for (const [name, bound] of Object.entries(message.history)) {
       if (!sameBound(this.history.boundOf(name), bound)) this.history.setBound(name, bound);
-      const { id } = this.history.record(name, {
-        id: message.id,
-        frame: (id) => frameEvent({ id, event: message.eventType, data: message.data }),
-        groups: message.groups,
-        clientIds: message.clientIds,
-      });
-      if (id !== undefined) ids[name] = id;
+      const { seq } = this.history.record(name, { id: message.id, frame: (id) => frames.for(id), groups: message.groups, clientIds: message.clientIds });
+      if (seq !== undefined) seqs[name] = seq;
     }
-    return { ...message, ids };
+    return { ...message, seqs };
   }
 
   replay(q: ReplayQuery): ReplayAnswer {

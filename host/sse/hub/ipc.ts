@@ -1,10 +1,13 @@
 // The messages between node:cluster workers and the primary (advanced serialization, so frames travel
 // as bytes). Every podets message is wrapped as `{ podets: … }` to stay apart from anything else on IPC.
 import type { BoundEndpoint } from '../../http/endpoints.ts';
-import type { HubDelivery, PresenceEntry, ReplayAnswer, ReplayQuery } from './types.ts';
+import type { HubClose, HubSend, PresenceEntry, ReplayAnswer, ReplayQuery } from './types.ts';
 
 export type ToPrimary =
-  | HubDelivery
+  | HubSend
+  | HubClose
+  /** The worker's hub listens now: the primary answers with the presence snapshot (and any orphans). */
+  | { t: 'hello' }
   | { t: 'join'; entry: PresenceEntry }
   | { t: 'leave'; entry: PresenceEntry }
   | { t: 'replay'; req: number; query: ReplayQuery }
@@ -12,10 +15,12 @@ export type ToPrimary =
   | { t: 'stop-cluster' };
 
 export type ToWorker =
-  | { t: 'deliver'; message: HubDelivery }
+  | { t: 'deliver'; message: HubSend | HubClose }
   | { t: 'presence'; instance: string; op: 'join' | 'leave'; entry: PresenceEntry }
   | { t: 'gone'; instance: string }
   | { t: 'snapshot'; presence: Record<string, PresenceEntry[]> }
+  /** Connections of a worker that died: this worker fires their Disconnect events. */
+  | { t: 'orphaned'; entries: PresenceEntry[] }
   | { t: 'replayed'; req: number; answer: ReplayAnswer };
 
 export interface Envelope<T> {

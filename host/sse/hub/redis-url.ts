@@ -8,6 +8,19 @@ export interface BackplaneUrl {
   db: number;
   prefix: string;
   presenceTtlSeconds: number;
+  /** A Redis reply outstanding this long (ms) is a stall: the instance delivers locally until Redis answers. */
+  stallTimeoutMs: number;
+  /** Bytes of sends Redis has not carried back yet before further sends are delivered locally only. */
+  maxQueueBytes: number;
+}
+
+function positiveParam(u: URL, name: string, fallback: number, min: number, what: string): number {
+  const text = u.searchParams.get(name);
+  u.searchParams.delete(name);
+  if (text === null) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be ${what} (got '${text}')`);
+  return value;
 }
 
 export function parseBackplaneUrl(text: string): BackplaneUrl {
@@ -19,15 +32,14 @@ export function parseBackplaneUrl(text: string): BackplaneUrl {
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`The Redis URL must start with redis:// or rediss:// (got ${u.protocol}//)`);
   const prefix = u.searchParams.get('prefix') ?? 'podets:';
-  const ttlText = u.searchParams.get('presenceTtl');
-  const presenceTtlSeconds = ttlText === null ? 15 : Number(ttlText);
-  if (!Number.isFinite(presenceTtlSeconds) || presenceTtlSeconds < 1) throw new Error(`presenceTtl must be at least 1 second (got '${ttlText}')`);
   u.searchParams.delete('prefix');
-  u.searchParams.delete('presenceTtl');
+  const presenceTtlSeconds = positiveParam(u, 'presenceTtl', 15, 1, 'at least 1 second');
+  const stallTimeoutMs = positiveParam(u, 'stallTimeout', 3000, 100, 'at least 100 milliseconds');
+  const maxQueueBytes = positiveParam(u, 'maxQueue', 16 * 1024 * 1024, 1024, 'at least 1024 bytes');
   const dbText = u.pathname.replace(/^\//, '') || u.searchParams.get('db') || '0';
   const db = Number(dbText);
   if (!Number.isSafeInteger(db) || db < 0) throw new Error(`'${dbText}' is not a Redis database number`);
   const url = u.toString();
   if (u.password) u.password = '***';
-  return { url, display: u.toString(), db, prefix, presenceTtlSeconds };
+  return { url, display: u.toString(), db, prefix, presenceTtlSeconds, stallTimeoutMs, maxQueueBytes };
 }

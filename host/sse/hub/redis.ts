@@ -1,27 +1,29 @@
 // The Redis backplane (`--redis <url>`, Set-PodeSseBackplane): instances on any number of machines share one
 // SSE space through one Redis. Two connections: one for commands, one subscribed to the bus channel.
 //
-// - Sends and closes are PUBLISHed on one channel, and every instance (the sender too) delivers what it
-//   hears, so all see them in Redis' single order. A send whose Names keep history goes through a Lua
-//   script that, atomically, numbers it per Name (INCR, when no -Id was given), appends the framed event
-//   and its narrowing to a capped per-Name list and publishes the message with its ids.
-// - Presence: each instance keeps a hash `<prefix>presence:<instance>` (field `name\0clientId` -> group)
-//   with an expiry it refreshes; joins and leaves also go out on the bus. The mirror of the other
-//   instances is rebuilt from SCAN + HGETALL at start and on every refresh tick, so a dead instance's
-//   connections vanish within the expiry.
-// - Replay reads the per-Name list (LRANGE) and answers like SseHistory.replay.
-// - Faults: unreachable at start -> connect() rejects; lost while running -> `connected` is false (the
-//   engine delivers locally), one log line, reconnect with a bounded backoff, resubscribe, republish own
-//   presence. Nothing is queued while down (enableOfflineQueue off): presence changes are dropped and the
-//   whole own presence is rewritten on reconnect.
+// - Sends, closes and lost-notices go through the bus script (redis/scripts.ts): numbered, kept and
+//   published in one step. Every instance, the sender too, delivers what it hears, so all see them in
+//   Redis' single order. Presence is in redis/presence.ts, replay and catch-up reads in redis/history.ts.
+// - Faults. Lost (closed) or hung (the watchdog: no reply within the stall timeout) -> `connected` is
+//   false and the engine delivers locally; sends that Redis had not carried back yet are delivered locally
+//   at once; one log line; reconnect with a bounded backoff. Nothing waits on Redis without bound: at most
+//   maxQueue bytes may be unanswered, beyond that sends are delivered locally. Back again -> every
+//   connection holds its live events, the instance reads what it missed since the last bus place it heard
+//   (catch-up from the shared history, or pode.gap where that is not possible), and tells the others which
+//   Names it delivered locally meanwhile, so that their connections of them get pode.gap.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { describeError, logDebug, logInfo, logVerbose, logWarn } from '../../log.ts';
+import { logDebug, logInfo, logVerbose, logWarn } from '../../log.ts';
 import { frameEvent, validateEventFields } from '../framing.ts';
-import { PresenceMirror } from './presence.ts';
+import type { HistoryBound } from '../history.ts';
 import { parseBackplaneUrl, type BackplaneUrl } from './redis-url.ts';
-import type { HubDelivery, HubSend, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
+import { readCatchUp, readControl, readReplay } from './redis/history.ts';
+import { PresenceSync } from './redis/presence.ts';
+import { BUS_SCRIPT, SpaceKeys, type StoredEvent } from './redis/scripts.ts';
+import { Watchdog } from './redis/watchdog.ts';
+import { encodeClose, encodeSend, parseWire, toDelivery, type WireBus, type WireLost } from './redis/wire.ts';
+import type { CatchUp, HubClose, HubListener, HubSend, PresenceEntry, RemotePresence, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
 
 export interface RedisHubOptions {
   /** Prefix of every key and of the bus channel (default `podets:`; the URL's `?prefix=` also sets it). */
@@ -32,130 +34,82 @@ export interface RedisHubOptions {
   refreshMs?: number;
   /** Milliseconds to wait for a connection at start (default 5000). */
   connectTimeoutMs?: number;
+  /** A reply outstanding this long is a stall (default 3000; the URL's `?stallTimeout=`). */
+  stallTimeoutMs?: number;
+  /** Unanswered bytes allowed before sends are delivered locally (default 16 MiB; the URL's `?maxQueue=`). */
+  maxQueueBytes?: number;
 }
 
-// ---- The bus --------------------------------------------------------------------------------------
-// Compact JSON: a send carries its data once (frames are built by each receiver, and kept only in history).
+type Commands = Redis & { podetsBus(numKeys: number, ...args: (string | number)[]): Promise<number> };
 
-interface WireSend {
-  t: 's';
-  n: string[];
-  g?: string[];
-  c?: string[];
-  i?: string;
-  e?: string;
-  d: string;
-  ids?: Record<string, string>;
-}
-interface WireClose {
-  t: 'c';
-  n: string;
-  g?: string[];
-  c?: string[];
-}
-/** Presence: j(oin), l(eave), r(ead my hash again: republished after a reconnect), x (gone). */
-interface WirePresence {
-  t: 'j' | 'l' | 'r' | 'x';
-  o: string;
-  n?: string;
-  c?: string;
-  g?: string;
-}
-type Wire = WireSend | WireClose | WirePresence;
-
-const nonEmpty = <T>(list: T[] | undefined) => (list && list.length > 0 ? list : undefined);
-
-function encodeSend(m: HubSend): string {
-  const w: WireSend = { t: 's', n: m.names, g: nonEmpty(m.groups), c: nonEmpty(m.clientIds), i: m.id || undefined, e: m.eventType || undefined, d: m.data };
-  return JSON.stringify(w);
+interface InFlight {
+  message: HubSend | HubClose;
+  bytes: number;
+  at: number;
 }
 
-function decode(w: WireSend | WireClose): HubDelivery {
-  if (w.t === 'c') return { t: 'close', name: w.n, groups: w.g, clientIds: w.c };
-  return { t: 'send', names: w.n, groups: w.g, clientIds: w.c, id: w.i, eventType: w.e, data: w.d, ids: w.ids };
-}
+/** Bus messages heard after Redis came back but before this instance resynced are kept, up to this many. */
+const MAX_EARLY = 10_000;
+/** Own sends delivered locally that Redis may still carry (it hung with them): remembered, up to this many. */
+const MAX_HANDED_BACK = 100_000;
 
-// ---- Lua: number, keep and publish a send in one step ---------------------------------------------
-// KEYS: n history lists, then n id counters. ARGV: channel, the message JSON (an object, `ids` added
-// here), the given id ('' = number it), the frame after its id line, the narrowing (JSON or null), then
-// per Name: name, count, max age (ms, 0 = none). Entries are stamped with Redis' clock, so every instance
-// ages them the same way.
-const PUBLISH_SEND = `
-local n = #KEYS / 2
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ids = {}
-for i = 1, n do
-  local base = 5 + (i - 1) * 3
-  local count = tonumber(ARGV[base + 2])
-  local maxAge = tonumber(ARGV[base + 3])
-  local id = ARGV[3]
-  if id == '' then id = tostring(redis.call('INCR', KEYS[n + i])) end
-  local entry = '{"i":' .. cjson.encode(id) .. ',"t":' .. string.format('%d', now) .. ',"f":' .. cjson.encode('id: ' .. id .. '\\n' .. ARGV[4]) .. ',"w":' .. ARGV[5] .. '}'
-  redis.call('RPUSH', KEYS[i], entry)
-  redis.call('LTRIM', KEYS[i], -count, -1)
-  if maxAge > 0 then redis.call('PEXPIRE', KEYS[i], maxAge) else redis.call('PERSIST', KEYS[i]) end
-  ids[i] = cjson.encode(ARGV[base + 1]) .. ':' .. cjson.encode(id)
-end
-local message = string.sub(ARGV[2], 1, -2) .. ',"ids":{' .. table.concat(ids, ',') .. '}}'
-redis.call('PUBLISH', ARGV[1], message)
-return n
-`;
+const nothingHeard: HubListener = { delivery() {}, remoteJoin() {}, hold() {}, resync() {}, orphaned() {} };
 
-/** One kept event: id, Redis time (ms), the frame, and the send's narrowing (groups lower-cased). */
-interface Entry {
-  i: string;
-  t: number;
-  f: string;
-  w: { g?: string[]; c?: string[] } | null;
-}
-
-type Commands = Redis & { podetsSend(numKeys: number, ...args: (string | number)[]): Promise<number> };
-
-const field = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
-
-function entryOf(fieldName: string, group: string): PresenceEntry | undefined {
-  const cut = fieldName.indexOf('\u0000');
-  if (cut < 0) return undefined;
-  return { name: fieldName.slice(0, cut), clientId: fieldName.slice(cut + 1), group: group || undefined };
+/** The Redis server's run id: a new one after every restart (or failover), whatever it restored from disk. */
+async function runIdOf(cmd: Redis): Promise<string> {
+  const info = await cmd.info('server');
+  return /^run_id:(\S+)/m.exec(info)?.[1] ?? '';
 }
 
 export class RedisHub implements SseHub {
   readonly instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  readonly remote = new PresenceMirror();
   readonly target: BackplaneUrl;
   private readonly cmd: Commands;
   private readonly sub: Redis;
-  private readonly prefix: string;
-  private readonly channel: string;
-  private readonly presenceKey: string;
-  private readonly ttlMs: number;
+  private readonly keys: SpaceKeys;
   private readonly refreshMs: number;
-  private handler: ((m: HubDelivery) => void) | undefined;
-  private remoteJoin: ((e: PresenceEntry) => void) | undefined;
-  /** This instance's own connections, rewritten to Redis whenever Redis may have lost them. */
-  private readonly own = new Map<string, PresenceEntry>();
+  private readonly maxQueueBytes: number;
+  private readonly presence: PresenceSync;
+  private readonly watchdog: Watchdog;
+  private listener: HubListener = nothingHeard;
   private cmdReady = false;
   private subReady = false;
   private everConnected = false;
+  /** Both connections ready and subscribed, and Redis answering: sends go through it. */
+  private up = false;
   /** Set while an outage lasts: it is logged once. */
   private down = false;
   private closing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
-  /** Presence messages heard while the mirror is being rebuilt, replayed on top of the snapshot. */
-  private heardDuringRefresh: WirePresence[] | undefined;
   private lastError: unknown;
+  private runId = '';
+
+  /** The last bus place heard: this instance heard everything up to it (since its last resync). */
+  private heardBus = 0;
+  /** heardBus when the outage began: the catch-up starts after it. */
+  private heardAtDown = 0;
+  /** Whether the last resync finished (if not, the next one starts from the same place). */
+  private resynced = true;
+  private firstHeardSinceUp: number | undefined;
+  private lastHeardSinceUp: number | undefined;
+  private early: WireBus[] | undefined;
+  private earlyOverflow = false;
+
+  private nextToken = 1;
+  /** Own sends and closes not heard back yet, oldest first. */
+  private readonly inFlight = new Map<number, InFlight>();
+  private inFlightBytes = 0;
+  private overflowing = false;
+  private readonly handedBack = new Set<number>();
+  /** Names whose events were delivered here only, not told to the others yet. */
+  private readonly lostNames = new Set<string>();
 
   constructor(url: string, options: RedisHubOptions = {}) {
     this.target = parseBackplaneUrl(url);
-    this.prefix = options.prefix ?? this.target.prefix;
-    // Pub/sub ignores the database number: the channel carries it so /0 and /5 stay apart.
-    this.channel = `${this.prefix}bus:${this.target.db}`;
-    this.presenceKey = `${this.prefix}presence:${this.instance}`;
-    this.ttlMs = (options.presenceTtlSeconds ?? this.target.presenceTtlSeconds) * 1000;
-    this.refreshMs = options.refreshMs ?? Math.max(200, Math.floor(this.ttlMs / 3));
+    this.keys = new SpaceKeys(options.prefix ?? this.target.prefix, this.target.db);
+    const ttlMs = (options.presenceTtlSeconds ?? this.target.presenceTtlSeconds) * 1000;
+    this.refreshMs = options.refreshMs ?? Math.max(200, Math.floor(ttlMs / 3));
+    this.maxQueueBytes = options.maxQueueBytes ?? this.target.maxQueueBytes;
     const common: RedisOptions = {
       lazyConnect: true,
       enableOfflineQueue: false,
@@ -169,7 +123,21 @@ export class RedisHub implements SseHub {
     };
     this.cmd = new Redis(this.target.url, { ...common, enableAutoPipelining: true }) as Commands;
     this.sub = new Redis(this.target.url, common);
-    this.cmd.defineCommand('podetsSend', { lua: PUBLISH_SEND });
+    this.cmd.defineCommand('podetsBus', { lua: BUS_SCRIPT });
+    this.presence = new PresenceSync({
+      cmd: this.cmd,
+      keys: this.keys,
+      instance: this.instance,
+      ttlMs,
+      usable: () => this.cmdReady && !this.closing,
+      onRemoteJoin: (e) => this.listener.remoteJoin(e),
+    });
+    this.watchdog = new Watchdog({
+      stallMs: options.stallTimeoutMs ?? this.target.stallTimeoutMs,
+      ping: (which) => (which === 'command' ? this.cmd : this.sub).ping(),
+      oldestWaiting: () => this.inFlight.values().next().value?.at,
+      onStall: (ms) => this.stalled(ms),
+    });
     for (const [conn, which] of [
       [this.cmd, 'command'],
       [this.sub, 'subscriber'],
@@ -180,13 +148,25 @@ export class RedisHub implements SseHub {
       });
       conn.on('close', () => this.lost(which));
     }
-    this.cmd.on('ready', () => this.commandReady());
+    this.cmd.on('ready', () => {
+      this.cmdReady = true;
+      if (this.everConnected) void this.presence.republish();
+      this.maybeRecovered();
+    });
     this.sub.on('ready', () => void this.subscribe());
     this.sub.on('message', (_channel: string, text: string) => this.hear(text));
   }
 
   get connected(): boolean {
-    return this.cmdReady && this.subReady;
+    return this.up && !this.closing;
+  }
+
+  get remote(): RemotePresence {
+    return this.presence.mirror;
+  }
+
+  listen(listener: HubListener): void {
+    this.listener = listener;
   }
 
   /** Connects both connections and reads the other instances' presence; rejects with a clear error. */
@@ -194,6 +174,9 @@ export class RedisHub implements SseHub {
     try {
       await Promise.all([this.cmd.connect(), this.sub.connect()]);
       await this.subscribed();
+      const [bus, runId] = await Promise.all([this.cmd.get(this.keys.bus), runIdOf(this.cmd)]);
+      this.heardBus = Math.max(this.heardBus, Number(bus ?? 0));
+      this.runId = runId;
     } catch (err) {
       this.cmd.disconnect();
       this.sub.disconnect();
@@ -201,8 +184,10 @@ export class RedisHub implements SseHub {
       throw new Error(`Cannot connect to the Redis backplane at ${this.target.display}: ${(cause as Error)?.message ?? String(cause)}`);
     }
     this.everConnected = true;
-    await this.refresh();
-    this.timer = setInterval(() => void this.tick(), this.refreshMs);
+    this.up = true;
+    this.watchdog.start();
+    await this.presence.refresh();
+    this.timer = setInterval(() => void this.presence.tick(), this.refreshMs);
     this.timer.unref();
     logVerbose(`Redis backplane connected: ${this.target.display} as ${this.instance}`);
   }
@@ -215,7 +200,7 @@ export class RedisHub implements SseHub {
 
   private async subscribe(): Promise<void> {
     try {
-      await this.sub.subscribe(this.channel);
+      await this.sub.subscribe(this.keys.channel);
     } catch (err) {
       for (const w of this.subscribedWaiters.splice(0)) w.reject(err);
       return; // the connection went again: its close handler has it
@@ -225,258 +210,217 @@ export class RedisHub implements SseHub {
     this.maybeRecovered();
   }
 
-  private commandReady(): void {
-    this.cmdReady = true;
-    if (this.everConnected) void this.republish();
-    this.maybeRecovered();
-  }
+  // ---- Outages ------------------------------------------------------------------------------------
 
-  private lost(which: string): void {
+  private lost(which: 'command' | 'subscriber'): void {
     if (which === 'command') this.cmdReady = false;
     else this.subReady = false;
-    if (!this.everConnected || this.closing || this.down) return;
-    this.down = true;
+    if (!this.everConnected || this.closing) return;
     const cause = this.lastError ? `: ${(this.lastError as Error).message ?? String(this.lastError)}` : '';
-    logWarn(`Redis backplane lost (${this.target.display}${cause}); delivering locally and reconnecting`);
+    this.goDown(`Redis backplane lost (${this.target.display}${cause}); delivering locally and reconnecting`);
+  }
+
+  /** The watchdog saw no reply for too long: Redis hangs. Cut both connections and reconnect. */
+  private stalled(ms: number): void {
+    if (this.closing || !this.up) return;
+    this.goDown(`Redis backplane not answering for ${(ms / 1000).toFixed(1)} s (${this.target.display}); delivering locally and reconnecting`);
+    this.cmdReady = this.subReady = false;
+    this.cmd.disconnect(true);
+    this.sub.disconnect(true);
+  }
+
+  private goDown(message: string): void {
+    const wasUp = this.up;
+    this.up = false;
+    this.early = undefined;
+    this.watchdog.stop();
+    if (!this.down) {
+      this.down = true;
+      logWarn(message);
+    }
+    // A resync that did not finish keeps the place it started from.
+    if (wasUp && this.resynced) this.heardAtDown = this.heardBus;
+    // What Redis has not carried back may never arrive: this instance's clients get it now.
+    for (const [token, f] of [...this.inFlight]) this.handBack(token, f);
   }
 
   private maybeRecovered(): void {
-    if (!this.down || !this.connected) return;
+    if (!this.down || this.up || this.closing || !this.cmdReady || !this.subReady) return;
+    this.up = true;
     this.down = false;
+    this.resynced = false;
     this.lastError = undefined;
+    this.firstHeardSinceUp = this.lastHeardSinceUp = undefined;
     logInfo(`Redis backplane reconnected (${this.target.display}); cross-instance delivery resumed`);
-    void this.refresh();
+    this.watchdog.start();
+    this.listener.hold();
+    // What came between the subscription and now is live, and held like the rest.
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const w of early) this.onBus(w);
+    void this.presence.refresh();
+    void this.resync();
+  }
+
+  /** After an outage: what this instance may have missed, and what it delivered locally meanwhile. */
+  private async resync(): Promise<void> {
+    const heard = this.heardAtDown;
+    const overflowed = this.earlyOverflow;
+    this.earlyOverflow = false;
+    let plan: { missed: boolean; catchUp: (name: string, bound: HistoryBound) => Promise<CatchUp> };
+    try {
+      const [text, runId] = await Promise.all([this.cmd.get(this.keys.bus), runIdOf(this.cmd)]);
+      const now = text === null ? 0 : Number(text);
+      // Redis restarted: what it kept of the outage cannot be trusted to follow on from what was heard
+      // (without persistence it is gone; from a snapshot, bus places may have been given out twice).
+      const restarted = runId !== this.runId || now < heard;
+      this.runId = runId;
+      const missed = restarted || overflowed || (now > heard && this.firstHeardSinceUp !== heard + 1);
+      let everything = restarted;
+      if (missed && !restarted) {
+        const control = await readControl(this.cmd, this.keys, heard);
+        if (!control.complete) everything = true;
+        const first = this.firstHeardSinceUp ?? Infinity;
+        for (const e of control.entries) {
+          if (e.b >= first || e.o === this.instance) continue; // heard live, or this instance's own
+          this.listener.delivery(e.t === 'c' ? { t: 'close', name: e.n as string, groups: e.g, clientIds: e.c } : { t: 'lost', names: e.n as string[] });
+        }
+      }
+      this.heardBus = restarted ? Math.max(now, this.lastHeardSinceUp ?? 0) : Math.max(this.heardBus, now);
+      const skip = (e: StoredEvent) => e.o === this.instance && this.handedBack.has(e.k);
+      plan = {
+        missed,
+        catchUp: everything ? async () => ({ kind: 'gap' }) : (name, bound) => readCatchUp(this.cmd, this.keys, name, bound, heard, skip),
+      };
+      this.resynced = true;
+    } catch (err) {
+      logDebug(`Redis backplane: reading what was missed failed: ${(err as Error)?.message ?? String(err)}`);
+      plan = { missed: true, catchUp: async () => ({ kind: 'gap' }) };
+    }
+    this.listener.resync(plan);
+    this.flushLost();
+  }
+
+  /** Tells the others which Names' events this instance delivered locally only. */
+  private flushLost(): void {
+    if (this.lostNames.size === 0 || !this.connected || this.overflowing) return;
+    const names = [...this.lostNames];
+    this.lostNames.clear();
+    const w: WireLost = { t: 'g', n: names, o: this.instance, k: this.nextToken++ };
+    this.runBus('g', JSON.stringify(w), w.k, [], []).catch((err) => {
+      for (const n of names) this.lostNames.add(n);
+      logDebug(`Redis backplane: telling the others of local-only events failed: ${(err as Error).message}`);
+    });
+  }
+
+  deliveredLocally(names: readonly string[]): void {
+    for (const n of names) this.lostNames.add(n);
+  }
+
+  /** One own send or close that Redis did not carry back: delivered (or closed) here only. */
+  private handBack(token: number, f: InFlight): void {
+    if (!this.inFlight.delete(token)) return;
+    this.inFlightBytes -= f.bytes;
+    if (this.handedBack.size >= MAX_HANDED_BACK) this.handedBack.delete(this.handedBack.values().next().value!);
+    this.handedBack.add(token);
+    if (f.message.t === 'send') {
+      this.deliveredLocally(f.message.names);
+      this.listener.delivery({ ...f.message, seqs: undefined, local: true });
+    } else this.listener.delivery(f.message);
   }
 
   // ---- Sends and closes ---------------------------------------------------------------------------
 
-  publish(message: HubDelivery): void {
-    if (message.t === 'close') {
-      const w: WireClose = { t: 'c', n: message.name, g: nonEmpty(message.groups), c: nonEmpty(message.clientIds) };
-      this.cmd.publish(this.channel, JSON.stringify(w)).catch((err) => this.unpublished(message, err));
-      return;
-    }
+  publish(message: HubSend | HubClose): void {
     // Refused here, as on one process: nothing is numbered or kept for an event that cannot be framed.
-    validateEventFields({ id: message.id, event: message.eventType });
-    const text = encodeSend(message);
-    const history = message.history && Object.entries(message.history).filter(([, b]) => b.count > 0);
-    if (!history || history.length === 0) {
-      this.cmd.publish(this.channel, text).catch((err) => this.unpublished(message, err));
-      return;
+    if (message.t === 'send') validateEventFields({ id: message.id, event: message.eventType });
+    const token = this.nextToken++;
+    const text = JSON.stringify(message.t === 'send' ? encodeSend(message, this.instance, token) : encodeClose(message, this.instance, token));
+    const f: InFlight = { message, bytes: Buffer.byteLength(text), at: Date.now() };
+    this.inFlight.set(token, f);
+    this.inFlightBytes += f.bytes;
+    if (!this.connected || this.inFlightBytes > this.maxQueueBytes) {
+      if (this.connected && !this.overflowing) {
+        this.overflowing = true;
+        logWarn(`Redis backplane: ${this.inFlightBytes - f.bytes} bytes sent and not yet carried back; delivering locally until Redis catches up`);
+      }
+      return this.handBack(token, f);
     }
-    const rest = frameEvent({ event: message.eventType, data: message.data }).toString('utf8');
-    const narrowing = message.groups?.length || message.clientIds?.length ? JSON.stringify({ g: nonEmpty(message.groups?.map((g) => g.toLowerCase())), c: nonEmpty(message.clientIds) }) : 'null';
-    const keys = [...history.map(([name]) => this.historyKey(name)), ...history.map(([name]) => `${this.prefix}seq:${name}`)];
-    const args: (string | number)[] = [this.channel, text, message.id ?? '', rest, narrowing];
-    for (const [name, bound] of history) args.push(name, bound.count, Math.round((bound.maxAgeSeconds ?? 0) * 1000));
-    this.cmd.podetsSend(keys.length, ...keys, ...args).catch((err) => this.unpublished(message, err));
-  }
-
-  /** Redis did not take it (connection gone, or a Redis error): the local connections still get it. */
-  private unpublished(message: HubDelivery, err: unknown): void {
-    if (this.connected) logWarn(`Redis backplane: publish failed: ${(err as Error)?.message ?? String(err)}`);
-    else logDebug(`Redis backplane: publish failed while down: ${(err as Error)?.message ?? String(err)}`);
-    this.deliver(message);
-  }
-
-  private deliver(message: HubDelivery): void {
-    try {
-      this.handler?.(message);
-    } catch (err) {
-      logWarn(`Redis backplane: delivery failed: ${describeError(err)}`);
+    let promise: Promise<number>;
+    if (message.t === 'close') promise = this.runBus('c', text, token, [], []);
+    else {
+      const history = message.history ? Object.entries(message.history).filter(([, b]) => b.count > 0) : [];
+      promise = this.runBus('s', text, token, history, [frameEvent({ event: message.eventType, data: message.data }).toString('utf8'), narrowingOf(message), message.id ?? '']);
     }
+    promise.catch((err) => {
+      if (!this.inFlight.has(token)) return;
+      if (this.connected) logWarn(`Redis backplane: publish failed: ${(err as Error)?.message ?? String(err)}`);
+      else logDebug(`Redis backplane: publish failed while down: ${(err as Error)?.message ?? String(err)}`);
+      this.handBack(token, f);
+    });
   }
 
-  onDelivery(handler: (message: HubDelivery) => void): void {
-    this.handler = handler;
-  }
-
-  onRemoteJoin(handler: (entry: PresenceEntry) => void): void {
-    this.remoteJoin = handler;
+  /** Runs the bus script for one message (see redis/scripts.ts for the layout of keys and arguments). */
+  private runBus(kind: 's' | 'c' | 'g', text: string, token: number, history: [string, HistoryBound][], send: string[]): Promise<number> {
+    const keys = [this.keys.bus, this.keys.control, this.keys.controlMeta];
+    const [rest = '', narrowing = 'null', id = ''] = send;
+    const args: (string | number)[] = [this.keys.channel, kind, text, id, rest, narrowing, `"o":${JSON.stringify(this.instance)},"k":${token}`];
+    for (const [name, bound] of history) {
+      keys.push(this.keys.events(name), this.keys.meta(name));
+      args.push(name, bound.count, Math.round((bound.maxAgeSeconds ?? 0) * 1000));
+    }
+    return this.cmd.podetsBus(keys.length, ...keys, ...args);
   }
 
   private hear(text: string): void {
-    let w: Wire;
-    try {
-      w = JSON.parse(text) as Wire;
-    } catch {
-      logDebug(`Redis backplane: ignored a message that is not JSON`);
-      return;
+    const w = parseWire(text);
+    if (!w) return logDebug('Redis backplane: ignored a message on the bus that is not one of podets');
+    if (w.t !== 's' && w.t !== 'c' && w.t !== 'g') return this.presence.heard(w);
+    if (this.up) return this.onBus(w);
+    // Subscribed again, but not resynced yet: kept, to be delivered (held) once the resync begins.
+    if (!this.everConnected || !this.down) return;
+    if (this.early && this.early.length >= MAX_EARLY) {
+      this.early = undefined;
+      this.earlyOverflow = true;
     }
-    if (w.t === 's' || w.t === 'c') return this.deliver(decode(w));
-    if (w.o === this.instance) return;
-    this.heardDuringRefresh?.push(w);
-    this.applyPresence(w, true);
+    if (!this.earlyOverflow) (this.early ??= []).push(w);
   }
 
-  private applyPresence(w: WirePresence, live: boolean): void {
-    switch (w.t) {
-      case 'j': {
-        const e: PresenceEntry = { name: w.n!, clientId: w.c!, group: w.g || undefined };
-        this.remote.add(w.o, e);
-        if (live) {
-          try {
-            this.remoteJoin?.(e);
-          } catch (err) {
-            logWarn(`Redis backplane: remote join failed: ${describeError(err)}`);
-          }
+  private onBus(w: WireBus): void {
+    if (w.b !== undefined) {
+      this.heardBus = w.b;
+      this.firstHeardSinceUp ??= w.b;
+      this.lastHeardSinceUp = w.b;
+    }
+    if (w.o === this.instance) {
+      const f = this.inFlight.get(w.k);
+      if (f) {
+        this.inFlight.delete(w.k);
+        this.inFlightBytes -= f.bytes;
+        if (this.overflowing && this.inFlightBytes <= this.maxQueueBytes / 2) {
+          this.overflowing = false;
+          logInfo('Redis backplane caught up; cross-instance delivery resumed');
         }
-        return;
-      }
-      case 'l':
-        this.remote.remove(w.o, { name: w.n!, clientId: w.c! });
-        return;
-      case 'x':
-        this.remote.dropInstance(w.o);
-        return;
-      case 'r':
-        if (live) void this.refresh();
-        return;
+        if (this.lostNames.size > 0) this.flushLost();
+      } else if (this.handedBack.delete(w.k)) return; // delivered here already, when Redis hung
+      if (w.t === 'g') return; // the others' news, not this instance's
     }
+    this.listener.delivery(toDelivery(w));
   }
 
-  // ---- Presence -----------------------------------------------------------------------------------
+  // ---- Presence and replay ------------------------------------------------------------------------
 
   join(entry: PresenceEntry): void {
-    this.own.set(field(entry), entry);
-    this.presence('j', entry);
+    this.presence.join(entry);
   }
 
   leave(entry: PresenceEntry): void {
-    this.own.delete(field(entry));
-    this.presence('l', entry);
-  }
-
-  /** Dropped while Redis is down: the whole own presence is rewritten on reconnect. */
-  private presence(op: 'j' | 'l', entry: PresenceEntry): void {
-    if (!this.cmdReady || this.closing) return;
-    const w: WirePresence = { t: op, o: this.instance, n: entry.name, c: entry.clientId, g: entry.group || undefined };
-    const p = this.cmd.pipeline();
-    if (op === 'j') p.hset(this.presenceKey, field(entry), entry.group ?? '').pexpire(this.presenceKey, this.ttlMs);
-    else p.hdel(this.presenceKey, field(entry));
-    p.publish(this.channel, JSON.stringify(w));
-    p.exec().catch((err) => logDebug(`Redis backplane: presence update dropped: ${(err as Error).message}`));
-  }
-
-  /** Rewrites this instance's whole presence hash and tells the others to read it again. */
-  private async republish(): Promise<void> {
-    try {
-      const p = this.cmd.multi().del(this.presenceKey);
-      const flat: string[] = [];
-      for (const [f, e] of this.own) flat.push(f, e.group ?? '');
-      if (flat.length > 0) p.hset(this.presenceKey, ...flat).pexpire(this.presenceKey, this.ttlMs);
-      p.publish(this.channel, JSON.stringify({ t: 'r', o: this.instance } satisfies WirePresence));
-      await p.exec();
-    } catch (err) {
-      logDebug(`Redis backplane: republishing presence failed: ${(err as Error).message}`);
-    }
-  }
-
-  private async tick(): Promise<void> {
-    if (!this.cmdReady || this.closing) return;
-    if (this.own.size > 0) {
-      try {
-        // 0: the hash is gone (Redis restarted, or this process stalled past the expiry): write it again.
-        if ((await this.cmd.pexpire(this.presenceKey, this.ttlMs)) === 0) await this.republish();
-      } catch (err) {
-        logDebug(`Redis backplane: presence refresh failed: ${(err as Error).message}`);
-      }
-    }
-    await this.refresh();
-  }
-
-  /** Rebuilds the mirror of the other instances from Redis (one at a time; a request meanwhile reruns it). */
-  private refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.rebuild();
-      } while (this.refreshAgain && !this.closing);
-    })().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
-  }
-
-  private async rebuild(): Promise<void> {
-    if (!this.cmdReady || this.closing) return;
-    this.heardDuringRefresh = [];
-    try {
-      const keyPrefix = `${this.prefix}presence:`;
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await this.cmd.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...found);
-      } while (cursor !== '0');
-      const others = [...new Set(keys)].filter((k) => k !== this.presenceKey);
-      const hashes = others.length > 0 ? await this.cmd.pipeline(others.map((k) => ['hgetall', k])).exec() : [];
-      const snapshot = new Map<string, PresenceEntry[]>();
-      others.forEach((key, i) => {
-        const [err, hash] = hashes?.[i] ?? [null, {}];
-        if (err) throw err;
-        const entries: PresenceEntry[] = [];
-        for (const [f, g] of Object.entries((hash ?? {}) as Record<string, string>)) {
-          const e = entryOf(f, g);
-          if (e) entries.push(e);
-        }
-        if (entries.length > 0) snapshot.set(key.slice(keyPrefix.length), entries);
-      });
-      for (const instance of this.remote.instances()) if (!snapshot.has(instance)) this.remote.dropInstance(instance);
-      for (const [instance, entries] of snapshot) this.remote.replaceInstance(instance, entries);
-      // What was heard while reading is at least as new as the snapshot: apply it again, in order.
-      for (const w of this.heardDuringRefresh) this.applyPresence(w, false);
-    } catch (err) {
-      logDebug(`Redis backplane: presence rebuild failed: ${(err as Error).message}`);
-    } finally {
-      this.heardDuringRefresh = undefined;
-    }
-  }
-
-  // ---- Replay -------------------------------------------------------------------------------------
-
-  private historyKey(name: string): string {
-    return `${this.prefix}history:${name}`;
+    this.presence.leave(entry);
   }
 
   async replay(q: ReplayQuery): Promise<ReplayAnswer> {
-    if (!q.lastEventId || q.bound.count <= 0) return { kind: 'none' };
-    if (!this.cmdReady) return { kind: 'none' };
-    const result = await this.cmd.pipeline().time().lrange(this.historyKey(q.name), -q.bound.count, -1).exec();
-    const [[timeErr, time], [listErr, list]] = result as [[Error | null, [string, string]], [Error | null, string[]]];
-    if (timeErr || listErr) throw timeErr ?? listErr;
-    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-    const cutoff = q.bound.maxAgeSeconds ? now - q.bound.maxAgeSeconds * 1000 : -Infinity;
-    const entries: Entry[] = [];
-    for (const text of list) {
-      try {
-        const e = JSON.parse(text) as Entry;
-        if (e.t >= cutoff) entries.push(e);
-      } catch {
-        // a foreign value: skip it
-      }
-    }
-    // A reused -Id points at its latest event, as in SseHistory.
-    let from = -1;
-    for (let i = entries.length - 1; i >= 0; i--)
-      if (entries[i]!.i === q.lastEventId) {
-        from = i + 1;
-        break;
-      }
-    if (from < 0) return { kind: 'gap', lastId: q.lastEventId };
-    const group = (q.group ?? '').toLowerCase();
-    const frames: Uint8Array[] = [];
-    const ids: string[] = [];
-    for (const e of entries.slice(from)) {
-      if (e.w?.c && !e.w.c.includes(q.clientId)) continue;
-      if (e.w?.g && !e.w.g.includes(group)) continue;
-      frames.push(Buffer.from(e.f, 'utf8'));
-      ids.push(e.i);
-    }
-    return { kind: 'events', frames, ids };
+    if (!this.connected) throw new Error('the Redis backplane is not reachable');
+    return readReplay(this.cmd, this.keys, q);
   }
 
   // ---- Shutdown -----------------------------------------------------------------------------------
@@ -484,22 +428,26 @@ export class RedisHub implements SseHub {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
+      this.watchdog.stop();
       if (this.cmdReady) {
         try {
-          await this.cmd
-            .multi()
-            .del(this.presenceKey)
-            .publish(this.channel, JSON.stringify({ t: 'x', o: this.instance } satisfies WirePresence))
-            .exec();
+          await this.presence.remove();
         } catch (err) {
           logDebug(`Redis backplane: could not remove this instance's presence: ${(err as Error).message}`);
         }
       }
       await Promise.all([quit(this.cmd), quit(this.sub)]);
-      this.cmdReady = this.subReady = false;
+      this.cmdReady = this.subReady = this.up = false;
     })();
     return this.closing;
   }
+}
+
+/** The send's narrowing as the bus script keeps it (groups lower-cased), or null. */
+function narrowingOf(m: HubSend): string {
+  const g = m.groups?.length ? m.groups.map((x) => x.toLowerCase()) : undefined;
+  const c = m.clientIds?.length ? m.clientIds : undefined;
+  return g || c ? JSON.stringify({ g, c }) : 'null';
 }
 
 async function quit(conn: Redis): Promise<void> {
@@ -511,8 +459,4 @@ async function quit(conn: Redis): Promise<void> {
     }
   }
   conn.disconnect();
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

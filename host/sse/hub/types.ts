@@ -1,8 +1,9 @@
 // Scale-out: an SSE hub connects the SSE engines of several processes (node:cluster workers through the
 // primary, or instances on many machines through Redis) into one SSE space. Every send and close goes
-// through the hub, which hands it back to every instance (this one too) in one global order, with ids
-// assigned in one place; presence (who is connected where) is mirrored on every instance so the list and
-// test cmdlets stay synchronous; history lives in the hub so a client may reconnect to any instance.
+// through the hub, which hands it back to every instance (this one too) in one global order, with each
+// Name's positions (seqs, the automatic ids) assigned in one place; presence (who is connected where) is
+// mirrored on every instance so the list and test cmdlets stay synchronous; history lives in the hub so a
+// client may reconnect to any instance.
 import type { HistoryBound } from '../history.ts';
 
 export interface HubSend {
@@ -17,8 +18,13 @@ export interface HubSend {
   data: string;
   /** Names whose history is on, with their bounds: the hub numbers and keeps those events. */
   history?: Record<string, HistoryBound>;
-  /** Filled by the hub: the id each Name's event carries. */
-  ids?: Record<string, string>;
+  /** Filled by the hub: each history Name's position for this event (also its id when no -Id was given). */
+  seqs?: Record<string, number>;
+  /**
+   * Set when the hub could not carry the send (cut off, or its queue was full) and hands it back to this
+   * instance alone: it has no position and reached no other instance.
+   */
+  local?: boolean;
 }
 
 export interface HubClose {
@@ -28,6 +34,12 @@ export interface HubClose {
   clientIds?: string[];
 }
 
+/** Another instance delivered events of these Names to its own clients only: every other instance's connections of them missed events. */
+export interface HubLost {
+  t: 'lost';
+  names: string[];
+}
+
 export interface PresenceEntry {
   name: string;
   clientId: string;
@@ -35,11 +47,12 @@ export interface PresenceEntry {
 }
 
 /** What an instance hears from the hub. */
-export type HubDelivery = HubSend | HubClose;
+export type HubDelivery = HubSend | HubClose | HubLost;
 
 export type ReplayAnswer =
   | { kind: 'none' }
-  | { kind: 'events'; frames: Uint8Array[]; ids: string[] }
+  /** `head`: the seq of the newest event of the Name that the hub held when it answered. */
+  | { kind: 'events'; frames: Uint8Array[]; ids: string[]; seqs: number[]; head: number }
   | { kind: 'gap'; lastId: string };
 
 export interface ReplayQuery {
@@ -50,17 +63,49 @@ export interface ReplayQuery {
   bound: HistoryBound;
 }
 
+/** One missed event, for a catch-up after the hub was cut off; narrowed per connection by the engine. */
+export interface MissedEvent {
+  frame: Uint8Array;
+  id: string;
+  seq: number;
+  /** Lower-cased. */
+  groups: string[] | null;
+  clientIds: string[] | null;
+}
+
+export type CatchUp = { kind: 'none' } | { kind: 'events'; events: MissedEvent[]; head: number } | { kind: 'gap' };
+
+/** The hub is back after it was cut off from the others. */
+export interface Resync {
+  /** Sends or closes went over the hub meanwhile: this instance's connections may have missed them. */
+  missed: boolean;
+  /** A history Name's events since this instance last heard of it; 'gap' when they are no longer all held. */
+  catchUp(name: string, bound: HistoryBound): Promise<CatchUp>;
+}
+
+/** What the engine hands the hub: called by the hub, never throwing back into it. */
+export interface HubListener {
+  /** Every delivery, in the hub's order. */
+  delivery(message: HubDelivery): void;
+  /** Another instance registered a connection: a local one with the same Name and ClientId is replaced. */
+  remoteJoin(entry: PresenceEntry): void;
+  /** The hub is reachable again: hold live events for every connection until `resync`. */
+  hold(): void;
+  resync(plan: Resync): void;
+  /** Connections of an instance that died without closing them: this instance fires their Disconnect. */
+  orphaned(entries: PresenceEntry[]): void;
+}
+
 export interface SseHub {
   /** This instance's id in the shared space. */
   readonly instance: string;
-  /** False while the hub is unreachable: the engine then delivers locally. */
+  /** False while the hub cannot carry sends: the engine then delivers locally. */
   readonly connected: boolean;
+  listen(listener: HubListener): void;
   /** Hands a send or close to every instance, this one included, in the hub's order. */
-  publish(message: HubDelivery): void;
-  /** Called for every delivery, in order. */
-  onDelivery(handler: (message: HubDelivery) => void): void;
-  /** Another instance registered a connection: a local one with the same Name and ClientId is replaced. */
-  onRemoteJoin(handler: (entry: PresenceEntry) => void): void;
+  publish(message: HubSend | HubClose): void;
+  /** The engine delivered these Names' events locally only while the hub was cut off. */
+  deliveredLocally(names: readonly string[]): void;
   join(entry: PresenceEntry): void;
   leave(entry: PresenceEntry): void;
   /** The other instances' connections (this instance's own come from its registry). */

@@ -8,6 +8,10 @@ const texts = (r: ReplayResult) => {
   return r.kind === 'events' ? r.frames.map((f) => f.toString('utf8')) : [];
 };
 
+/** The automatic id of the k-th event (from 0) sent at `ms` without the clock moving: microseconds, then + 1. */
+const at = (ms: number, k = 0) => String(ms * 1000 + k);
+const T = 1_000_000;
+
 describe('sse history', () => {
   let clock: number;
   let history: SseHistory;
@@ -17,7 +21,7 @@ describe('sse history', () => {
   const bob = { clientId: 'bob' };
 
   beforeEach(() => {
-    clock = 1_000_000;
+    clock = T;
     history = new SseHistory({ now: () => clock });
   });
 
@@ -30,20 +34,37 @@ describe('sse history', () => {
     expect(history.isEnabled('E')).to.equal(false);
   });
 
-  it('assigns increasing per-name ids and frames the event with them', () => {
+  it('numbers events per name with a microsecond clock that never repeats, and frames them with it', () => {
     history.setBound('*', { count: 10 });
-    expect(send('E', 'a')).to.deep.include({ id: '1' });
-    expect(send('E', 'b').frame.toString()).to.equal('id: 2\ndata: b\n\n');
-    expect(send('F', 'c').id).to.equal('1'); // per name
-    expect(send('E', 'd', { id: 'custom' }).id).to.equal('custom'); // a given id is kept, counter untouched
-    expect(send('E', 'e').id).to.equal('3');
+    expect(send('E', 'a')).to.deep.include({ id: at(T), seq: T * 1000 });
+    expect(send('E', 'b').frame.toString()).to.equal(`id: ${at(T, 1)}\ndata: b\n\n`); // same millisecond: + 1
+    expect(send('F', 'c').id).to.equal(at(T)); // per name
+    const custom = send('E', 'd', { id: 'custom' });
+    expect(custom).to.deep.include({ id: 'custom', seq: T * 1000 + 2 }); // a given id is kept; it still has a position
+    clock += 5; // the clock moved on: the position follows it
+    expect(send('E', 'e').id).to.equal(at(T + 5));
+    clock -= 60_000; // a clock that steps back: positions still increase
+    expect(send('E', 'f').id).to.equal(at(T + 5, 1));
+  });
+
+  it('positions start above every earlier one after a restart (a new history, a later clock)', () => {
+    history.setBound('E', { count: 10 });
+    const before = Number(send('E', 'a').id);
+    const restarted = new SseHistory({ now: () => clock + 1 });
+    restarted.setBound('E', { count: 10 });
+    const after = Number(restarted.record('E', { frame: (id) => frameEvent({ id, data: 'b' }) }).id);
+    expect(after).to.be.greaterThan(before);
+    // The old id is unknown to the new history: a gap, never a replay from the wrong place.
+    expect(restarted.replay('E', String(before), bob)).to.deep.equal({ kind: 'gap', lastId: String(before) });
   });
 
   it('replays every later event in order', () => {
     history.setBound('E', { count: 10 });
     for (const d of ['a', 'b', 'c']) send('E', d);
-    expect(texts(history.replay('E', '1', bob))).to.deep.equal(['id: 2\ndata: b\n\n', 'id: 3\ndata: c\n\n']);
-    expect(texts(history.replay('E', '3', bob))).to.deep.equal([]);
+    const r = history.replay('E', at(T), bob);
+    expect(texts(r)).to.deep.equal([`id: ${at(T, 1)}\ndata: b\n\n`, `id: ${at(T, 2)}\ndata: c\n\n`]);
+    expect(r).to.deep.include({ ids: [at(T, 1), at(T, 2)], seqs: [T * 1000 + 1, T * 1000 + 2], head: T * 1000 + 2 });
+    expect(history.replay('E', at(T, 2), bob)).to.deep.include({ kind: 'events', frames: [], head: T * 1000 + 2 });
     expect(history.replay('E', '', bob)).to.deep.equal({ kind: 'none' });
     expect(history.replay('E', undefined, bob)).to.deep.equal({ kind: 'none' });
   });
@@ -55,9 +76,9 @@ describe('sse history', () => {
     send('E', 'to-bob', { clientIds: ['bob'] });
     send('E', 'admins-and-bob', { groups: ['admins'], clientIds: ['bob'] });
     send('E', 'all');
-    expect(texts(history.replay('E', '1', alice)).map((t) => t.split('data: ')[1])).to.deep.equal(['admins\n\n', 'all\n\n']);
-    expect(texts(history.replay('E', '1', bob)).map((t) => t.split('data: ')[1])).to.deep.equal(['to-bob\n\n', 'all\n\n']);
-    expect(texts(history.replay('E', '1', { clientId: 'bob', group: 'admins' })).length).to.equal(4);
+    expect(texts(history.replay('E', at(T), alice)).map((t) => t.split('data: ')[1])).to.deep.equal(['admins\n\n', 'all\n\n']);
+    expect(texts(history.replay('E', at(T), bob)).map((t) => t.split('data: ')[1])).to.deep.equal(['to-bob\n\n', 'all\n\n']);
+    expect(texts(history.replay('E', at(T), { clientId: 'bob', group: 'admins' })).length).to.equal(4);
   });
 
   it('the narrowing is copied, so the caller may reuse its arrays', () => {
@@ -66,7 +87,7 @@ describe('sse history', () => {
     const ids = ['bob'];
     send('E', 'to-bob', { clientIds: ids });
     ids[0] = 'alice';
-    expect(texts(history.replay('E', '1', alice))).to.deep.equal([]);
+    expect(texts(history.replay('E', at(T), alice))).to.deep.equal([]);
   });
 
   it('reports a gap for an unknown id', () => {
@@ -78,26 +99,26 @@ describe('sse history', () => {
 
   it('evicts by count (ring) and reports a gap for evicted ids; ids continue past evictions', () => {
     history.setBound('E', { count: 3 });
-    for (const d of ['a', 'b', 'c', 'd', 'e']) send('E', d); // ids 1..5, keeps 3,4,5
-    expect(history.replay('E', '2', bob)).to.deep.equal({ kind: 'gap', lastId: '2' });
-    expect(texts(history.replay('E', '3', bob))).to.deep.equal(['id: 4\ndata: d\n\n', 'id: 5\ndata: e\n\n']);
-    expect(send('E', 'f').id).to.equal('6');
-    expect(history.replay('E', '3', bob)).to.deep.equal({ kind: 'gap', lastId: '3' });
-    expect(texts(history.replay('E', '4', bob))).to.deep.equal(['id: 5\ndata: e\n\n', 'id: 6\ndata: f\n\n']);
+    for (const d of ['a', 'b', 'c', 'd', 'e']) send('E', d); // 5 ids, keeps the last 3
+    expect(history.replay('E', at(T, 1), bob)).to.deep.equal({ kind: 'gap', lastId: at(T, 1) });
+    expect(texts(history.replay('E', at(T, 2), bob))).to.deep.equal([`id: ${at(T, 3)}\ndata: d\n\n`, `id: ${at(T, 4)}\ndata: e\n\n`]);
+    expect(send('E', 'f').id).to.equal(at(T, 5));
+    expect(history.replay('E', at(T, 2), bob)).to.deep.equal({ kind: 'gap', lastId: at(T, 2) });
+    expect(texts(history.replay('E', at(T, 3), bob))).to.deep.equal([`id: ${at(T, 4)}\ndata: e\n\n`, `id: ${at(T, 5)}\ndata: f\n\n`]);
   });
 
   it('evicts by age', () => {
     history.setBound('E', { count: 100, maxAgeSeconds: 10 });
-    send('E', 'a'); // t=0
+    const a = send('E', 'a').id!; // t=0
     clock += 6000;
-    send('E', 'b'); // t=6s
+    const b = send('E', 'b').id!; // t=6s
     clock += 6000; // a is 12s old, b 6s
-    expect(history.replay('E', '1', bob)).to.deep.equal({ kind: 'gap', lastId: '1' });
-    expect(texts(history.replay('E', '2', bob))).to.deep.equal([]);
-    send('E', 'c');
+    expect(history.replay('E', a, bob)).to.deep.equal({ kind: 'gap', lastId: a });
+    expect(texts(history.replay('E', b, bob))).to.deep.equal([]);
+    const c = send('E', 'c').id!;
     clock += 5000; // b is 11s old, c 5s
-    expect(history.replay('E', '2', bob)).to.deep.equal({ kind: 'gap', lastId: '2' });
-    expect(texts(history.replay('E', '3', bob))).to.deep.equal([]);
+    expect(history.replay('E', b, bob)).to.deep.equal({ kind: 'gap', lastId: b });
+    expect(texts(history.replay('E', c, bob))).to.deep.equal([]);
   });
 
   it('a reused id points at its latest event, and evicting the older one keeps that', () => {
@@ -106,7 +127,7 @@ describe('sse history', () => {
     send('E', 'b');
     send('E', 'c', { id: 'x' });
     send('E', 'd'); // evicts the first 'x'
-    expect(texts(history.replay('E', 'x', bob))).to.deep.equal(['id: 2\ndata: d\n\n']);
+    expect(texts(history.replay('E', 'x', bob))).to.deep.equal([`id: ${at(T, 3)}\ndata: d\n\n`]);
   });
 
   it('a per-name bound overrides *, count 0 turns a name off, null falls back to *', () => {
@@ -123,27 +144,27 @@ describe('sse history', () => {
     history.setBound('E', { count: 5 });
     for (const d of ['a', 'b', 'c', 'd']) send('E', d);
     history.setBound('E', { count: 2 });
-    expect(history.replay('E', '2', bob)).to.deep.equal({ kind: 'gap', lastId: '2' });
-    expect(texts(history.replay('E', '3', bob))).to.deep.equal(['id: 4\ndata: d\n\n']);
+    expect(history.replay('E', at(T, 1), bob)).to.deep.equal({ kind: 'gap', lastId: at(T, 1) });
+    expect(texts(history.replay('E', at(T, 2), bob))).to.deep.equal([`id: ${at(T, 3)}\ndata: d\n\n`]);
     history.setBound('E', { count: 0 });
-    expect(history.replay('E', '3', bob)).to.deep.equal({ kind: 'none' });
+    expect(history.replay('E', at(T, 2), bob)).to.deep.equal({ kind: 'none' });
     history.setBound('E', { count: 2 });
-    expect(history.replay('E', '3', bob)).to.deep.equal({ kind: 'gap', lastId: '3' });
-    expect(send('E', 'e').id).to.equal('5');
+    expect(history.replay('E', at(T, 2), bob)).to.deep.equal({ kind: 'gap', lastId: at(T, 2) });
+    expect(send('E', 'e').id).to.equal(at(T, 4));
   });
 
   it('an event whose framing throws is not kept and uses no number', () => {
     history.setBound('E', { count: 5 });
     expect(() => history.record('E', { frame: () => frameEvent({ event: 'bad\n', data: 'x' }) })).to.throw();
-    expect(send('E', 'ok').id).to.equal('1');
+    expect(send('E', 'ok').id).to.equal(at(T));
   });
 
   it('clear forgets events but not the counter', () => {
     history.setBound('E', { count: 5 });
     send('E', 'a');
     history.clear('E');
-    expect(history.replay('E', '1', bob)).to.deep.equal({ kind: 'gap', lastId: '1' });
-    expect(send('E', 'b').id).to.equal('2');
+    expect(history.replay('E', at(T), bob)).to.deep.equal({ kind: 'gap', lastId: at(T) });
+    expect(send('E', 'b').id).to.equal(at(T, 1));
   });
 
   it('rejects invalid bounds', () => {
