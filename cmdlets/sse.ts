@@ -5,6 +5,7 @@ import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { connectBackplane } from '../host/runtime/backplane.ts';
 import { SseConnection } from '../host/sse/connection.ts';
+import { fromHeaderValue } from '../host/sse/head.ts';
 import type { SseEventType } from '../host/sse/events.ts';
 import { toEventData } from '../host/sse/framing.ts';
 import type { BroadcastLevel } from '../host/sse/settings.ts';
@@ -18,7 +19,8 @@ const sse = () => currentServer().sse;
 function clientIdAndKey(given: string | undefined) {
   const request = tryCurrentWebEvent()?.Request;
   const header = request?.Headers['x-pode-sse-client-id'];
-  const id = given ?? (Array.isArray(header) ? header[0] : header) ?? '';
+  const raw = Array.isArray(header) ? header[0] : header;
+  const id = given ?? (raw === undefined ? '' : fromHeaderValue(raw));
   const key = sse().settings.keyFor(request && { userAgent: request.UserAgent, ip: request.RemoteIPAddress });
   return { id, key };
 }

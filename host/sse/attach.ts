@@ -3,9 +3,14 @@
 import { PodeError } from '../binder/errors.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import type { SseEngine } from './engine.ts';
+import { fromHeaderValue } from './head.ts';
 import { isClientIdValid } from './signing.ts';
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** The header's (first) value, percent-decoded as podets encodes these headers (see head.ts). */
+const first = (v: string | string[] | undefined) => {
+  const text = Array.isArray(v) ? v[0] : v;
+  return text === undefined ? undefined : fromHeaderValue(text);
+};
 
 export function attachSseReference(engine: SseEngine, event: WebEvent): void {
   const headers = event.Request.Headers;
