@@ -130,7 +130,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
           announced = true;
           for (const e of m.endpoints) process.stdout.write(`Listening on ${e.url}/\n`);
           logInfo(`${count} workers serving`);
-        }
+        } else if (announced) logInfo(`Worker ${instanceOf(w).slice('worker-'.length)} serving (a replacement)`);
         return;
       case 'stop-cluster':
         stop();

@@ -22,6 +22,8 @@ export class SseConnection implements SseConn {
   floor = 0;
   /** The id of the last event written (or the Last-Event-ID it came with): what pode.gap reports. */
   lastId: string | null;
+  /** The last thing written was pode.gap: a second one with nothing between would say nothing new. */
+  private toldGap = false;
   /** Connect has fired: only then does Disconnect fire too. */
   announced = false;
 
@@ -46,15 +48,13 @@ export class SseConnection implements SseConn {
       this.pending.push({ frame, seq, id });
       return;
     }
-    if (frame === null) {
-      this.writer.write(frameGap(this.lastId ?? ''), true);
-      return;
-    }
+    if (frame === null) return this.gap();
     if (seq !== undefined) {
       if (seq <= this.floor) return;
       this.floor = seq;
     }
     if (id) this.lastId = id;
+    this.toldGap = false;
     this.writer.write(frame);
   }
 
@@ -64,7 +64,10 @@ export class SseConnection implements SseConn {
    */
   replayed(frames: readonly Uint8Array[], ids: readonly string[], head: number): void {
     for (const frame of frames) this.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), true);
-    if (ids.length > 0) this.lastId = ids[ids.length - 1]!;
+    if (ids.length > 0) {
+      this.lastId = ids[ids.length - 1]!;
+      this.toldGap = false;
+    }
     this.release(head);
   }
 
@@ -75,8 +78,15 @@ export class SseConnection implements SseConn {
 
   /** Events may have been lost and cannot be replayed: pode.gap with the last id it had, then the held ones. */
   gapped(): void {
-    this.writer.write(frameGap(this.lastId ?? ''), true);
+    this.gap();
     this.release(0);
+  }
+
+  /** One pode.gap, however many reasons there are at once (a restarted Redis, another instance's notice). */
+  private gap(): void {
+    if (this.toldGap) return;
+    this.toldGap = true;
+    this.writer.write(frameGap(this.lastId ?? ''), true);
   }
 
   /** The held events follow; those at or below `head` were covered by a replay. */

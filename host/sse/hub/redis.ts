@@ -6,8 +6,8 @@
 //   Redis' single order. Presence is in redis/presence.ts, replay and catch-up reads in redis/history.ts.
 // - Faults. Lost (closed) or hung (the watchdog: no reply within the stall timeout) -> `connected` is
 //   false and the engine delivers locally; sends that Redis had not carried back yet are delivered locally
-//   at once; one log line; reconnect with a bounded backoff. Nothing waits on Redis without bound: at most
-//   maxQueue bytes may be unanswered, beyond that sends are delivered locally. Back again -> every
+//   at once; one log line; reconnect with a bounded backoff. Nothing waits on Redis without bound: more
+//   than maxQueue unanswered bytes counts as a stall too. Back again -> every
 //   connection holds its live events, the instance reads what it missed since the last bus place it heard
 //   (catch-up from the shared history, or pode.gap where that is not possible), and tells the others which
 //   Names it delivered locally meanwhile, so that their connections of them get pode.gap.
@@ -99,7 +99,6 @@ export class RedisHub implements SseHub {
   /** Own sends and closes not heard back yet, oldest first. */
   private readonly inFlight = new Map<number, InFlight>();
   private inFlightBytes = 0;
-  private overflowing = false;
   private readonly handedBack = new Set<number>();
   /** Names whose events were delivered here only, not told to the others yet. */
   private readonly lostNames = new Set<string>();
@@ -220,10 +219,15 @@ export class RedisHub implements SseHub {
     this.goDown(`Redis backplane lost (${this.target.display}${cause}); delivering locally and reconnecting`);
   }
 
-  /** The watchdog saw no reply for too long: Redis hangs. Cut both connections and reconnect. */
+  /** The watchdog saw no reply for too long: Redis hangs. */
   private stalled(ms: number): void {
+    this.cutOff(`Redis backplane not answering for ${(ms / 1000).toFixed(1)} s (${this.target.display}); delivering locally and reconnecting`);
+  }
+
+  /** Gives up on both connections (what waits on them is delivered here) and reconnects. */
+  private cutOff(message: string): void {
     if (this.closing || !this.up) return;
-    this.goDown(`Redis backplane not answering for ${(ms / 1000).toFixed(1)} s (${this.target.display}); delivering locally and reconnecting`);
+    this.goDown(message);
     this.cmdReady = this.subReady = false;
     this.cmd.disconnect(true);
     this.sub.disconnect(true);
@@ -303,7 +307,7 @@ export class RedisHub implements SseHub {
 
   /** Tells the others which Names' events this instance delivered locally only. */
   private flushLost(): void {
-    if (this.lostNames.size === 0 || !this.connected || this.overflowing) return;
+    if (this.lostNames.size === 0 || !this.connected) return;
     const names = [...this.lostNames];
     this.lostNames.clear();
     const w: WireLost = { t: 'g', n: names, o: this.instance, k: this.nextToken++ };
@@ -339,12 +343,12 @@ export class RedisHub implements SseHub {
     const f: InFlight = { message, bytes: Buffer.byteLength(text), at: Date.now() };
     this.inFlight.set(token, f);
     this.inFlightBytes += f.bytes;
-    if (!this.connected || this.inFlightBytes > this.maxQueueBytes) {
-      if (this.connected && !this.overflowing) {
-        this.overflowing = true;
-        logWarn(`Redis backplane: ${this.inFlightBytes - f.bytes} bytes sent and not yet carried back; delivering locally until Redis catches up`);
-      }
-      return this.handBack(token, f);
+    if (!this.connected) return this.handBack(token, f);
+    if (this.inFlightBytes > this.maxQueueBytes) {
+      // Redis does not keep up (or hangs and the watchdog has not seen it yet): as for a stall, everything
+      // waiting is delivered here, in order, and the connections start again.
+      this.cutOff(`Redis backplane: ${this.inFlightBytes - f.bytes} bytes sent and not carried back yet (the bound is ${this.maxQueueBytes}); delivering locally and reconnecting`);
+      return;
     }
     let promise: Promise<number>;
     if (message.t === 'close') promise = this.runBus('c', text, token, [], []);
@@ -397,11 +401,6 @@ export class RedisHub implements SseHub {
       if (f) {
         this.inFlight.delete(w.k);
         this.inFlightBytes -= f.bytes;
-        if (this.overflowing && this.inFlightBytes <= this.maxQueueBytes / 2) {
-          this.overflowing = false;
-          logInfo('Redis backplane caught up; cross-instance delivery resumed');
-        }
-        if (this.lostNames.size > 0) this.flushLost();
       } else if (this.handedBack.delete(w.k)) return; // delivered here already, when Redis hung
       if (w.t === 'g') return; // the others' news, not this instance's
     }

@@ -1,0 +1,80 @@
+// A redis-server of the test's own, on a free port, for the tests that stop, kill, freeze or restart
+// Redis (never the shared one on 6379). No persistence, so a restart forgets everything, as the machines'
+// own Redis does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export class PrivateRedis {
+  private child: ChildProcess | undefined;
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort());
+    await r.start();
+    return r;
+  }
+
+  /** Starts (again) on the same port and resolves once it answers PING. */
+  async start(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = child;
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`redis-server on ${this.port} exited (${code}) at start`))));
+    exited.catch(() => {});
+    for (;;) {
+      const probe = new Redis({ port: this.port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => {});
+      try {
+        await Promise.race([probe.connect().then(() => probe.ping()), exited]);
+        probe.disconnect();
+        return;
+      } catch (err) {
+        probe.disconnect();
+        if (child.exitCode !== null) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /** SHUTDOWN NOSAVE: clients see their connections close; everything Redis held is gone. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    this.resume(); // a frozen Redis cannot shut down
+    const conn = new Redis({ port: this.port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    conn.on('error', () => {});
+    try {
+      await conn.connect();
+      await conn.call('SHUTDOWN', 'NOSAVE').catch(() => {});
+    } catch {
+      child.kill('SIGKILL');
+    }
+    conn.disconnect();
+    await exited;
+  }
+
+  /** SIGSTOP: the connections stay open, and nothing answers. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  url(db = 0, query = ''): string {
+    return `redis://127.0.0.1:${this.port}/${db}${query ? `?${query}` : ''}`;
+  }
+}
