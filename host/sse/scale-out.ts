@@ -3,7 +3,7 @@
 // A reconnect's replay comes from the hub's shared history, while live events wait in the connection and
 // are merged by position. When the hub was cut off and is back, connections that may have missed events
 // are caught up from the shared history, or told with pode.gap.
-import { logDebug, logException } from '../log.ts';
+import { logDebug, logException, logVerbose } from '../log.ts';
 import type { SseConnection } from './connection.ts';
 import type { SseEvents } from './events.ts';
 import { EventFrames, PODE_CLOSE } from './framing.ts';
@@ -139,6 +139,7 @@ export class ScaleOut {
       if (conn.writer.closed) conn.pending = null;
       else byName.get(conn.Name)?.push(conn) ?? byName.set(conn.Name, [conn]);
     }
+    logVerbose(`SSE hub back: ${plan.missed ? 'catching up' : 'nothing missed for'} ${[...byName.values()].reduce((n, c) => n + c.length, 0)} connection(s) of ${byName.size} Name(s)`);
     for (const [name, conns] of byName) {
       const bound = this.history.boundOf(name);
       if (!plan.missed) caughtUp(conns, { kind: 'none' });

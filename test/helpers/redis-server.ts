@@ -2,6 +2,7 @@
 // Redis (never the shared one on 6379). No persistence, so a restart forgets everything, as the machines'
 // own Redis does.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -78,3 +79,35 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}/${db}${query ? `?${query}` : ''}`;
   }
 }
+
+/** The TCP ports this process has open (from /proc), to find its connections in CLIENT LIST. */
+function localPorts(pid: number): Set<number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports = new Set<number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (inodes.has(f[9]!)) ports.add(parseInt(f[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
+
+/** CLIENT LIST entries whose client address is one of the process's ports. */
+export async function redisClientsOf(admin: Redis, pid: number): Promise<string[]> {
+  const ports = localPorts(pid);
+  const text = (await admin.call('CLIENT', 'LIST')) as string;
+  return text.split('\n').filter((l) => {
+    const port = Number(/\baddr=[^ ]*:(\d+)\b/.exec(l)?.[1]);
+    return ports.has(port);
+  });
+}
+

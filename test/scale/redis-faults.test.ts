@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { PrivateRedis } from '../helpers/redis-server.ts';
+import { PrivateRedis, redisClientsOf } from '../helpers/redis-server.ts';
 import { repoRoot, start, type ServedScript } from '../helpers/serve.ts';
 import { closeAllClients, expectPositions, idsOf, post, RawHttp } from '../sse/helpers.ts';
 
@@ -140,6 +140,42 @@ describe('Redis backplane: the delivery guarantee under concurrency and faults',
       expectPositions(idsOf(onB.body()));
       expect(Number(idsOf(onB.body()).at(-1))).to.be.greaterThan(Number(before));
       for (const s of [a, b]) expect(lines(s, /Redis backplane lost/)).to.have.length(1);
+    });
+  });
+
+  describe('one instance cut off while the others go on (its connections killed in Redis)', () => {
+    let redis: PrivateRedis;
+    let a: ServedScript;
+    let b: ServedScript;
+    before(async () => {
+      redis = await PrivateRedis.start();
+      const url = redis.url(0, query());
+      [a, b] = await Promise.all([start(fixture, ['--redis', url, '--sse-history', '50', '--log-level', 'verbose']), start(fixture, ['--redis', url, '--sse-history', '50'])]);
+    });
+    after(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await redis?.stop();
+    });
+
+    it('catches its clients up from the shared history, exactly once and in order, without pode.gap', async () => {
+      const onA = await open(a, 'cut', 'ca');
+      await send(b, { Name: 'cut', Data: 'before' });
+      await onA.until('data: before\n\n');
+      const admin = new Redis({ port: redis.port });
+      try {
+        // A's two connections go; B's sends meanwhile reach Redis, but not A.
+        for (const line of await redisClientsOf(admin, a.process.pid!)) await admin.call('CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!);
+        await a.waitForLine('stderr', /Redis backplane lost/, 10_000);
+        await burst(b, 'cut', 'm', 10);
+        await a.waitForLine('stdout', /Redis backplane reconnected/, 20_000);
+      } finally {
+        admin.disconnect();
+      }
+      await send(b, { Name: 'cut', Data: 'after' });
+      await onA.until('data: after\n\n');
+      expect(dataOf(onA)).to.deep.equal(['before', ...numbered('m', 10), 'after']);
+      expect(lines(a, /^VERBOSE: SSE hub back: /), 'the catch-up ran').to.deep.equal(['VERBOSE: SSE hub back: catching up 1 connection(s) of 1 Name(s)']);
+      expectPositions(idsOf(onA.body()));
     });
   });
 

@@ -2,15 +2,14 @@
 // 127.0.0.1:6379 (database 5, a key prefix unique to this run, its keys deleted afterwards), and a
 // redis-server of the test's own on a free port for the restart case.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { repoRoot, run, start, type ServedScript, type StartOptions } from '../helpers/serve.ts';
 import { expectPositions } from '../sse/helpers.ts';
+import { freePort, PrivateRedis, redisClientsOf } from '../helpers/redis-server.ts';
 
 // ---- A small SSE client and JSON calls (this suite's own, on node:http) -----------------------------
 
@@ -149,37 +148,6 @@ const send = async (server: ServedScript, body: Record<string, unknown>) => {
   expect(r.json, JSON.stringify(r.json)).to.deep.include({ ok: true });
 };
 const dataOf = (client: SseClient) => client.events();
-
-/** The TCP ports this process has open (from /proc), to find its connections in CLIENT LIST. */
-function localPorts(pid: number): Set<number> {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]!);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  const ports = new Set<number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (inodes.has(f[9]!)) ports.add(parseInt(f[1]!.split(':')[1]!, 16));
-    }
-  }
-  return ports;
-}
-
-/** CLIENT LIST entries whose client address is one of the process's ports. */
-async function redisClientsOf(admin: Redis, pid: number): Promise<string[]> {
-  const ports = localPorts(pid);
-  const text = (await admin.call('CLIENT', 'LIST')) as string;
-  return text.split('\n').filter((l) => {
-    const port = Number(/\baddr=[^ ]*:(\d+)\b/.exec(l)?.[1]);
-    return ports.has(port);
-  });
-}
 
 async function deleteKeys(admin: Redis, pattern: string): Promise<void> {
   let cursor = '0';
@@ -360,48 +328,20 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
   });
 
   describe('Redis restarted while running', () => {
-    let port: number;
-    let redis: ChildProcess | undefined;
+    let redis: PrivateRedis;
     let a: ServedScript;
     let b: ServedScript;
-
-    const startRedis = async () => {
-      redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      probe.on('error', () => {});
-      for (let i = 0; ; i++) {
-        try {
-          await probe.connect();
-          await probe.ping();
-          probe.disconnect();
-          return;
-        } catch {
-          probe.disconnect();
-          if (i > 100) throw new Error(`redis-server on ${port} did not start`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    };
-    const stopRedis = async () => {
-      const child = redis;
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      const conn = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      await conn.connect();
-      await conn.call('SHUTDOWN', 'NOSAVE').catch(() => {});
-      conn.disconnect();
-      await exited;
-    };
+    const stopRedis = () => redis.stop();
+    const startRedis = () => redis.start();
 
     before(async () => {
-      port = await freePort();
-      await startRedis();
+      redis = await PrivateRedis.start();
       // With history, so the Lua script runs again on a Redis that has forgotten it (NOSCRIPT -> EVAL).
-      [a, b] = await Promise.all([serveScale(['--redis', backplane(port), '--sse-history', '10']), serveScale(['--redis', backplane(port), '--sse-history', '10'])]);
+      [a, b] = await Promise.all([serveScale(['--redis', backplane(redis.port), '--sse-history', '10']), serveScale(['--redis', backplane(redis.port), '--sse-history', '10'])]);
     });
     after(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
-      await stopRedis();
+      await redis?.stop();
     });
 
     it('delivery goes on locally while Redis is down and resumes across instances once it is back, without a restart', async () => {
@@ -475,14 +415,3 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -58,6 +58,26 @@ describe('scale-out: --workers 2 under faults', function () {
     expect(server.stderr.filter((l) => /uncaught|exited|ERROR/i.test(l)), server.stderr.join('\n')).to.deep.equal([]);
   });
 
+  it('a reconnect while sends are in flight gets every missed event once, in order, then the live ones (15 rounds)', async () => {
+    for (let round = 1; round <= 15; round++) {
+      const first = await RawHttp.sse(server, '/sse');
+      await first.until('event: pode.open');
+      await post(server, '/send', { data: `start${round}` });
+      await first.until(`data: start${round}\n\n`);
+      const lastId = idsOf(first.body()).at(-1)!;
+      first.close();
+      // 15: the history (20) still holds the event the client had, however late its replay comes.
+      const sending = post(server, '/burst', { prefix: `r${round}-`, count: 15 });
+      const again = await RawHttp.sse(server, '/sse', { 'Last-Event-ID': lastId });
+      expect((await sending).status).to.equal(200);
+      await post(server, '/send', { data: `end${round}` });
+      await again.until(`data: end${round}\n\n`);
+      const data = [...again.body().matchAll(/^data: (.*)$/gm)].map((m) => m[1]).filter((d) => !d!.startsWith('{'));
+      expect(data, `round ${round}`).to.deep.equal([...Array.from({ length: 15 }, (_, i) => `r${round}-${i + 1}`), `end${round}`]);
+      expectPositions([lastId, ...idsOf(again.body())]);
+    }
+  });
+
   it('a worker killed with SIGKILL: its replacement lists every connection, and its connections fire Disconnect on another worker', async () => {
     const clients = await spread(server, 3);
     const victim = pidOf(clients[0]!.clientId);
