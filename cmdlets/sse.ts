@@ -1,5 +1,6 @@
 // Pode's SSE cmdlets (file group "SSE"): declarations. The engine lives in host/sse/.
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { convertNested } from '../host/cmdlet/nesting.ts';
 import type { CallContext } from '../host/cmdlet/context.ts';
 import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
 import { currentServer } from '../host/runtime/server.ts';
@@ -174,7 +175,7 @@ export const SendPodeSseEvent = cmdlet({
   ],
   run: (args, ctx) => {
     const engine = sse();
-    const data = toEventData(args.Data, args.Depth, ctx.command);
+    const data = convertNested(ctx, 'Data', 'JSON', () => toEventData(args.Data, args.Depth, ctx.command));
     let names = args.Name;
     let groups = args.Group;
     let clientIds = args.ClientId;
