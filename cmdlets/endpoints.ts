@@ -52,7 +52,7 @@ export const AddPodeEndpoint = cmdlet({
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
-    const https = args.Protocol.toLowerCase() === 'https';
+    const https = args.Protocol === 'Https';
     if (args.Certificate !== undefined && !https) throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
     if (https && args.Certificate === undefined) {
       throw ctx.error('CertificateRequired', 'An Https endpoint needs a -Certificate (podets cannot create self-signed certificates).');

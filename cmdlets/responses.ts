@@ -2,6 +2,7 @@
 // in host/http/respond.ts (and view.ts, html.ts); a second write to one response is logged and ignored.
 import * as msg from '../host/binder/messages.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { convertNested } from '../host/cmdlet/nesting.ts';
 import { currentWebEvent } from '../host/http/context.ts';
 import { toHtmlTable } from '../host/http/html.ts';
 import { ensureCharset } from '../host/http/mime.ts';
@@ -62,7 +63,8 @@ export const WritePodeJsonResponse = cmdlet({
       throw msg.validationError(ctx.command, 'ContentType', msg.innerPattern(args.ContentType, CONTENT_TYPE_PATTERN));
     }
     const value = typeof args.Value === 'string' && args.Value.trim() === '' ? '{}' : args.Value;
-    json(currentWebEvent(ctx.command), value, statusOrCurrent(args.StatusCode), args.Depth, args.NoCompress, ensureCharset(args.ContentType));
+    const event = currentWebEvent(ctx.command);
+    convertNested(ctx, 'Value', 'JSON', () => json(event, value, statusOrCurrent(args.StatusCode), args.Depth, args.NoCompress, ensureCharset(args.ContentType)));
   },
 });
 
@@ -129,7 +131,8 @@ export const WritePodeHtmlResponse = cmdlet({
     const code = statusOrCurrent(args.StatusCode);
     const type = 'text/html; charset=utf-8';
     if (ctx.parameterSetName === 'File') return file(event, currentServer(ctx.command).path(args.Path!), type, code);
-    const value = typeof args.Value === 'string' ? args.Value : args.Value == null ? '' : toHtmlTable(args.Value);
+    const source = args.Value;
+    const value = typeof source === 'string' ? source : source == null ? '' : convertNested(ctx, 'Value', 'HTML', () => toHtmlTable(source));
     if (code !== undefined) status(event, code, undefined, true);
     if (value.trim() === '') return;
     text(event, value, type, code);

@@ -96,9 +96,9 @@ export const AddPodeRoute = cmdlet({
         ...(args.ContentType && { contentType: args.ContentType }),
         ...(source !== undefined && { source }),
       };
-      const ifExists = args.IfExists.toLowerCase();
-      if (ifExists !== 'default' && ifExists !== 'error' && server.router.get(method, path)) {
-        if (ifExists === 'skip') continue;
+      const ifExists = args.IfExists;
+      if (ifExists !== 'Default' && ifExists !== 'Error' && server.router.get(method, path)) {
+        if (ifExists === 'Skip') continue;
         server.router.remove(method, path);
       }
       try {
@@ -171,9 +171,9 @@ export const AddPodeStaticRoute = cmdlet({
     const middleware: Middleware[] | undefined = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
     const key = normaliseRoutePath(path).toLowerCase();
     const exists = server.statics.list().some((r) => normaliseRoutePath(r.path).toLowerCase() === key);
-    const ifExists = args.IfExists.toLowerCase();
-    if (exists && ifExists === 'skip') return;
-    if (exists && ifExists === 'overwrite') server.statics.remove(path);
+    const ifExists = args.IfExists;
+    if (exists && ifExists === 'Skip') return;
+    if (exists && ifExists === 'Overwrite') server.statics.remove(path);
     const source = callerSource(server.rootPath);
     try {
       server.statics.add({

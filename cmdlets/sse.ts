@@ -1,12 +1,12 @@
 // Pode's SSE cmdlets (file group "SSE"): declarations. The engine lives in host/sse/.
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { convertNested } from '../host/cmdlet/nesting.ts';
 import type { CallContext } from '../host/cmdlet/context.ts';
 import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { connectBackplane } from '../host/runtime/backplane.ts';
 import { SseConnection } from '../host/sse/connection.ts';
 import { fromHeaderValue } from '../host/sse/head.ts';
-import type { SseEventType } from '../host/sse/events.ts';
 import { toEventData } from '../host/sse/framing.ts';
 import type { BroadcastLevel } from '../host/sse/settings.ts';
 import { isClientIdValid, isValidlySigned } from '../host/sse/signing.ts';
@@ -29,9 +29,6 @@ function knownName(name: string, ctx: CallContext): string {
   if (!sse().hasName(name)) throw ctx.error('SseConnectionNotFound', `SSE connection not found: ${name}`);
   return name;
 }
-
-/** ValidateSet keeps the caller's casing; the engine keys on the declared one. */
-const eventType = (type: string): SseEventType => (type.toLowerCase() === 'connect' ? 'Connect' : 'Disconnect');
 
 export const ConvertToPodeSseConnection = cmdlet({
   name: 'ConvertTo-PodeSseConnection',
@@ -180,7 +177,7 @@ export const SendPodeSseEvent = cmdlet({
   ],
   run: (args, ctx) => {
     const engine = sse();
-    const data = toEventData(args.Data, args.Depth, ctx.command);
+    const data = convertNested(ctx, 'Data', 'JSON', () => toEventData(args.Data, args.Depth, ctx.command));
     let names = args.Name;
     let groups = args.Group;
     let clientIds = args.ClientId;
@@ -361,6 +358,9 @@ export const TestPodeSseClientIdValid = cmdlet({
 
 // ---- Broadcast levels --------------------------------------------------------------------------
 
+/** Set-PodeSseBroadcastLevel's -Type (declared casing, as the binder hands it over) → the engine's level. */
+const BROADCAST_LEVELS = { Name: 'name', Group: 'group', ClientId: 'clientid' } as const satisfies Record<string, BroadcastLevel>;
+
 export const SetPodeSseBroadcastLevel = cmdlet({
   name: 'Set-PodeSseBroadcastLevel',
   synopsis: 'Set an allowed broadcast level for SSE connections.',
@@ -389,7 +389,7 @@ export const SetPodeSseBroadcastLevel = cmdlet({
         'ClientId = Allow broadcasting to only ClientIds. If no ClientIds are supplied, sending an event will fail.',
     },
   ],
-  run: (args) => sse().settings.setLevel(args.Name, (args.Type ?? 'Name').toLowerCase() as BroadcastLevel),
+  run: (args) => sse().settings.setLevel(args.Name, BROADCAST_LEVELS[args.Type ?? 'Name']),
 });
 
 export const GetPodeSseBroadcastLevel = cmdlet({
@@ -500,7 +500,7 @@ export const RegisterPodeSseEvent = cmdlet({
   ],
   run: (args, ctx) => {
     for (const name of args.Name)
-      sse().events.register({ Name: name, Type: eventType(args.Type), EventName: args.EventName, ScriptBlock: args.ScriptBlock, ArgumentList: args.ArgumentList ?? [] }, ctx.command);
+      sse().events.register({ Name: name, Type: args.Type, EventName: args.EventName, ScriptBlock: args.ScriptBlock, ArgumentList: args.ArgumentList ?? [] }, ctx.command);
   },
 });
 
@@ -521,7 +521,7 @@ export const UnregisterPodeSseEvent = cmdlet({
     { name: 'EventName', type: 'String', mandatory: true, help: 'The name of the event to unregister.' },
   ],
   run: (args, ctx) => {
-    for (const name of args.Name) sse().events.unregister(name, eventType(args.Type), args.EventName, ctx.command);
+    for (const name of args.Name) sse().events.unregister(name, args.Type, args.EventName, ctx.command);
   },
 });
 
@@ -545,7 +545,7 @@ export const TestPodeSseEvent = cmdlet({
     { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to test.' },
   ],
   outputs: 'System.Boolean',
-  run: (args) => sse().events.find(args.Name, args.Type.map(eventType), args.EventName).length > 0,
+  run: (args) => sse().events.find(args.Name, args.Type, args.EventName).length > 0,
 });
 
 export const GetPodeSseEvent = cmdlet({
@@ -569,7 +569,7 @@ export const GetPodeSseEvent = cmdlet({
     { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to retrieve.' },
   ],
   outputs: 'System.Object[]',
-  run: (args) => sse().events.find(args.Name, args.Type.map(eventType), args.EventName),
+  run: (args) => sse().events.find(args.Name, args.Type, args.EventName),
 });
 
 // ---- Beyond Pode: replay and heartbeat ---------------------------------------------------------------

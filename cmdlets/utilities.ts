@@ -1,6 +1,7 @@
 // Pode's small utilities: Start-PodeSleep and Write-PodeHost (Pode's Utilities.ps1, group "Utilities"),
 // and Get-PodeServerDefaultSecret (Pode's Core.ps1, so group "Core").
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { convertNested } from '../host/cmdlet/nesting.ts';
 import { CONSOLE_COLORS, writeHost } from '../host/runtime/hostwrite.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { sleep } from '../host/runtime/sleep.ts';
@@ -73,13 +74,14 @@ export const WritePodeHost = cmdlet({
     { name: 'ShowType', type: 'SwitchParameter', sets: ['object'], help: 'Show the Object Type (with Explode).' },
     { name: 'Label', type: 'String', sets: ['object'], help: 'Show a label for the object (with Explode).' },
   ],
-  run: (args) => {
-    writeHost(args.Object, {
+  run: (args, ctx) => {
+    const options = {
       foregroundColor: args.ForegroundColor,
       noNewLine: args.NoNewLine,
       explode: args.Explode,
       showType: args.ShowType,
       ...(args.Label !== undefined && { label: args.Label }),
-    });
+    };
+    convertNested(ctx, 'Object', 'text', () => writeHost(args.Object, options));
   },
 });

@@ -2,8 +2,10 @@
 // left-over arguments, parameter-set resolution, mandatory parameters, pipeline input. The three call
 // forms (JS positional, trailing splat object, tagged template) each turn their input into named and
 // positional arguments and share this core.
-import { ALL_SETS, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
+import { isRequestData } from '../http/request-data.ts';
+import { ALL_SETS, bindArgument, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
 import { isPlainObject, psString, TAKES_OBJECTS } from './convert.ts';
+import { errorText, PodeError } from './errors.ts';
 import * as msg from './messages.ts';
 import type { Token } from './tokenize.ts';
 
@@ -38,12 +40,13 @@ function newState(c: CompiledCmdlet): State {
 function bindValue(s: State, p: CompiledParam, value: unknown): void {
   const cmd = s.c.name;
   // Strings to String and whole numbers to Int32 are most calls: no converter call for them.
-  const converted =
+  const bound =
     (typeof value === 'string' && p.takesStringAsIs) || (typeof value === 'number' && p.takesIntAsIs && (value | 0) === value)
-      ? value
-      : p.convert(value, p.name, cmd);
-  if (p.validates) validateValue(p, converted, cmd);
-  s.values[p.index] = converted === undefined ? null : converted; // undefined marks "not bound"
+      ? p.validates
+        ? validateValue(p, value, cmd)
+        : value
+      : bindArgument(p, value, cmd);
+  s.values[p.index] = bound === undefined ? null : bound; // undefined marks "not bound"
   s.candidates &= p.mask;
 }
 
@@ -127,9 +130,25 @@ function resolveSet(s: State, expectingInput: boolean): number {
   throw msg.ambiguousParameterSet(c.name);
 }
 
+/**
+ * Every failure of a call form is a PodeError. What is not one already was thrown by script code the binder
+ * reached while reading the arguments (a Proxy trap, say): it becomes a ParameterBindingException.
+ */
+function asBindingError(c: CompiledCmdlet, err: unknown): PodeError {
+  return err instanceof PodeError ? err : msg.argumentsUnreadable(c.name, errorText(err));
+}
+
 // ---- Call form 1 and 2: JS arguments with an optional trailing splat object -------------------------
 
 export function bindArgs(c: CompiledCmdlet, args: readonly unknown[], expectingInput = false): Binding {
+  try {
+    return bindArgList(c, args, expectingInput);
+  } catch (err) {
+    throw asBindingError(c, err);
+  }
+}
+
+function bindArgList(c: CompiledCmdlet, args: readonly unknown[], expectingInput: boolean): Binding {
   let count = args.length;
   const last = count > 0 ? args[count - 1] : undefined;
   const splat = last !== undefined && isPlainObject(last) && isSplat(c, last, count - 1) ? last : undefined;
@@ -144,8 +163,12 @@ export function bindArgs(c: CompiledCmdlet, args: readonly unknown[], expectingI
   return finish(s, expectingInput);
 }
 
-/** A trailing plain object is a splat, unless the parameter it would bind to takes objects and it does not look like one. */
+/**
+ * A trailing plain object is a splat, unless podets built it from a request (request data is data: a client never
+ * chooses parameters), or the parameter it would bind to takes objects and it does not look like one.
+ */
 function isSplat(c: CompiledCmdlet, obj: Record<string, unknown>, position: number): boolean {
+  if (isRequestData(obj)) return false;
   const target = c.positional[position];
   if (!target || !TAKES_OBJECTS.has(target.decl.type)) return true;
   // No key array or closure: `Write-PodeJsonResponse @{ … }` takes this path on every request.
@@ -179,7 +202,12 @@ function splatToNamed(c: CompiledCmdlet, obj: Record<string, unknown>, firstOrde
   const named: Named[] = [];
   let order = firstOrder;
   for (const key of Object.keys(obj)) {
-    const value = obj[key];
+    let value: unknown;
+    try {
+      value = obj[key];
+    } catch (err) {
+      throw msg.exceptionWhenGetting(c.name, key, errorText(err));
+    }
     if (value === undefined) continue; // JS callers forward optional values as undefined: not given
     named.push({ param: resolveName(c, key), typed: key, value, order: order++ });
   }
@@ -195,6 +223,14 @@ function resolveName(c: CompiledCmdlet, typed: string): CompiledParam | null {
 // ---- Call form 3: a PowerShell command line (tokens from the tagged template) ----------------------
 
 export function bindTokens(c: CompiledCmdlet, tokens: readonly Token[], expectingInput = false): Binding {
+  try {
+    return bindTokenList(c, tokens, expectingInput);
+  } catch (err) {
+    throw asBindingError(c, err);
+  }
+}
+
+function bindTokenList(c: CompiledCmdlet, tokens: readonly Token[], expectingInput: boolean): Binding {
   const named: Named[] = [];
   const positional: unknown[] = [];
   const orders: number[] = [];

@@ -3,7 +3,8 @@
 // then does no metadata walking.
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
 import { COMMON_PARAMETERS } from './common.ts';
-import { CONVERTERS, DOTNET_TYPE, type Converter } from './convert.ts';
+import { CONVERTERS, DOTNET_TYPE, psString, type Converter } from './convert.ts';
+import { errorText, PodeError } from './errors.ts';
 import * as msg from './messages.ts';
 
 export const ALL_SETS = '__AllParameterSets';
@@ -109,16 +110,19 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
   // Declared casing first: most callers spell names as declared, and that lookup needs no lower-casing.
   const declared = new Map<string, CompiledParam>(params.map((p) => [p.name, p]));
   const memo = new Map<string, NameMatch>();
+  // A name longer than every declared one is no prefix of any: no prefix scan, and no memo entry that size.
+  const longest = Math.max(...names.map(([n]) => n.length));
   const match = (typed: string): NameMatch => {
     const direct = declared.get(typed);
     if (direct) return direct;
+    if (typed.length > longest) return null;
     const lower = typed.toLowerCase();
     const hit = exact.get(lower);
     if (hit) return hit;
     let found = memo.get(lower);
     if (found === undefined) {
       found = matchPrefix(lower, names);
-      // Typed prefixes come from source text, so the memo stays small; the bound guards against abuse.
+      // Typed prefixes come from source text, so the memo stays small; the bounds guard against abuse.
       if (memo.size < 512) memo.set(lower, found);
     }
     return found;
@@ -162,7 +166,28 @@ function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): 
   }
 }
 
-export function validateValue(p: CompiledParam, value: unknown, cmd: string): void {
+/**
+ * Converts and validates one argument for `p`. A failure is always a PodeError naming the parameter: an error
+ * thrown by the value's own code (a getter or Proxy trap reached while converting) becomes a
+ * ParameterArgumentTransformationError with PowerShell's InvalidCastExceptionNoStringForConversion text.
+ */
+export function bindArgument(p: CompiledParam, value: unknown, cmd: string): unknown {
+  try {
+    const converted = p.convert(value, p.name, cmd);
+    return p.validates ? validateValue(p, converted, cmd) : converted;
+  } catch (err) {
+    if (err instanceof PodeError) throw err;
+    throw msg.transformationError(cmd, p.name, msg.innerNoStringForConversion(p.dotnetType, errorText(err)));
+  }
+}
+
+/**
+ * Checks a converted value against the parameter's attributes and returns what the implementation gets: the value
+ * itself, except that a string matching a ValidateSet member in another casing becomes the member as declared.
+ * PowerShell compares case-insensitively and keeps the caller's string (ValidateSetAttribute.ValidateElement in
+ * engine/Attributes.cs); podets hands implementations the declared casing, so no cmdlet has to compare again.
+ */
+export function validateValue(p: CompiledParam, value: unknown, cmd: string): unknown {
   const d = p.decl;
   if (p.mandatory) {
     if ((value === null || value === undefined) && d.allowNull !== true) throw msg.nullNotAllowed(cmd, p.name);
@@ -171,22 +196,33 @@ export function validateValue(p: CompiledParam, value: unknown, cmd: string): vo
   }
   if (d.validateNotNullOrEmpty && (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)))
     throw msg.validationError(cmd, p.name, msg.innerNotNullOrEmpty);
-  if (p.setLower) {
-    if (Array.isArray(value)) for (const v of value) checkSet(p, v, cmd);
-    else checkSet(p, value, cmd);
-  }
+  if (p.setLower) value = Array.isArray(value) ? checkSetEach(p, value, cmd) : checkSet(p, value, cmd);
   if (d.validateRange && value !== null && value !== undefined) {
     if (Array.isArray(value)) for (const v of value) checkRange(p, v as number, cmd);
     else checkRange(p, value as number, cmd);
   }
+  return value;
 }
 
-function checkSet(p: CompiledParam, v: unknown, cmd: string): void {
-  const text = v === null || v === undefined ? '' : String(v);
-  const set = p.setLower!;
+/** Each element, in declared casing; a new array only when one changes (the caller's array is never written). */
+function checkSetEach(p: CompiledParam, values: readonly unknown[], cmd: string): readonly unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = checkSet(p, values[i], cmd);
+    if (v !== values[i]) (out ??= values.slice())[i] = v;
+  }
+  return out ?? values;
+}
+
+/** The member `v` matches (declared casing, for a string), or a ValidateSetFailure. */
+function checkSet(p: CompiledParam, v: unknown, cmd: string): unknown {
+  const set = p.decl.validateSet!;
+  const text = typeof v === 'string' ? v : psString(v);
   // Exact casing is the common case and needs no lower-casing.
-  if (p.decl.validateSet!.includes(text) || set.includes(text.toLowerCase())) return;
-  throw msg.validationError(cmd, p.name, msg.innerValidateSet(text, p.decl.validateSet!));
+  if (set.includes(text)) return v;
+  const i = p.setLower!.indexOf(text.toLowerCase());
+  if (i >= 0) return typeof v === 'string' ? set[i] : v;
+  throw msg.validationError(cmd, p.name, msg.innerValidateSet(text, set));
 }
 
 function checkRange(p: CompiledParam, v: number, cmd: string): void {

@@ -48,12 +48,42 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** PowerShell's string form of a scalar: booleans are True/False, null is empty, arrays join with a space. */
+/**
+ * PowerShell's string form of a value: booleans are True/False, null is empty, an array joins its items with a
+ * space. Like PowerShell, only one level is enumerated (PSObject.ToString in engine/MshObject.cs recurses with
+ * `recurse: false`), so an array inside an array shows as its type name and a deeply nested value costs nothing.
+ * It feeds error messages, so it never throws: an invalid Date reads `Invalid Date`, a value whose own toString
+ * throws reads as its .NET type name.
+ */
 export function psString(value: unknown): string {
+  try {
+    if (!Array.isArray(value)) return scalarString(value);
+    let text = '';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (i > 0) text += ' ';
+      text += Array.isArray(item) ? 'System.Object[]' : scalarString(item);
+    }
+    return text;
+  } catch {
+    return typeName(value);
+  }
+}
+
+/** What .NET's Object.ToString() prints, the type name: the text of a value whose own toString throws. */
+function typeName(value: unknown): string {
+  try {
+    return dotnetTypeOf(value);
+  } catch {
+    return 'System.Object';
+  }
+}
+
+function scalarString(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (Array.isArray(value)) return value.map(psString).join(' ');
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   return String(value);
 }
 
@@ -69,7 +99,12 @@ const toStringValue: Converter = (value, name, cmd) => {
     case 'bigint':
       return psString(value);
   }
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) {
+    if (!Number.isNaN(value.getTime())) return value.toISOString();
+    throw msg.transformationError(cmd, name, msg.innerCannotConvert('Invalid Date', DOTNET_TYPE.DateTime, DOTNET_TYPE.String));
+  }
+  // Never the value's own toString: PowerShell reports a failing ToString as this text too, and a script-given
+  // object must not run code here.
   throw msg.transformationError(cmd, name, msg.innerToString);
 };
 
@@ -79,7 +114,9 @@ function roundHalfToEven(x: number): number {
 }
 
 const MULTIPLIERS: Record<string, number> = { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4, pb: 1024 ** 5 };
-const NUMBER_TEXT = /^([+-]?)(?:0x([0-9a-f]+)|((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))(kb|mb|gb|tb|pb)?$/i;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter splits a run of digits in n ways, and a long non-number such as
+// '1111…1x' then took quadratic time (20,000 digits: 3 s).
+const NUMBER_TEXT = /^([+-]?)(?:0x([0-9a-f]+)|((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))(kb|mb|gb|tb|pb)?$/i;
 
 /** A number in PowerShell's syntax (`0x10`, `1.5`, `1e3`, `2kb`), or undefined. */
 export function parsePsNumber(text: string): number | undefined {

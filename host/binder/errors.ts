@@ -27,3 +27,16 @@ export class PodeError extends Error {
 export function isPodeError(err: unknown): err is PodeError {
   return err instanceof PodeError;
 }
+
+/**
+ * The message of something thrown by script code (a getter, a Proxy trap, an iterator), for quoting in a
+ * PodeError. Reading it runs no further script code that could throw again: anything odd reads as its kind.
+ */
+export function errorText(err: unknown): string {
+  try {
+    const message: unknown = err instanceof Error ? err.message : err;
+    return typeof message === 'string' ? message : String(message);
+  } catch {
+    return 'an exception whose message cannot be read';
+  }
+}

@@ -85,6 +85,18 @@ export const inputObjectNotBound = (cmd: string) =>
     'The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.',
   );
 
+/** A getter of a splat object threw (ExtendedTypeSystem.resx ExceptionWhenGetting). */
+export const exceptionWhenGetting = (cmd: string, key: string, message: string) =>
+  err('ExceptionWhenGetting', cmd, `Exception getting "${key}": "${message}"`, key);
+
+/** The arguments themselves could not be read (a Proxy whose traps throw): ParameterBindingException, the class of every binding error. */
+export const argumentsUnreadable = (cmd: string, message: string) =>
+  err('ParameterBindingException', cmd, `Cannot bind the arguments: reading them threw "${message}".`);
+
+/** Pipeline input whose iterator threw (ExtendedTypeSystem.resx EnumerationException). */
+export const enumerationFailed = (cmd: string, message: string) =>
+  err('BadEnumeration', cmd, `The following exception occurred while trying to enumerate the collection: "${message}".`);
+
 // ---- inner texts -------------------------------------------------------------------------------
 
 export const innerValidateSet = (value: string, set: readonly string[]) =>
@@ -109,6 +121,10 @@ export const innerOverflow = (text: string, dotnetType: string) =>
   `Cannot convert value "${text}" to type "${dotnetType}". Error: "Value was either too large or too small for an Int32."`;
 
 export const innerToString = 'Cannot convert value to type System.String.';
+
+/** ExtendedTypeSystem.resx InvalidCastExceptionNoStringForConversion, with its two spaces. */
+export const innerNoStringForConversion = (dotnetType: string, message: string) =>
+  `Cannot convert value to type "${dotnetType}".  Error: "${message}"`;
 
 export const innerCannotConvert = (text: string, fromType: string, toType: string) =>
   `Cannot convert the "${text}" value of type "${fromType}" to type "${toType}".`;

@@ -70,6 +70,14 @@ const BACKTICK_ESCAPES: Record<string, string> = {
 
 type Ctx = 'top' | 'nested' | 'key';
 
+/**
+ * How deep `@( )` and `@{ }` may nest. PowerShell has no fixed limit: its parser gives up with ScriptTooComplicated
+ * ("Processing was stopped because the script is too complex.") when the stack runs low (Parser.cs, ParseTask
+ * catching InsufficientExecutionStackException). A fixed limit fails the same way however deep the caller's stack
+ * already is; a hundred levels is far beyond any command line written by hand.
+ */
+export const MAX_NESTING = 100;
+
 class PartsBuilder {
   private readonly out: (string | number)[] = [];
   private buf = '';
@@ -107,6 +115,8 @@ class Parser {
   private readonly multiline: boolean;
   private p = 0;
   private endOfParameters = false;
+  /** Open `@(` and `@{` around the current position. */
+  private depth = 0;
 
   constructor(strings: readonly string[]) {
     let src = '';
@@ -619,6 +629,7 @@ class Parser {
    *  PowerShell, each statement's output is enumerated one level: `@(1,2)` and `@(${arr})` are flat arrays. */
   private subexpression(): Expr {
     const open = this.p;
+    this.enter("array '@('", open);
     this.p += 2;
     const stmts: Expr[] = [];
     for (;;) {
@@ -641,6 +652,7 @@ class Parser {
         this.fail(`Unexpected '${this.show(this.p)}' at {at} inside '@( )': separate elements with ',' (or ';' or a line break).`, this.p);
       }
     }
+    this.depth--;
     return { k: 'sub', stmts };
   }
 
@@ -648,6 +660,7 @@ class Parser {
    *  separated by `;` or line breaks. */
   private hashtable(): Expr {
     const open = this.p;
+    this.enter("hashtable '@{'", open);
     this.p += 2;
     const entries: (readonly [string, Expr])[] = [];
     const seen = new Set<string>();
@@ -683,7 +696,18 @@ class Parser {
         this.fail(`Unexpected '${this.show(this.p)}' at {at} in the hashtable: separate entries with ';' or a line break.`, this.p);
       }
     }
+    this.depth--;
     return { k: 'hash', entries };
+  }
+
+  /** One more level of `@( )` or `@{ }`: parsing recurses per level, so the depth is bounded. */
+  private enter(what: string, open: number): void {
+    if (++this.depth > MAX_NESTING) {
+      this.fail(
+        `Processing was stopped because the command line is too complex: the ${what} starting at {at} is nested more than ${MAX_NESTING} levels deep.`,
+        open,
+      );
+    }
   }
 
   private hashKey(): string {
@@ -841,12 +865,17 @@ function render(parts: TextParts, values: readonly unknown[]): string {
 }
 
 // String() as a JavaScript template would do it, except that it cannot throw (a null-prototype object has no
-// toString), since a value's text must never be what makes a call fail.
+// toString; a revoked Proxy refuses even Object.prototype.toString), since a value's text must never be what
+// makes a call fail.
 function toText(v: unknown): string {
   try {
     return String(v);
   } catch {
-    return Object.prototype.toString.call(v);
+    try {
+      return Object.prototype.toString.call(v);
+    } catch {
+      return '[object Object]';
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // the function scripts call, typed from that declaration, with `.pipe()` for pipeline input.
 import { bindArgs, bindTokens } from '../binder/bind.ts';
 import { compile } from '../binder/compile.ts';
+import { errorText } from '../binder/errors.ts';
+import * as msg from '../binder/messages.ts';
 import type { Token } from '../binder/tokenize.ts';
 import type { CallArgs, CmdletDecl, ParamDecl } from './declare.ts';
 import { invoke } from './invoke.ts';
@@ -19,11 +21,15 @@ export function invokeTokens(decl: CmdletDecl<readonly ParamDecl[], unknown>, to
   return invoke(bindTokens(compile(decl), tokens));
 }
 
-function toInput(input: unknown): unknown[] {
-  if (Array.isArray(input)) return input;
-  if (input !== null && typeof input === 'object' && Symbol.iterator in input && typeof input !== 'string')
-    return Array.from(input as Iterable<unknown>);
-  return [input];
+/** Pipeline input as a list: an array or other iterable is enumerated, anything else is one value. */
+function toInput(input: unknown, cmd: string): unknown[] {
+  try {
+    if (Array.isArray(input)) return input;
+    if (input !== null && typeof input === 'object' && Symbol.iterator in input) return Array.from(input as Iterable<unknown>);
+    return [input];
+  } catch (err) {
+    throw msg.enumerationFailed(cmd, errorText(err));
+  }
 }
 
 export function defineGroup(group: string, options: { hidden?: boolean } = {}) {
@@ -31,7 +37,7 @@ export function defineGroup(group: string, options: { hidden?: boolean } = {}) {
     const general = decl as unknown as CmdletDecl<readonly ParamDecl[], unknown>;
     const compiled = compile(general);
     const fn = (...args: unknown[]) => invoke(bindArgs(compiled, args));
-    const pipe = (input: unknown, ...args: unknown[]) => invoke(bindArgs(compiled, args, true), toInput(input));
+    const pipe = (input: unknown, ...args: unknown[]) => invoke(bindArgs(compiled, args, true), toInput(input, decl.name));
     Object.defineProperty(fn, 'name', { value: decl.name.replace('-', '') });
     const out = Object.assign(fn, { pipe, declaration: decl }) as unknown as CmdletFunction<P, R>;
     register({ decl: general, group, fn: out as (...args: any[]) => unknown, hidden: options.hidden });

@@ -2,7 +2,7 @@
 // real effects of the common parameters (ErrorAction, -Verbose, the *Variable ones, …).
 import type { Binding } from '../binder/bind.ts';
 import type { CompiledCmdlet, CompiledParam } from '../binder/compile.ts';
-import { validateValue } from '../binder/compile.ts';
+import { bindArgument } from '../binder/compile.ts';
 import { PodeError } from '../binder/errors.ts';
 import { log } from '../log.ts';
 import type { ActionPreference } from './declare.ts';
@@ -203,9 +203,7 @@ function runPipeline(c: CompiledCmdlet, b: Binding, p: CompiledParam, input: rea
   if (input.length === 0) return undefined;
   const bindInput = (value: unknown) => {
     const args = argsOf(c, b);
-    const converted = p.convert(value, p.name, c.name);
-    validateValue(p, converted, c.name);
-    args[p.name] = converted;
+    args[p.name] = bindArgument(p, value, c.name);
     return run(args, ctx);
   };
   if (p.decl.type === 'Object' || p.decl.type === 'Object[]') return bindInput(input.length === 1 ? input[0] : input);

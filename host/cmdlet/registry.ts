@@ -34,22 +34,40 @@ export function allCmdlets(): readonly RegisteredCmdlet[] {
   return ordered;
 }
 
-/** Names closest to a mistyped one (edit distance), for "did you mean" messages. */
+// A typed name is cut to this length before comparing. Every cmdlet name is far shorter, so a mistyped name gets
+// the same suggestions, and a 400,000-character one costs what a 64-character one does (it took 12 s).
+const MAX_COMPARED = 64;
+
+/** Names closest to a mistyped one (edit distance, then name), for "did you mean" messages. */
 export function closestCmdlets(name: string, count = 3): string[] {
-  const target = name.toLowerCase().replace('-', '');
-  return ordered
-    .map((e) => ({ name: e.decl.name, d: distance(target, scriptName(e.decl.name).toLowerCase()) }))
-    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
-    .slice(0, count)
-    .map((e) => e.name);
+  const target = name.slice(0, MAX_COMPARED).toLowerCase().replace('-', '');
+  const best: { name: string; d: number }[] = [];
+  for (const e of ordered) {
+    // Only a name at least as close as the current last pick can still make the list.
+    const limit = best.length < count ? Infinity : best[best.length - 1]!.d;
+    const d = distance(target, scriptName(e.decl.name).toLowerCase(), limit);
+    if (d > limit) continue;
+    const entry = { name: e.decl.name, d };
+    let at = best.length;
+    while (at > 0 && (best[at - 1]!.d > d || (best[at - 1]!.d === d && best[at - 1]!.name.localeCompare(entry.name) > 0))) at--;
+    best.splice(at, 0, entry);
+    if (best.length > count) best.pop();
+  }
+  return best.map((e) => e.name);
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance, or any number above `limit` as soon as the result is known to exceed it. */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++)
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (cur[j]! < rowMin) rowMin = cur[j]!;
+    }
+    if (rowMin > limit) return limit + 1;
     prev = cur;
   }
   return prev[b.length]!;

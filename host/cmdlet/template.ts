@@ -31,13 +31,20 @@ export function bindCommandLine(line: string) {
   return bindTokens(compileCommand(command), tokens);
 }
 
+/** `pode` called as a plain function, with something other than a template's strings. */
+function notATemplate(): PodeError {
+  return new PodeError('ParseError', '', 'pode is a template tag: write pode`Verb-PodeNoun -Name ${value}`, not pode(...).');
+}
+
 export function pode(strings: TemplateStringsArray, ...values: unknown[]): any {
   let site = sites.get(strings);
   if (!site) {
+    if (!Array.isArray(strings) || strings.length !== values.length + 1) throw notATemplate();
     const parsed = parseTemplate(strings, values.length);
     const { command } = instantiate(parsed, values);
     site = { parsed, cmdlet: compileCommand(command) };
-    sites.set(strings, site);
+    // A real template's strings are frozen and belong to one call site; any other array could change later.
+    if (Object.isFrozen(strings)) sites.set(strings, site);
   }
   return invoke(bindTokens(site.cmdlet, instantiate(site.parsed, values).tokens));
 }

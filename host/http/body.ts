@@ -2,6 +2,7 @@
 // $WebEvent.Data. Failures are PodeErrors carrying the HTTP status the client should get.
 import type { IncomingMessage } from 'node:http';
 import { PodeError } from '../binder/errors.ts';
+import { markRequestData } from './request-data.ts';
 import { parseUrlEncoded } from './urlencoded.ts';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -81,11 +82,14 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
   if (isJson(type)) {
     let text = body.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch (err) {
       throw new PodeError('InvalidRequestBody', '', `The request body is not valid JSON: ${(err as Error).message}`, { status: 400 });
     }
+    // Request data is data: the binder never takes it (or anything nested in it) as a splat.
+    return markRequestData(data);
   }
   if (type === 'application/x-www-form-urlencoded') return parseUrlEncoded(body.toString('utf8'));
   if (isText(type)) return decodeText(body, charsetOf(contentType));

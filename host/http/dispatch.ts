@@ -6,6 +6,7 @@ import { logException } from '../log.ts';
 import { DEFAULT_BODY_LIMIT, emptyBody, hasBody, parseBody, readBody } from './body.ts';
 import { failRequest, respondStatus, type ErrorHook } from './failure.ts';
 import { runPipeline, type PipelineContext } from './pipeline.ts';
+import { markRequestData } from './request-data.ts';
 import { requestLogEntry, type RequestLogHook } from './requestlog.ts';
 import type { Router } from './router.ts';
 import type { StaticMatch, StaticResolution, StaticRoutes } from './static.ts';
@@ -47,7 +48,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
       return respondStatus(event, 405);
     }
     event.Route = found.route;
-    event.Parameters = found.params;
+    event.Parameters = markRequestData(found.params); // the client chose these: never a splat
     if (found.route.contentType !== undefined) event.ContentType = found.route.contentType;
     if (hasBody(req)) {
       readBody(req, bodyLimit).then(

@@ -16,8 +16,10 @@ export function toHtmlTable(value: unknown): string {
   let body: string;
   if (objects && rows.length > 0) {
     // Columns in first-seen order across all rows, so ragged objects still line up.
-    const columns: string[] = [];
-    for (const r of rows) for (const k of Object.keys(r as object)) if (!columns.includes(k)) columns.push(k);
+    // A Set: request data can hold many rows with distinct keys, and a list search would make that quadratic.
+    const seen = new Set<string>();
+    for (const r of rows) for (const k of Object.keys(r as object)) seen.add(k);
+    const columns = [...seen];
     head = `<tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
     body = rows.map((r) => `<tr>${columns.map((c) => `<td>${cell((r as Record<string, unknown>)[c])}</td>`).join('')}</tr>`).join('\n');
   } else {

@@ -1,10 +1,12 @@
 // `a=1&b=2&a=3` → { a: ['1', '3'], b: '2' }: the shape Pode gives query strings and form posts.
-// Shared by body parsing and WebEvent.Query so both treat repeated keys the same way.
+// Shared by body parsing and WebEvent.Query so both treat repeated keys the same way. The result is marked as
+// request data, so the binder never takes it as a splat.
+import { markRequestData } from './request-data.ts';
 
 export type UrlEncodedData = Record<string, string | string[]>;
 
 export function parseUrlEncoded(text: string): UrlEncodedData {
-  const out: UrlEncodedData = {};
+  const out: UrlEncodedData = markRequestData({});
   if (text === '') return out;
   for (const [key, value] of new URLSearchParams(text)) {
     if (!Object.hasOwn(out, key)) {

@@ -2,6 +2,7 @@
 // every request gets the same object shape (fast property access); the costly parts (query string,
 // full URL) are built only when first read.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { markRequestData } from './request-data.ts';
 import { decodeSegment } from './routepath.ts';
 import type { Route, StaticRoute } from './types.ts';
 import { parseUrlEncoded, type UrlEncodedData } from './urlencoded.ts';
@@ -32,7 +33,7 @@ export interface EndpointInfo {
 export interface WebEventSse {}
 
 export class WebRequest {
-  /** Node's header object: keys are already lower-case. */
+  /** Node's header object: keys are already lower-case. Marked as request data: never a splat. */
   readonly Headers: IncomingHttpHeaders;
   readonly RemoteIPAddress: string;
   readonly UserAgent: string;
@@ -42,7 +43,7 @@ export class WebRequest {
 
   constructor(req: IncomingMessage, protocol: Protocol) {
     this.raw = req;
-    this.Headers = req.headers;
+    this.Headers = markRequestData(req.headers);
     this.RemoteIPAddress = req.socket.remoteAddress ?? '';
     this.UserAgent = req.headers['user-agent'] ?? '';
     this.protocol = protocol;

@@ -1,7 +1,8 @@
 // Every rule of shared/spec/binder.md, in each call form it applies to.
 import { expect } from 'chai';
 import { ConvertToPodeSseConnection as CSC } from '../../../cmdlets/sse.ts';
-import { InvokePodeProbe as Probe, SetPodeSets as Sets } from '../../fixtures/cmdlets.ts';
+import { pode } from '../../../host/cmdlet/template.ts';
+import { InvokePodeProbe as Probe, SelectPodeChoice as Choice, SetPodeSets as Sets } from '../../fixtures/cmdlets.ts';
 import { failure, js, ps } from './helpers.ts';
 
 const CSC_ID = ',ConvertTo-PodeSseConnection';
@@ -274,13 +275,39 @@ describe('binder: conversion', () => {
     expect(ps("Invoke-PodeProbe x -Name a,'b c'").BoundParameters.Name).to.deep.equal(['a', 'b c']);
   });
 
-  it('compares ValidateSet case-insensitively and keeps the caller casing', () => {
-    expect(ps('ConvertTo-PodeSseConnection a -Scope local').BoundParameters.Scope).to.equal('local');
+  // PowerShell compares ValidateSet members case-insensitively and keeps the caller's string
+  // (ValidateSetAttribute.ValidateElement, src/System.Management.Automation/engine/Attributes.cs). podets binds the
+  // member as declared instead, in every call form, so implementations never compare casing themselves.
+  it('compares ValidateSet case-insensitively and binds the member as declared', () => {
+    expect(ps('ConvertTo-PodeSseConnection a -Scope local').BoundParameters.Scope).to.equal('Local');
+    expect(js(CSC, 'a', 'g', 'gLoBaL').BoundParameters.Scope).to.equal('Global');
+    expect(js(CSC, { Name: 'a', Scope: 'default' }).BoundParameters.Scope).to.equal('Default');
+    expect(pode`Select-PodeChoice -Choice ${'bETA'}`).to.deep.equal({ Choice: 'Beta' });
     const err = failure(() => ps('ConvertTo-PodeSseConnection -Name a -Scope Foo'));
     expect(err.ErrorId).to.equal('ParameterArgumentValidationError' + CSC_ID);
     expect(err.message).to.equal(
       `Cannot validate argument on parameter 'Scope'. The argument "Foo" does not belong to the set "Default,Local,Global" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.`,
     );
+  });
+
+  it('binds each String[] ValidateSet member as declared, leaving the caller\'s array as it was', () => {
+    const given = ['alpha', 'BETA', 'Alpha'];
+    expect(js(Choice, 'alpha', given).BoundParameters).to.deep.equal({ Choice: 'Alpha', Choices: ['Alpha', 'Beta', 'Alpha'] });
+    expect(given).to.deep.equal(['alpha', 'BETA', 'Alpha']);
+    expect(js(Choice, { Choice: 'ALPHA', Choices: 'beta' }).BoundParameters).to.deep.equal({ Choice: 'Alpha', Choices: ['Beta'] });
+    expect(ps('Select-PodeChoice alpha -Choices beta,ALPHA').BoundParameters.Choices).to.deep.equal(['Beta', 'Alpha']);
+    const err = failure(() => js(Choice, 'alpha', ['beta', 'gamma']));
+    expect(err.ErrorId).to.equal('ParameterArgumentValidationError,Select-PodeChoice');
+    expect(err.message).to.equal(
+      `Cannot validate argument on parameter 'Choices'. The argument "gamma" does not belong to the set "Alpha,Beta" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.`,
+    );
+  });
+
+  it('binds piped ValidateSet values as declared', () => {
+    expect(Choice.pipe(['alpha', 'BETA'])).to.deep.equal([{ Choice: 'Alpha' }, { Choice: 'Beta' }]);
+    const err = failure(() => Choice.pipe(['alpha', 'gamma']));
+    expect(err.ErrorId).to.equal('ParameterArgumentValidationError,Select-PodeChoice');
+    expect(err.message).to.contain('The argument "gamma" does not belong to the set "Alpha,Beta"');
   });
 
   it('validates ranges and not-null-or-empty', () => {
