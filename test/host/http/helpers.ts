@@ -1,6 +1,7 @@
 // Shared by the HTTP tests: a real server on 127.0.0.1:0, raw requests for paths fetch would
 // normalise (`/a/../b`), and log capture.
 import http from 'node:http';
+import net from 'node:net';
 import { setLogSink, type LogLevel } from '../../../host/log.ts';
 import { Router } from '../../../host/http/router.ts';
 import { createPodeHttpServer, type PodeHttpServer, type PodeHttpServerOptions } from '../../../host/http/server.ts';
@@ -38,6 +39,33 @@ export function rawRequest(port: number, path: string, options: { method?: strin
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/**
+ * Sends `request` byte for byte on a fresh socket and resolves with everything the server sent until it
+ * closed the connection (send `Connection: close`, or expect the server to close it).
+ */
+export function rawExchange(port: number, request: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.end(request);
+  });
+}
+
+/** Splits a raw HTTP/1.1 response into its status line, lower-cased header lines, and body. */
+export function parseRaw(response: string): { statusLine: string; headers: Record<string, string>; body: string } {
+  const split = response.indexOf('\r\n\r\n');
+  const [statusLine, ...lines] = response.slice(0, split).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { statusLine: statusLine!, headers, body: response.slice(split + 4) };
 }
 
 export interface CapturedLog {
