@@ -23,8 +23,9 @@ export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | 
   const status = isPodeError(err) && err.StatusCode !== undefined ? err.StatusCode : 500;
   const where = `${event.Method.toUpperCase()} ${event.Path}`;
   if (status >= 500) logException(where, err);
-  // A client error: one line, no stack; Enable-PodeErrorLogging -Levels Warning gets it as an item.
-  else logFailure('warn', where, err, `${where}: ${status} ${(err as Error).message}`);
+  // A client error: one line, no stack (here or in the item Enable-PodeErrorLogging -Levels Warning
+  // gets): where the host refused the request is not news. log.ts escapes what the client sent.
+  else logFailure('warn', where, err, `${where}: ${status} ${(err as Error).message}`, false);
 
   if (onError) {
     try {
