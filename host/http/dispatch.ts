@@ -3,8 +3,11 @@
 // handler. The body is read only when the request has one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logException } from '../log.ts';
-import { DEFAULT_BODY_LIMIT, emptyBody, hasBody, parseBody, readBody } from './body.ts';
+import { emptyBody, hasBody, parseBody, readBody } from './body.ts';
+import { BodyBudget, type BodyHold } from './bodybudget.ts';
+import { refusedConnection } from './clienterror.ts';
 import { failRequest, respondStatus, type ErrorHook } from './failure.ts';
+import { resolveLimits } from './limits.ts';
 import { runPipeline, type PipelineContext } from './pipeline.ts';
 import { requestLogEntry, type RequestLogHook } from './requestlog.ts';
 import type { Router } from './router.ts';
@@ -21,8 +24,10 @@ export interface DispatchOptions {
   onError?: ErrorHook;
   /** Called once per finished response. */
   onRequestLog?: RequestLogHook;
-  /** Largest accepted request body in bytes (default 10 MiB). */
+  /** Largest accepted request body in bytes (default 10 MiB; 413 above it). */
   bodyLimit?: number;
+  /** Bytes of request bodies held at once across all requests (default 100 MiB; 503 over it). */
+  bodyBudget?: number;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, endpoint: EndpointInfo) => void;
@@ -36,7 +41,8 @@ export interface DispatchState {
 export function createDispatcher(options: DispatchOptions, state: DispatchState): RequestHandler {
   const { router, statics, onRequestLog } = options;
   const ctx: PipelineContext = { middleware: options.middleware ?? [], onError: options.onError };
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const { bodyLimit, bodyBudget } = resolveLimits(options);
+  const budget = new BodyBudget(bodyBudget);
 
   function route(event: WebEvent, rawPath: string): void {
     const req = event.Request.raw;
@@ -50,7 +56,11 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     event.Parameters = found.params;
     if (found.route.contentType !== undefined) event.ContentType = found.route.contentType;
     if (hasBody(req)) {
-      readBody(req, bodyLimit).then(
+      const hold: BodyHold = { bytes: 0 };
+      // The body lives as long as the request (in Data, or a Buffer a handler keeps): its share of the
+      // budget comes back when the response is over, or the connection is gone.
+      event.Response.raw.once('close', () => budget.release(hold));
+      readBody(req, bodyLimit, { budget, hold }).then(
         (body) => {
           try {
             event.Data = parseBody(body, event.ContentType);
@@ -59,7 +69,11 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
           }
           runPipeline(ctx, event);
         },
-        (err) => failRequest(event, err, ctx.onError),
+        (err) => {
+          // Cut by node for a timeout or a malformed body: answered and logged there (clienterror.ts).
+          if (refusedConnection(req.socket)) return;
+          failRequest(event, err, ctx.onError);
+        },
       );
       return;
     }

@@ -45,14 +45,49 @@ export function rawRequest(port: number, path: string, options: { method?: strin
  * Sends `request` byte for byte on a fresh socket and resolves with everything the server sent until it
  * closed the connection (send `Connection: close`, or expect the server to close it).
  */
-export function rawExchange(port: number, request: string | Buffer): Promise<string> {
+export function rawExchange(port: number, request: string | Buffer, options: { end?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    socket.end(request);
+    // end: false keeps our side open, so only the server can end the exchange.
+    if (options.end === false) socket.write(request);
+    else socket.end(request);
+  });
+}
+
+/** A raw connection to drive by hand: what was received so far, and events for more and for the close. */
+export interface RawConnection {
+  socket: net.Socket;
+  received(): string;
+  /** Resolves once the received text matches `pattern`. */
+  waitFor(pattern: RegExp): Promise<string>;
+  closed: Promise<string>;
+}
+
+export function rawConnection(port: number): Promise<RawConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    let waiters: Array<{ pattern: RegExp; done: (t: string) => void }> = [];
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1');
+      waiters = waiters.filter((w) => (w.pattern.test(text) ? (w.done(text), false) : true));
+    });
+    // A reset after the server's answer is one way a refused connection ends; what was received counts.
+    socket.on('error', () => {});
+    const closed = new Promise<string>((done) => socket.on('close', () => done(text)));
+    socket.once('connect', () =>
+      resolve({
+        socket,
+        received: () => text,
+        waitFor: (pattern) => (pattern.test(text) ? Promise.resolve(text) : new Promise((done) => waiters.push({ pattern, done }))),
+        closed,
+      }),
+    );
+    socket.once('error', reject);
   });
 }
 
