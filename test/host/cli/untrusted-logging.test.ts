@@ -22,7 +22,7 @@ describe('podets serve: request data in log lines (end to end)', function () {
     expect(await served.stop()).to.equal(0);
   });
 
-  const send = (head: string, body = '') => rawExchange(port, Buffer.from(`${head}\r\nHost: x\r\nConnection: close\r\n\r\n${body}`, 'latin1'));
+  const send = (head: string, body = '') => rawExchange(port, Buffer.from(`${head}\r\nHost: x\r\nConnection: close\r\n\r\n${body}`, 'latin1'), { end: false });
   const allLines = () => [...served.stdout, ...served.stderr];
 
   it('escapes a path and headers in the request log line, keeping Unicode readable', async () => {

@@ -43,7 +43,9 @@ export function rawRequest(port: number, path: string, options: { method?: strin
 
 /**
  * Sends `request` byte for byte on a fresh socket and resolves with everything the server sent until it
- * closed the connection (send `Connection: close`, or expect the server to close it).
+ * closed the connection (send `Connection: close`, or expect the server to close it). By default our
+ * side is ended after the request, which makes node drop a response not written at once: pass
+ * `end: false` for answers that take a turn (files, bodies, timeouts).
  */
 export function rawExchange(port: number, request: string | Buffer, options: { end?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -237,7 +237,7 @@ describe('http/server', () => {
     it('sends the reason phrase of the error status after a refused head, not `500 OK`', async () => {
       const log = captureLog();
       try {
-        const raw = await rawExchange(srv.port, 'GET /bad-header HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+        const raw = await rawExchange(srv.port, 'GET /bad-header HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { end: false });
         expect(raw.startsWith('HTTP/1.1 500 Internal Server Error\r\n'), raw).to.equal(true);
         const { headers, body } = parseRaw(raw);
         expect(headers['x-bad']).to.equal(undefined);
@@ -256,14 +256,14 @@ describe('http/server', () => {
           ['/boom', 'GET', 'HTTP/1.1 500 Internal Server Error'],
           ['/teapot', 'GET', "HTTP/1.1 418 I'm a Teapot"],
         ] as const) {
-          const raw = await rawExchange(srv.port, `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+          const raw = await rawExchange(srv.port, `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { end: false });
           const res = parseRaw(raw);
           expect(res.statusLine, path).to.equal(statusLine);
           expect(res.headers['x-content-type-options'], path).to.equal('nosniff');
           expect(res.headers['content-type'], path).to.equal('text/plain; charset=utf-8');
         }
         // A successful response is the script's own: no header added.
-        const ok = parseRaw(await rawExchange(srv.port, 'GET /users/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+        const ok = parseRaw(await rawExchange(srv.port, 'GET /users/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { end: false }));
         expect(ok.statusLine).to.equal('HTTP/1.1 200 OK');
         expect(ok.headers['x-content-type-options']).to.equal(undefined);
       } finally {
