@@ -40,12 +40,14 @@ export interface BodyShare {
 /**
  * Reads the whole body, refusing (413) as soon as it is known to exceed `limit` bytes, and (503) as
  * soon as it would take `share`'s budget over: a declared Content-Length is checked, and taken from
- * the budget, before a byte is read.
+ * the budget, before a byte is read. `accept` runs once it passed (the 100 Continue a client that sent
+ * `Expect: 100-continue` waits for before it sends the body).
  */
-export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT, share?: BodyShare): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT, share?: BodyShare, accept?: () => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   if (share !== undefined && declared > 0 && !share.budget.take(share.hold, declared)) return Promise.reject(budgetExceeded());
+  accept?.();
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

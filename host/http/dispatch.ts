@@ -59,8 +59,12 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
       const hold: BodyHold = { bytes: 0 };
       // The body lives as long as the request (in Data, or a Buffer a handler keeps): its share of the
       // budget comes back when the response is over, or the connection is gone.
-      event.Response.raw.once('close', () => budget.release(hold));
-      readBody(req, bodyLimit, { budget, hold }).then(
+      const res = event.Response.raw;
+      res.once('close', () => budget.release(hold));
+      // node leaves `Expect: 100-continue` to us (server.ts): the client is invited to send its body
+      // only once the body is accepted, so a refused one is never sent at all.
+      const invite = req.headers.expect?.toLowerCase() === '100-continue' ? () => res.writeContinue() : undefined;
+      readBody(req, bodyLimit, { budget, hold }, invite).then(
         (body) => {
           try {
             event.Data = parseBody(body, event.ContentType);

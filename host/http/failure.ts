@@ -4,7 +4,6 @@
 import { STATUS_CODES } from 'node:http';
 import { isPodeError } from '../binder/errors.ts';
 import { logException, logFailure } from '../log.ts';
-import { hasBody } from './body.ts';
 import { RequestRefusal } from './refusal.ts';
 import type { WebEvent } from './webevent.ts';
 import { commit, writeError } from './write.ts';
@@ -50,10 +49,6 @@ export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | 
     }
     event.ended = false; // the error body replaces whatever was (not) written
     event.Response.StatusDescription = undefined;
-    // A body left unread (refused as too large, or for the budget) is not drained for keep-alive:
-    // node would read all of it. The connection closes after the answer instead.
-    const req = event.Request.raw;
-    if (hasBody(req) && !req.complete) event.Response.Headers['connection'] = 'close';
     if (refusal) Object.assign(event.Response.Headers, err.headers);
     if (commit(event, 'Error response')) {
       const message = isPodeError(err) && err.StatusCode !== undefined ? err.message : STATUS_CODES[status];

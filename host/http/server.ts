@@ -7,7 +7,7 @@ import { bindServer, createNodeServer, type BoundEndpoint, type EndpointConfig, 
 import { checkingIntervalMs, resolveLimits } from './limits.ts';
 import type { EndpointInfo } from './webevent.ts';
 import https from 'node:https';
-import type { IncomingMessage, ServerOptions } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface PodeHttpServerOptions extends DispatchOptions {
@@ -52,7 +52,11 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
       for (const config of endpoints) {
         // Filled in once bound: the dispatcher reads it per request, so the real port shows in WebEvent.Endpoint.
         const info: EndpointInfo = { address: '', port: 0, protocol: config.protocol ?? 'http', name: config.name };
-        const server = createNodeServer(config, (req, res) => handle(req, res, info), nodeOptions);
+        const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(req, res, info);
+        const server = createNodeServer(config, onRequest, nodeOptions);
+        // Without this listener node answers 100 Continue before podets has looked at the request, and
+        // a client would send a body that is then refused; the dispatcher sends it when it accepts one.
+        server.on('checkContinue', onRequest);
         server.on('clientError', onClientError);
         trackQuietSockets(server);
         const endpoint = await bindServer(server, config);
@@ -106,7 +110,9 @@ export function trackQuietSockets(server: NodeServer): void {
     quiet.add(socket);
     socket.on('close', forget);
   });
-  server.on('request', (req: IncomingMessage) => quiet.delete(req.socket));
+  const busy = (req: IncomingMessage) => quiet.delete(req.socket);
+  server.on('request', busy);
+  server.on('checkContinue', busy); // a request with Expect: 100-continue arrives under this name instead
 }
 
 function closeQuiet(server: NodeServer): void {

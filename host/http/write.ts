@@ -2,6 +2,7 @@
 // second write is caught here, logged, and ignored instead of throwing ERR_HTTP_HEADERS_SENT at a user.
 import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { logError } from '../log.ts';
+import { hasBody } from './body.ts';
 import type { WebEvent } from './webevent.ts';
 
 /**
@@ -65,6 +66,10 @@ export function writeError(event: WebEvent, status: number, message?: string): v
   const text = message ?? event.Response.StatusDescription ?? STATUS_CODES[status] ?? 'Error';
   const head = responseHeaders(event);
   head['x-content-type-options'] = 'nosniff';
+  // A body left unread (refused as too large or for the budget, or sent to a path with no route) is not
+  // drained for keep-alive, which would read all of it: the connection closes after the answer instead.
+  const req = event.Request.raw;
+  if (!req.complete && hasBody(req)) head['connection'] = 'close';
   const accept = event.Request.Headers.accept;
   if (accept !== undefined && accept.includes('json')) {
     writeBody(event, status, 'application/json; charset=utf-8', JSON.stringify({ status, message: text }), head);

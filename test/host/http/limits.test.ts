@@ -37,6 +37,13 @@ describe('http/limits', () => {
       expect(log.lines).to.deep.equal([{ level: 'warn', line: `WARNING: POST /echo: 413 The request body is larger than the limit of ${DEFAULT_BODY_LIMIT} bytes.` }]);
     });
 
+    it('closes the connection after a 404 to a request whose body it did not read', async () => {
+      srv = await startServer();
+      const res = parseRaw(await rawExchange(srv.port, 'POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\nfirst bytes', { end: false }));
+      expect(res.statusLine).to.equal('HTTP/1.1 404 Not Found');
+      expect(res.headers['connection']).to.equal('close');
+    });
+
     it('takes the body limit from the options', async () => {
       srv = await startServer({ bodyLimit: 100 });
       srv.router.add({ method: 'POST', path: '/echo', handler: echo });
@@ -47,11 +54,27 @@ describe('http/limits', () => {
       expect(await over.text()).to.equal('413 The request body is larger than the limit of 100 bytes.');
     });
 
+    it('invites a body with 100 Continue only once it is accepted (Expect: 100-continue)', async () => {
+      srv = await startServer({ bodyLimit: 100 });
+      srv.router.add({ method: 'POST', path: '/echo', handler: echo });
+      const head = (length: number) => `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`;
+      const refused = await rawExchange(srv.port, head(101), { end: false });
+      expect(refused.startsWith('HTTP/1.1 413 Payload Too Large\r\n'), refused).to.equal(true); // no 100 Continue before it
+
+      const c = await rawConnection(srv.port);
+      c.socket.write(head(5));
+      await c.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+      c.socket.write('hello');
+      await c.waitFor(/\{"bytes":5\}$/);
+      c.socket.destroy();
+      // And a 404 needs no body either: the final answer comes without an invitation.
+      expect((await rawExchange(srv.port, head(5).replace('/echo', '/nowhere'), { end: false })).startsWith('HTTP/1.1 404 Not Found\r\n')).to.equal(true);
+    });
+
     it('refuses a body the budget cannot hold with 503 and Retry-After, and takes it once the budget is free', async () => {
       srv = await startServer({ bodyLimit: 1000, bodyBudget: 1500 });
       srv.router.add({ method: 'POST', path: '/echo', handler: echo });
-      // A holds 1000 bytes of the budget from its head on: node answers 100 Continue once the
-      // request is dispatched, and the share is taken in that same turn.
+      // A holds 1000 bytes of the budget from its head on: 100 Continue comes once its share is taken.
       const a = await rawConnection(srv.port);
       a.socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n');
       await a.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
