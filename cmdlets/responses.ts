@@ -143,7 +143,7 @@ export const WritePodeFileResponse = cmdlet({
   name: 'Write-PodeFileResponse',
   synopsis: 'Renders the content of a static file on the Response.',
   description:
-    'Renders the content of a static file on the Response, streamed from disk with ETag and Last-Modified (a matching conditional request gets 304).\n' +
+    'Renders the content of a static file on the Response, streamed from disk with ETag and Last-Modified (a matching conditional request gets 304, a failed If-Match 412) and Range support (206, or 416 beyond the file). With a StatusCode other than 200 the file is always sent whole.\n' +
     "You can set browser's to cache the content, and also override the file's content type. A missing file is a 404.",
   examples: [
     { code: "Write-PodeFileResponse -Path 'C:/Files/Stuff.txt'" },

@@ -136,7 +136,9 @@ export const AddPodeStaticRoute = cmdlet({
   synopsis: 'Add a static Route for rendering static content.',
   description:
     'Add a static Route for rendering static content. You can also define default pages to display.\n' +
-    'Static routes are tried before normal routes; a path under the static route with no file behind it falls through to the normal routes.',
+    'Static routes are tried before normal routes; a path under the static route with no file behind it falls through to the normal routes.\n' +
+    "Only what lies in the Source folder is served: a path with '..' is refused (403); dotfiles and dot-folders (.env, .git/) and symlinks that lead out of the folder are treated as absent (404, unless a normal route takes the path).\n" +
+    'Files are sent with ETag and Last-Modified (conditional requests get 304 or 412), Range requests get 206 (416 when the range is beyond the file), and HEAD gets the headers only.',
   examples: [
     { code: "Add-PodeStaticRoute -Path '/assets' -Source './assets'" },
     { code: "Add-PodeStaticRoute -Path '/assets' -Source './assets' -Defaults @('index.html')" },

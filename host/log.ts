@@ -1,5 +1,7 @@
 // The host's one logger. Every part of the engine writes through it so that --quiet, --log-level,
-// a cmdlet's -Verbose/-Debug and the colour rules (NO_COLOR, non-TTY) are decided in one place.
+// a cmdlet's -Verbose/-Debug, the colour rules (NO_COLOR, non-TTY) and terminal safety are decided
+// in one place: a plain string is always escaped here, so no caller can let a client's control
+// characters reach the terminal; colour codes and line breaks get in only through LogText.
 import chalk from 'chalk';
 
 // chalk already turns colour off for pipes and files; NO_COLOR (https://no-color.org) is ours to honour.
@@ -57,21 +59,86 @@ export function enabled(level: LogLevel, force = false): boolean {
   return force || rank[level] <= rank[state.level];
 }
 
-export function log(level: LogLevel, message: string, force = false): void {
-  if (!enabled(level, force)) return;
-  const tag = label[level];
-  state.sink(level, paint[level](tag ? `${tag}: ${message}` : message));
+// ---- Text safe for a terminal ------------------------------------------------------------------
+
+/**
+ * What a client could use to move the cursor, recolour or clear the screen, set the window title, or
+ * forge a log line (CR/LF): C0 controls, DEL and C1 controls; plus the invisible bidirectional controls,
+ * which reorder what an operator reads. Everything else, ordinary text and Unicode, is printed as is.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\x1b': '\\e' };
+
+function escapeOne(c: string): string {
+  const named = NAMED[c];
+  if (named !== undefined) return named;
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
-export const logError = (message: string) => log('error', message);
-export const logWarn = (message: string) => log('warn', message);
-export const logInfo = (message: string) => log('info', message);
-export const logVerbose = (message: string, force = false) => log('verbose', message, force);
-export const logDebug = (message: string, force = false) => log('debug', message, force);
+/** `text` with every unsafe character written as an escape (`\e[2J`, `\r\n`, `\x07`, `\u{202e}`). */
+export function escapeControls(text: string): string {
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeOne) : text;
+}
 
-/** Writes text as given (no level tag, no colour added), under the same --quiet/--log-level rules. */
-export function logRaw(level: LogLevel, text: string, force = false): void {
-  if (enabled(level, force)) state.sink(level, text);
+const made = Symbol('LogText');
+
+/**
+ * Text already safe for the terminal, which log() prints as it is: made only by logText(), paintText()
+ * and the line breaks below, each of which escapes the strings it is given.
+ */
+export class LogText {
+  readonly text: string;
+  constructor(key: typeof made, text: string) {
+    if (key !== made) throw new TypeError('LogText is made by logText() and paintText() only.');
+    this.text = text;
+  }
+  /** In a template literal it is plain text again, and escaped again when logged: safe, if not pretty. */
+  toString(): string {
+    return this.text;
+  }
+}
+
+type LogPart = string | LogText;
+const partText = (part: LogPart): string => (typeof part === 'string' ? escapeControls(part) : part.text);
+
+/** The parts as one safe text: strings escaped, LogText kept (its colours and line breaks included). */
+export function logText(...parts: LogPart[]): LogText {
+  let out = '';
+  for (const part of parts) out += partText(part);
+  return new LogText(made, out);
+}
+
+/** Painted with a chalk style, after escaping: the only way colour codes get into a log line. */
+export function paintText(style: (s: string) => string, ...parts: LogPart[]): LogText {
+  return new LogText(made, style(logText(...parts).text));
+}
+
+/** Lines of one log entry (an error's stack frames, the fields of an error item), each escaped. */
+export function logLines(lines: readonly LogPart[]): LogText {
+  return new LogText(made, lines.map(partText).join('\n'));
+}
+
+/** One line break, for a builder that ends an entry with one. */
+export const LINE_BREAK = new LogText(made, '\n');
+
+export function log(level: LogLevel, message: string | LogText, force = false): void {
+  if (!enabled(level, force)) return;
+  const tag = label[level];
+  const text = partText(message);
+  state.sink(level, paint[level](tag ? `${tag}: ${text}` : text));
+}
+
+export const logError = (message: string | LogText) => log('error', message);
+export const logWarn = (message: string | LogText) => log('warn', message);
+export const logInfo = (message: string | LogText) => log('info', message);
+export const logVerbose = (message: string | LogText, force = false) => log('verbose', message, force);
+export const logDebug = (message: string | LogText, force = false) => log('debug', message, force);
+
+/** Writes text without a level tag or colour of its own (escaped, as always), under the same --quiet/--log-level rules. */
+export function logRaw(level: LogLevel, text: string | LogText, force = false): void {
+  if (enabled(level, force)) state.sink(level, partText(text));
 }
 
 /** A failure the host reports: Pode's error-log item. */
@@ -81,6 +148,8 @@ export interface FailureItem {
   readonly context: string;
   readonly error: unknown;
   readonly date: Date;
+  /** False for a client's bad request: where the host threw its 4xx says nothing worth a stack. */
+  readonly stack: boolean;
 }
 
 /**
@@ -107,20 +176,21 @@ export function getErrorLog(): ErrorLogTarget | undefined {
 
 /**
  * Reports a failure at `level`: through the error log when it takes that level, else (or as well,
- * see ErrorLogTarget) as one host line, by default `context: <stack>`.
+ * see ErrorLogTarget) as one host line, by default `context: <stack>`. `stack: false` (a client's
+ * bad request) leaves the stack out of the error log item too.
  */
-export function logFailure(level: LogLevel, context: string, err: unknown, line?: string): void {
+export function logFailure(level: LogLevel, context: string, err: unknown, line?: string, stack = true): void {
   const target = errorLog;
   if (target !== undefined && target.levels.has(level)) {
     let written = false;
     try {
-      written = target.write({ level, context, error: err, date: new Date() });
+      written = target.write({ level, context, error: err, date: new Date(), stack });
     } catch (writeErr) {
-      log('error', `Error log method failed: ${describeError(writeErr)}`);
+      log('error', logText('Error log method failed: ', describeError(writeErr)));
     }
     if (written) return;
   }
-  log(level, line ?? `${context}: ${describeError(err)}`);
+  log(level, line ?? logText(context, ': ', describeError(err)));
 }
 
 /** An error with its stack, for the terminal only (never for a client). */
@@ -129,11 +199,34 @@ export function logException(context: string, err: unknown): void {
 }
 
 /**
- * The stack (or text) of an error. A PodeError's ErrorId (`<Id>,<Command-Name>`) leads, since the
- * stack alone does not say which cmdlet failed or why (binding errors inside handlers).
+ * An error's stack split where the message ends: the head (`Name: message`, which may quote request
+ * data and so is one escaped line however many line breaks it holds) and the frames, which come from
+ * code. A stack whose message cannot be found (changed after the error was made) is all head.
  */
-export function describeError(err: unknown): string {
-  const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+export function splitStack(err: Error): { head: string; frames: string[] } {
+  const stack = err.stack;
+  const head = `${err.name}: ${err.message}`;
+  if (typeof stack !== 'string' || stack === '') return { head, frames: [] };
+  const message = String(err.message);
+  let end: number;
+  if (stack.startsWith(head)) end = head.length;
+  else {
+    const at = message === '' ? stack.indexOf('\n') : stack.indexOf(message);
+    if (at < 0) return { head: stack, frames: [] };
+    end = message === '' ? at : at + message.length;
+  }
+  const [sameLine, ...frames] = stack.slice(end).split('\n');
+  return { head: stack.slice(0, end) + sameLine, frames: frames.filter((f) => f.trim() !== '') };
+}
+
+/**
+ * The stack (or text) of an error, safe to log. A PodeError's ErrorId (`<Id>,<Command-Name>`) leads,
+ * since the stack alone does not say which cmdlet failed or why (binding errors inside handlers).
+ */
+export function describeError(err: unknown): LogText {
   const id = (err as { ErrorId?: unknown } | null | undefined)?.ErrorId;
-  return typeof id === 'string' && id !== '' ? `[${id}] ${text}` : text;
+  const prefix = typeof id === 'string' && id !== '' ? `[${id}] ` : '';
+  if (!(err instanceof Error)) return logText(prefix, String(err));
+  const { head, frames } = splitStack(err);
+  return logLines([logText(prefix, head), ...frames]);
 }

@@ -12,6 +12,20 @@ function integer(min: number, max: number, what: string) {
   };
 }
 
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Bytes, as a number or with a PowerShell-style suffix (`10mb` = 10MB in PowerShell = 10 × 1024²). */
+function size(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+    const n = m ? Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]! : NaN;
+    if (!(n >= min && n <= max)) {
+      throw new InvalidArgumentError(`${what} must be a number of bytes from ${min} to ${max}, optionally with kb, mb or gb (powers of 1024).`);
+    }
+    return n;
+  };
+}
+
 /** A redis:// or rediss:// URL (checked here, so a typo is exit 2 before anything starts). */
 function redisUrl(value: string): string {
   try {
@@ -75,6 +89,26 @@ export const SERVE_OPTIONS = {
       'share the SSE space with other instances through Redis pub/sub (redis://[user:password@]host[:port][/db]; ?prefix=<keys prefix> and ?presenceTtl=<seconds> optional); unreachable at start = exit 1',
     parse: redisUrl,
   },
+  bodyLimit: {
+    flags: '--body-limit <bytes>',
+    description: 'largest request body accepted, e.g. 10mb (default 10mb; 413 above it)',
+    parse: size(1, 2 ** 31 - 1, 'The body limit'),
+  },
+  bodyBudget: {
+    flags: '--body-budget <bytes>',
+    description: 'request body bytes held at once across all requests (default 100mb, at least the body limit; 503 over it)',
+    parse: size(1, 2 ** 40, 'The body budget'),
+  },
+  requestTimeout: {
+    flags: '--request-timeout <seconds>',
+    description: "time for a whole request (head and body) to arrive (default 30, Pode's; 408 after it; 0 = no limit)",
+    parse: integer(0, 86400, 'The request timeout'),
+  },
+  headersTimeout: {
+    flags: '--headers-timeout <seconds>',
+    description: 'time for the request head to arrive, at most the request timeout (default: the request timeout, or 30 when that is 0)',
+    parse: integer(0, 86400, 'The headers timeout'),
+  },
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
@@ -92,6 +126,10 @@ export type ServeOptionValues = {
   sseBroadcastLevel?: 'Name' | 'Group' | 'ClientId';
   workers?: number | 'auto';
   redis?: string;
+  bodyLimit?: number;
+  bodyBudget?: number;
+  requestTimeout?: number;
+  headersTimeout?: number;
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];

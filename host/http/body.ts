@@ -2,10 +2,13 @@
 // $WebEvent.Data. Failures are PodeErrors carrying the HTTP status the client should get.
 import type { IncomingMessage } from 'node:http';
 import { PodeError } from '../binder/errors.ts';
+import type { BodyBudget, BodyHold } from './bodybudget.ts';
+import { DEFAULT_BODY_LIMIT } from './limits.ts';
+import { RequestRefusal } from './refusal.ts';
 import { markRequestData } from './request-data.ts';
 import { parseUrlEncoded } from './urlencoded.ts';
 
-export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+export { DEFAULT_BODY_LIMIT };
 
 /** Does the request carry a body at all? Checked first so body-less requests never touch the stream. */
 export function hasBody(req: IncomingMessage): boolean {
@@ -18,20 +21,50 @@ export function tooLarge(limit: number): PodeError {
   return new PodeError('RequestBodyTooLarge', '', `The request body is larger than the limit of ${limit} bytes.`, { status: 413 });
 }
 
-/** Reads the whole body, refusing (413) as soon as it is known to exceed `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
+/** 503, not 413: the body may be fine, the server is busy holding others. The client may retry. */
+export function budgetExceeded(): RequestRefusal {
+  return new RequestRefusal(
+    'RequestBodyBudgetExceeded',
+    'The server is holding as many request bodies as it can right now: try again shortly.',
+    503,
+    { 'retry-after': '1' },
+  );
+}
+
+/** The server-wide budget a body is read against, and this request's share of it. */
+export interface BodyShare {
+  budget: BodyBudget;
+  /** Given back by the caller when the response is over; on a refusal, readBody gives it back itself. */
+  hold: BodyHold;
+}
+
+/**
+ * Reads the whole body, refusing (413) as soon as it is known to exceed `limit` bytes, and (503) as
+ * soon as it would take `share`'s budget over: a declared Content-Length is checked, and taken from
+ * the budget, before a byte is read. `accept` runs once it passed (the 100 Continue a client that sent
+ * `Expect: 100-continue` waits for before it sends the body).
+ */
+export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT, share?: BodyShare, accept?: () => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (share !== undefined && declared > 0 && !share.budget.take(share.hold, declared)) return Promise.reject(budgetExceeded());
+  accept?.();
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const refuse = (err: PodeError) => {
+      cleanup();
+      chunks.length = 0;
+      if (share !== undefined) share.budget.release(share.hold);
+      reject(err);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        reject(tooLarge(limit));
-        return;
+      if (size > limit) return refuse(tooLarge(limit));
+      // A chunked body (no Content-Length) takes its share as it arrives.
+      if (share !== undefined && size > share.hold.bytes && !share.budget.take(share.hold, size - share.hold.bytes)) {
+        return refuse(budgetExceeded());
       }
       chunks.push(chunk);
     };
@@ -40,8 +73,7 @@ export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Prom
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
-      cleanup();
-      reject(new PodeError('RequestBodyAborted', '', `The request body could not be read: ${err.message}`, { status: 400 }));
+      refuse(new PodeError('RequestBodyAborted', '', `The request body could not be read: ${err.message}`, { status: 400 }));
     };
     const onAborted = () => onError(new Error('the client closed the connection'));
     const cleanup = () => {

@@ -3,8 +3,11 @@
 // handler. The body is read only when the request has one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logException } from '../log.ts';
-import { DEFAULT_BODY_LIMIT, emptyBody, hasBody, parseBody, readBody } from './body.ts';
+import { emptyBody, hasBody, parseBody, readBody } from './body.ts';
+import { BodyBudget, type BodyHold } from './bodybudget.ts';
+import { refusedConnection } from './clienterror.ts';
 import { failRequest, respondStatus, type ErrorHook } from './failure.ts';
+import { resolveLimits } from './limits.ts';
 import { runPipeline, type PipelineContext } from './pipeline.ts';
 import { markRequestData } from './request-data.ts';
 import { requestLogEntry, type RequestLogHook } from './requestlog.ts';
@@ -22,8 +25,10 @@ export interface DispatchOptions {
   onError?: ErrorHook;
   /** Called once per finished response. */
   onRequestLog?: RequestLogHook;
-  /** Largest accepted request body in bytes (default 10 MiB). */
+  /** Largest accepted request body in bytes (default 10 MiB; 413 above it). */
   bodyLimit?: number;
+  /** Bytes of request bodies held at once across all requests (default 100 MiB; 503 over it). */
+  bodyBudget?: number;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, endpoint: EndpointInfo) => void;
@@ -37,7 +42,8 @@ export interface DispatchState {
 export function createDispatcher(options: DispatchOptions, state: DispatchState): RequestHandler {
   const { router, statics, onRequestLog } = options;
   const ctx: PipelineContext = { middleware: options.middleware ?? [], onError: options.onError };
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const { bodyLimit, bodyBudget } = resolveLimits(options);
+  const budget = new BodyBudget(bodyBudget);
 
   function route(event: WebEvent, rawPath: string): void {
     const req = event.Request.raw;
@@ -51,7 +57,15 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     event.Parameters = markRequestData(found.params); // the client chose these: never a splat
     if (found.route.contentType !== undefined) event.ContentType = found.route.contentType;
     if (hasBody(req)) {
-      readBody(req, bodyLimit).then(
+      const hold: BodyHold = { bytes: 0 };
+      // The body lives as long as the request (in Data, or a Buffer a handler keeps): its share of the
+      // budget comes back when the response is over, or the connection is gone.
+      const res = event.Response.raw;
+      res.once('close', () => budget.release(hold));
+      // node leaves `Expect: 100-continue` to us (server.ts): the client is invited to send its body
+      // only once the body is accepted, so a refused one is never sent at all.
+      const invite = req.headers.expect?.toLowerCase() === '100-continue' ? () => res.writeContinue() : undefined;
+      readBody(req, bodyLimit, { budget, hold }, invite).then(
         (body) => {
           try {
             event.Data = parseBody(body, event.ContentType);
@@ -60,7 +74,11 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
           }
           runPipeline(ctx, event);
         },
-        (err) => failRequest(event, err, ctx.onError),
+        (err) => {
+          // Cut by node for a timeout or a malformed body: answered and logged there (clienterror.ts).
+          if (refusedConnection(req.socket)) return;
+          failRequest(event, err, ctx.onError);
+        },
       );
       return;
     }

@@ -41,9 +41,10 @@ export function bindAddress(address: string | undefined): string {
   return address.replace(/^\[(.*)\]$/, '$1');
 }
 
-export function createNodeServer(config: EndpointConfig, onRequest: http.RequestListener): NodeServer {
-  if ((config.protocol ?? 'http') === 'http') return http.createServer(onRequest);
-  return https.createServer(tlsOptions(config), onRequest);
+/** `options`: node:http's own (timeouts), the same for http and https. */
+export function createNodeServer(config: EndpointConfig, onRequest: http.RequestListener, options: http.ServerOptions = {}): NodeServer {
+  if ((config.protocol ?? 'http') === 'http') return http.createServer(options, onRequest);
+  return https.createServer({ ...options, ...tlsOptions(config) }, onRequest);
 }
 
 function tlsOptions(config: EndpointConfig): https.ServerOptions {

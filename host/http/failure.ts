@@ -4,6 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isPodeError } from '../binder/errors.ts';
 import { logException, logFailure } from '../log.ts';
+import { RequestRefusal } from './refusal.ts';
 import type { WebEvent } from './webevent.ts';
 import { commit, writeError } from './write.ts';
 
@@ -22,9 +23,12 @@ export function respondStatus(event: WebEvent, status: number): void {
 export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | undefined): void {
   const status = isPodeError(err) && err.StatusCode !== undefined ? err.StatusCode : 500;
   const where = `${event.Method.toUpperCase()} ${event.Path}`;
-  if (status >= 500) logException(where, err);
-  // A client error: one line, no stack; Enable-PodeErrorLogging -Levels Warning gets it as an item.
-  else logFailure('warn', where, err, `${where}: ${status} ${(err as Error).message}`);
+  const refusal = err instanceof RequestRefusal;
+  if (status >= 500 && !refusal) logException(where, err);
+  // A client error or a refusal: one line, no stack (here or in the item Enable-PodeErrorLogging
+  // -Levels Warning gets): where the host refused the request is not news. log.ts escapes what the
+  // client sent.
+  else logFailure('warn', where, err, `${where}: ${status} ${(err as Error).message}`, false);
 
   if (onError) {
     try {
@@ -45,7 +49,7 @@ export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | 
     }
     event.ended = false; // the error body replaces whatever was (not) written
     event.Response.StatusDescription = undefined;
-    if (status === 413) event.Response.Headers['connection'] = 'close'; // don't read the rest of a huge body
+    if (refusal) Object.assign(event.Response.Headers, err.headers);
     if (commit(event, 'Error response')) {
       const message = isPodeError(err) && err.StatusCode !== undefined ? err.message : STATUS_CODES[status];
       try {

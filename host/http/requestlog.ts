@@ -1,6 +1,7 @@
 // One line per finished request, in the combined log format Pode's request logging writes, plus the
 // time taken. Coloured for terminals; plain when chalk finds no colour support or NO_COLOR is set.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import { logText, paintText, type LogText } from '../log.ts';
 import type { WebEvent } from './webevent.ts';
 
 export interface RequestLogEntry {
@@ -62,19 +63,33 @@ function paintStatus(c: ChalkInstance, status: number): (s: string) => string {
 
 /**
  * `127.0.0.1 - - [26/Nov/2025:03:01:02 +0000] "GET /users/1 HTTP/1.1" 200 17 "-" "curl/8.5" 1.24ms`.
- * `color` defaults to chalk's own detection (TTY, FORCE_COLOR), turned off by NO_COLOR.
+ * `color` defaults to chalk's own detection (TTY, FORCE_COLOR), turned off by NO_COLOR. The path,
+ * referrer and user agent are the client's: their control characters are escaped (see log.ts).
  */
 export function formatRequestLog(entry: RequestLogEntry, color = chalk.level > 0 && !process.env['NO_COLOR']): string {
+  return requestLogText(entry, color).text;
+}
+
+/** formatRequestLog's line as LogText, for the terminal (its colours kept, the client's text escaped). */
+export function requestLogText(entry: RequestLogEntry, color = chalk.level > 0 && !process.env['NO_COLOR']): LogText {
   const request = `${entry.method} ${entry.path} HTTP/${entry.httpVersion}`;
   const status = String(entry.status);
   const size = entry.size === undefined ? '-' : String(entry.size);
   const tail = `"${entry.referrer ?? '-'}" "${entry.userAgent ?? '-'}"`;
   const took = `${entry.durationMs.toFixed(2)}ms`;
   const when = `[${clfDate(entry.timestamp)}]`;
-  if (!color) return `${entry.remoteAddress} - - ${when} "${request}" ${status} ${size} ${tail} ${took}`;
+  if (!color) return logText(`${entry.remoteAddress} - - ${when} "${request}" ${status} ${size} ${tail} ${took}`);
   const c = chalk.level > 0 ? chalk : forced;
-  return (
-    `${entry.remoteAddress} - - ${c.gray(when)} "${c.bold(request)}" ` +
-    `${paintStatus(c, entry.status)(status)} ${size} ${c.gray(tail)} ${c.gray(took)}`
+  return logText(
+    `${entry.remoteAddress} - - `,
+    paintText(c.gray, when),
+    ' "',
+    paintText(c.bold, request),
+    '" ',
+    paintText(paintStatus(c, entry.status), status),
+    ` ${size} `,
+    paintText(c.gray, tail),
+    ' ',
+    paintText(c.gray, took),
   );
 }

@@ -1,10 +1,11 @@
 // Turns a Pode route path into segments once, at registration, so matching a request never builds
-// a regex. Also splits request paths the same way, so both sides agree on slashes and decoding.
+// or runs a regex. Also splits request paths the same way, so both sides agree on slashes and decoding.
+import { compileSegmentPattern, type SegmentPattern } from './segmentpattern.ts';
 
 export type Segment =
   | { kind: 'static'; text: string }
   | { kind: 'param'; name: string }
-  | { kind: 'pattern'; key: string; re: RegExp; names: string[] }
+  | { kind: 'pattern'; key: string; pattern: SegmentPattern; names: string[] }
   | { kind: 'wild' }
   | { kind: 'rest' };
 
@@ -67,22 +68,23 @@ export function compileRoutePath(path: string): CompiledPath {
   };
 }
 
-/** `:name.json` → /^(.+?)\.json$/i, for the rare segment that mixes text and placeholders. */
+/**
+ * `:name.json` → the texts around the placeholders (`''`, `'.json'`), for the rare segment that
+ * mixes text and placeholders; matched by segmentpattern.ts like /^(.+?)\.json$/i, in linear time.
+ */
 function compilePattern(part: string, paramNames: string[]): Segment {
   const names: string[] = [];
-  let source = '';
+  const texts: string[] = [];
   let last = 0;
   for (const m of part.matchAll(INNER_PARAM)) {
-    source += escapeRegex(part.slice(last, m.index)) + '(.+?)';
+    texts.push(part.slice(last, m.index));
     names.push((m[1] ?? m[2])!);
     last = m.index! + m[0].length;
   }
-  source += escapeRegex(part.slice(last));
+  texts.push(part.slice(last));
   paramNames.push(...names);
-  return { kind: 'pattern', key: part.replace(INNER_PARAM, ':').toLowerCase(), re: new RegExp(`^${source}$`, 'i'), names };
+  return { kind: 'pattern', key: part.replace(INNER_PARAM, ':').toLowerCase(), pattern: compileSegmentPattern(texts), names };
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A request's raw path as decoded segments. Each segment is decoded on its own, so an encoded

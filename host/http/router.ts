@@ -3,6 +3,7 @@
 // case-insensitive like Pode's (`-imatch`), but parameter values keep the case the client sent.
 import { PodeError } from '../binder/errors.ts';
 import { compileRoutePath, decodeSegment, splitRequestPath, type CompiledPath } from './routepath.ts';
+import { matchSegmentPattern, type SegmentPattern } from './segmentpattern.ts';
 import type { Route, RouteMethod } from './types.ts';
 import { HTTP_METHODS } from './types.ts';
 
@@ -20,8 +21,8 @@ export type RouteMatch = RouteFound | RouteNotAllowed | null;
 /** A tree node: one per distinct path prefix. */
 interface Node {
   statics: Map<string, Node>;
-  /** Segments mixing text and placeholders (`:name.json`), matched by a per-segment regex. */
-  patterns: Map<string, { re: RegExp; node: Node }> | null;
+  /** Segments mixing text and placeholders (`:name.json`), matched in linear time (segmentpattern.ts). */
+  patterns: Map<string, { pattern: SegmentPattern; node: Node }> | null;
   param: Node | null;
   /** A `*` segment in the middle of a path: any one segment. */
   wild: Node | null;
@@ -148,7 +149,7 @@ export class Router {
           break;
         case 'pattern': {
           let p = node.patterns?.get(seg.key);
-          if (!p && create) (node.patterns ??= new Map()).set(seg.key, (p = { re: seg.re, node: newNode() }));
+          if (!p && create) (node.patterns ??= new Map()).set(seg.key, (p = { pattern: seg.pattern, node: newNode() }));
           next = p?.node;
           break;
         }
@@ -191,11 +192,11 @@ function find(node: Node, path: string, start: number, end: number, method: stri
   }
   if (seg !== '') {
     if (node.patterns) {
-      for (const { re, node: next } of node.patterns.values()) {
-        const m = re.exec(seg);
-        if (!m) continue;
+      for (const { pattern, node: next } of node.patterns.values()) {
+        const m = matchSegmentPattern(pattern, seg);
+        if (m === null) continue;
         const mark = values.length;
-        for (let g = 1; g < m.length; g++) values.push(m[g]!);
+        for (const v of m) values.push(v);
         const r = find(next, path, after, end, method, values);
         if (r) return r;
         values.length = mark;
@@ -225,7 +226,7 @@ function collect(node: Node, segs: string[], lower: string[], i: number, out: Se
   const child = node.statics.get(lower[i]!);
   if (child) collect(child, segs, lower, i + 1, out);
   if (segs[i] === '') return;
-  if (node.patterns) for (const p of node.patterns.values()) if (p.re.test(segs[i]!)) collect(p.node, segs, lower, i + 1, out);
+  if (node.patterns) for (const p of node.patterns.values()) if (matchSegmentPattern(p.pattern, segs[i]!) !== null) collect(p.node, segs, lower, i + 1, out);
   if (node.param) collect(node.param, segs, lower, i + 1, out);
   if (node.wild) collect(node.wild, segs, lower, i + 1, out);
 }

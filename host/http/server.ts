@@ -1,14 +1,21 @@
 // createPodeHttpServer: the engine's front door. It binds endpoints, hands every request to the
 // dispatcher, and closes gracefully: stop accepting, let requests in flight finish within a bound,
 // then cut whatever is left (e.g. open SSE connections).
+import { clientErrorHandler } from './clienterror.ts';
 import { createDispatcher, type DispatchOptions, type DispatchState } from './dispatch.ts';
 import { bindServer, createNodeServer, type BoundEndpoint, type EndpointConfig, type NodeServer } from './endpoints.ts';
+import { checkingIntervalMs, resolveLimits } from './limits.ts';
 import type { EndpointInfo } from './webevent.ts';
 import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-export type PodeHttpServerOptions = DispatchOptions;
+export interface PodeHttpServerOptions extends DispatchOptions {
+  /** Time to receive a whole request, head and body, in ms (default 30 s, Pode's; 408 after it; 0 = none). */
+  requestTimeoutMs?: number;
+  /** Time to receive the head, in ms (default: the request timeout, which it may not exceed; 0 = none of its own). */
+  headersTimeoutMs?: number;
+}
 
 export interface PodeHttpServer {
   /** Binds the endpoints (may be called again to add more); resolves with what was actually bound. */
@@ -24,7 +31,16 @@ const IDLE_SWEEP_MS = 20;
 
 export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpServer {
   const state: DispatchState = { closing: false };
+  const limits = resolveLimits(options);
   const handle = createDispatcher(options, state);
+  // Set on purpose rather than left to node's defaults (5 min for a request, 1 min for its head, looked
+  // at every 30 s): a client trickling its request holds memory and a socket for no more than this.
+  const nodeOptions: ServerOptions = {
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    connectionsCheckingInterval: checkingIntervalMs(limits),
+  };
+  const onClientError = clientErrorHandler(limits);
   const servers: NodeServer[] = [];
   const bound: BoundEndpoint[] = [];
 
@@ -36,7 +52,12 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
       for (const config of endpoints) {
         // Filled in once bound: the dispatcher reads it per request, so the real port shows in WebEvent.Endpoint.
         const info: EndpointInfo = { address: '', port: 0, protocol: config.protocol ?? 'http', name: config.name };
-        const server = createNodeServer(config, (req, res) => handle(req, res, info));
+        const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(req, res, info);
+        const server = createNodeServer(config, onRequest, nodeOptions);
+        // Without this listener node answers 100 Continue before podets has looked at the request, and
+        // a client would send a body that is then refused; the dispatcher sends it when it accepts one.
+        server.on('checkContinue', onRequest);
+        server.on('clientError', onClientError);
         trackQuietSockets(server);
         const endpoint = await bindServer(server, config);
         started.push(server);
@@ -89,7 +110,9 @@ export function trackQuietSockets(server: NodeServer): void {
     quiet.add(socket);
     socket.on('close', forget);
   });
-  server.on('request', (req: IncomingMessage) => quiet.delete(req.socket));
+  const busy = (req: IncomingMessage) => quiet.delete(req.socket);
+  server.on('request', busy);
+  server.on('checkContinue', busy); // a request with Expect: 100-continue arrives under this name instead
 }
 
 function closeQuiet(server: NodeServer): void {

@@ -1,9 +1,12 @@
 // Add-PodeStaticRoute: URL prefixes mapped to folders. As in Pode, a static route is tried before the
-// normal routes, and a path under its prefix with no file behind it falls through to them.
-import { stat } from 'node:fs/promises';
+// normal routes, and a path under its prefix with no file behind it falls through to them. Only what
+// lies in the folder is served: no `..` (403), no dotfiles (`.env`, `.git/`: as if absent, so 404
+// unless a route takes the path), and no symlink that leads out of the folder (as if absent).
+import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { PodeError } from '../binder/errors.ts';
+import { logWarn } from '../log.ts';
 import { normaliseRoutePath } from './routepath.ts';
 import type { StaticRoute } from './types.ts';
 
@@ -19,6 +22,7 @@ export interface StaticMatch {
 }
 
 export type StaticResolution =
+  /** `file` is the real path (symlinks resolved), checked to be inside the folder. */
   | { kind: 'file'; file: string; stats: Stats }
   /** Traversal (403) or a malformed path (400): answered at once, never passed on to the routes. */
   | { kind: 'refused'; status: 400 | 403 }
@@ -94,19 +98,39 @@ export class StaticRoutes {
     if (match.malformed) return { kind: 'refused', status: 400 };
     const target = safeJoin(entry.root, match.rest);
     if (typeof target === 'number') return { kind: 'refused', status: target };
+    // Pode's file browser lists no hidden files (Get-ChildItem without -Force, src/Private/Responses.ps1);
+    // here they are not served at all: .env, .git/, .htpasswd hold what a site must never give away.
+    if (hasDotSegment(match.rest)) return { kind: 'missing' };
 
     const stats = await statOrNull(target);
     if (!stats) return { kind: 'missing' };
-    if (stats.isFile()) return { kind: 'file', file: target, stats };
+    if (stats.isFile()) return this.inside(entry, target, stats);
     if (stats.isDirectory() && !match.route.download) {
       for (const name of match.route.defaults ?? DEFAULT_INDEX_FILES) {
         const file = join(target, name);
         const s = await statOrNull(file);
-        if (s?.isFile()) return { kind: 'file', file, stats: s };
+        if (s?.isFile()) return this.inside(entry, file, s);
       }
     }
     return { kind: 'missing' };
   }
+
+  /** The file's real path when it is inside the folder's real path; else (a symlink out) as if absent. */
+  private async inside(entry: Entry, file: string, stats: Stats): Promise<StaticResolution> {
+    const [real, root] = await Promise.all([realpathOrNull(file), realpathOrNull(entry.root)]);
+    if (real === null || root === null) return { kind: 'missing' };
+    if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+      logWarn(`Static route ${entry.route.path}: ${file} is not served: it leads out of ${entry.root} (to ${real})`);
+      return { kind: 'missing' };
+    }
+    return { kind: 'file', file: real, stats };
+  }
+}
+
+/** A segment of the request path that names a dotfile or dot-folder (`.env`, `.git`), not `.` or `..`. */
+export function hasDotSegment(rest: string): boolean {
+  for (const part of rest.split(/[\\/]/)) if (part.length > 1 && part.charCodeAt(0) === 46 && part !== '..') return true;
+  return false;
 }
 
 /**
@@ -120,6 +144,14 @@ export function safeJoin(root: string, rest: string): string | 400 | 403 {
   const target = join(root, ...parts);
   if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) return 403;
   return target;
+}
+
+async function realpathOrNull(path: string): Promise<string | null> {
+  try {
+    return await realpath(path);
+  } catch {
+    return null;
+  }
 }
 
 async function statOrNull(path: string): Promise<Stats | null> {

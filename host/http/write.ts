@@ -2,6 +2,7 @@
 // second write is caught here, logged, and ignored instead of throwing ERR_HTTP_HEADERS_SENT at a user.
 import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { logError } from '../log.ts';
+import { hasBody } from './body.ts';
 import type { WebEvent } from './webevent.ts';
 
 /**
@@ -27,15 +28,23 @@ export function responseHeaders(event: WebEvent): OutgoingHttpHeaders {
   return out;
 }
 
+/**
+ * Writes the status line and head. The reason phrase is always given: left out, node keeps the one a
+ * refused earlier writeHead stored (a 200 whose queued header was invalid), and the error that
+ * replaces it would go out as `500 OK`.
+ */
+export function writeHead(event: WebEvent, status: number, head: OutgoingHttpHeaders): void {
+  event.Response.StatusCode = status;
+  event.Response.raw.writeHead(status, event.Response.StatusDescription ?? STATUS_CODES[status] ?? 'unknown', head);
+}
+
 /** Writes a complete response. The caller has committed. */
-export function writeBody(event: WebEvent, status: number, contentType: string, body: string | Buffer): void {
-  const head = responseHeaders(event);
+export function writeBody(event: WebEvent, status: number, contentType: string, body: string | Buffer, head = responseHeaders(event)): void {
   head['content-type'] = contentType;
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   head['content-length'] = length;
   event.Response.ContentLength = length;
-  event.Response.StatusCode = status;
-  event.Response.raw.writeHead(status, event.Response.StatusDescription, head);
+  writeHead(event, status, head);
   event.Response.raw.end(body);
 }
 
@@ -44,20 +53,27 @@ export function writeEmpty(event: WebEvent): void {
   const head = responseHeaders(event);
   head['content-length'] = 0;
   event.Response.ContentLength = 0;
-  event.Response.raw.writeHead(event.Response.StatusCode, event.Response.StatusDescription, head);
+  writeHead(event, event.Response.StatusCode, head);
   event.Response.raw.end();
 }
 
 /**
  * A short error body: JSON `{ status, message }` for clients that accept JSON, else plain text.
- * Never a stack trace. The caller has committed.
+ * Never a stack trace. `nosniff`: the message may quote what the client sent, and no browser should
+ * take the page for anything but its declared type. The caller has committed.
  */
 export function writeError(event: WebEvent, status: number, message?: string): void {
   const text = message ?? event.Response.StatusDescription ?? STATUS_CODES[status] ?? 'Error';
+  const head = responseHeaders(event);
+  head['x-content-type-options'] = 'nosniff';
+  // A body left unread (refused as too large or for the budget, or sent to a path with no route) is not
+  // drained for keep-alive, which would read all of it: the connection closes after the answer instead.
+  const req = event.Request.raw;
+  if (!req.complete && hasBody(req)) head['connection'] = 'close';
   const accept = event.Request.Headers.accept;
   if (accept !== undefined && accept.includes('json')) {
-    writeBody(event, status, 'application/json; charset=utf-8', JSON.stringify({ status, message: text }));
+    writeBody(event, status, 'application/json; charset=utf-8', JSON.stringify({ status, message: text }), head);
   } else {
-    writeBody(event, status, 'text/plain; charset=utf-8', `${status} ${text}`);
+    writeBody(event, status, 'text/plain; charset=utf-8', `${status} ${text}`, head);
   }
 }

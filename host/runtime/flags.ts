@@ -20,4 +20,10 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
   if (opts.sseHistory !== undefined) sse.history.setBound('*', { count: opts.sseHistory });
   if (opts.sseMaxBuffer !== undefined) sse.maxBuffer = opts.sseMaxBuffer;
   if (opts.sseBroadcastLevel) sse.settings.setLevel('*', opts.sseBroadcastLevel.toLowerCase() as BroadcastLevel);
+  server.setLimits({
+    ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
+    ...(opts.bodyBudget !== undefined && { bodyBudget: opts.bodyBudget }),
+    ...(opts.requestTimeout !== undefined && { requestTimeoutMs: opts.requestTimeout * 1000 }),
+    ...(opts.headersTimeout !== undefined && { headersTimeoutMs: opts.headersTimeout * 1000 }),
+  });
 }

@@ -6,8 +6,8 @@ import chalk from 'chalk';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { isPodeError } from '../binder/errors.ts';
-import { clfDate, formatRequestLog, type RequestLogEntry, type RequestLogHook } from '../http/requestlog.ts';
-import { log, logRaw, type ErrorLogTarget, type FailureItem, type LogLevel } from '../log.ts';
+import { clfDate, formatRequestLog, requestLogText, type RequestLogEntry, type RequestLogHook } from '../http/requestlog.ts';
+import { LINE_BREAK, describeError, log, logLines, logRaw, logText, paintText, splitStack, type ErrorLogTarget, type FailureItem, type LogLevel, type LogText } from '../log.ts';
 
 /** Pode's error levels, in its order, and the host level each one is. */
 export const ERROR_LEVELS = ['Error', 'Warning', 'Informational', 'Verbose', 'Debug'] as const;
@@ -39,7 +39,7 @@ const isTerminal = (method: LogMethod): boolean => method.ScriptBlock === termin
 
 /** Hands an item to a custom method; a method that fails (now or later) is reported, never fatal. */
 function deliver(method: LogMethod, item: unknown, raw: unknown, what: string): void {
-  const fail = (err: unknown) => log('error', `${what} log method failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const fail = (err: unknown) => log('error', logText(`${what} log method failed: `, describeError(err)));
   try {
     const result = method.ScriptBlock(item, method.Arguments ?? {}, raw);
     if (result instanceof Promise) result.catch(fail);
@@ -74,7 +74,7 @@ export function rawRequestItem(entry: RequestLogEntry): Record<string, unknown> 
 /** Enable-PodeRequestLogging: the hook the HTTP server calls once per finished response. */
 export function requestLogger(method: LogMethod, raw: boolean): RequestLogHook {
   if (isTerminal(method)) {
-    return raw ? (entry) => log('info', JSON.stringify(rawRequestItem(entry))) : (entry) => log('info', formatRequestLog(entry));
+    return raw ? (entry) => log('info', JSON.stringify(rawRequestItem(entry))) : (entry) => log('info', requestLogText(entry));
   }
   return (entry) => {
     const item = rawRequestItem(entry);
@@ -89,7 +89,8 @@ export function rawErrorItem(failure: FailureItem): Record<string, unknown> {
   const err = failure.error;
   const isError = err instanceof Error;
   const message = isError ? err.message : String(err);
-  const frames = isError ? (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim()) : [];
+  // Frames from the stack after the message, so a message quoting request data cannot add any.
+  const frames = isError && failure.stack ? splitStack(err).frames.map((l) => l.trim()) : [];
   return {
     Date: failure.date,
     Level: PODE_LEVEL[failure.level],
@@ -110,6 +111,11 @@ function podeDate(d: Date): string {
 
 /** Pode's error block, one `Key: value` line each, the stack frames indented under StackTrace. */
 export function formatErrorItem(item: Record<string, unknown>, color = false): string {
+  return errorItemText(item, color).text;
+}
+
+/** formatErrorItem's block as LogText: values escaped line by line (a message stays on its line). */
+function errorItemText(item: Record<string, unknown>, color: boolean): LogText {
   const paint = color ? LEVEL_PAINT[item['Level'] as ErrorLevel] : (s: string) => s;
   const stack = String(item['StackTrace'] ?? '');
   const head = [
@@ -119,9 +125,10 @@ export function formatErrorItem(item: Record<string, unknown>, color = false): s
     `Server: ${String(item['Server'])}`,
     `Category: ${String(item['Category'])}`,
     `Message: ${String(item['Message'])}`,
-  ].map(paint);
-  const trace = stack === '' ? 'StackTrace:' : `StackTrace:\n${stack.replace(/^/gm, '    ')}`;
-  return [...head, color ? chalk.gray(trace) : trace].join('\n') + '\n';
+  ].map((line) => paintText(paint, line));
+  const frames = stack === '' ? [] : stack.split('\n').map((frame) => `    ${frame}`);
+  const trace = logLines(['StackTrace:', ...frames]);
+  return logText(logLines([...head, color ? paintText(chalk.gray, trace) : trace]), LINE_BREAK);
 }
 
 const LEVEL_PAINT: Record<ErrorLevel, (s: string) => string> = {
@@ -145,7 +152,7 @@ export function errorLogTarget(method: LogMethod, levels: readonly ErrorLevel[],
       levels: hostLevels,
       write(failure) {
         const item = rawErrorItem(failure);
-        logRaw(failure.level, raw ? JSON.stringify(item) : formatErrorItem(item, chalk.level > 0), true);
+        logRaw(failure.level, raw ? JSON.stringify(item) : errorItemText(item, chalk.level > 0), true);
         return true;
       },
     };

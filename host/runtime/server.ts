@@ -10,6 +10,7 @@ import { Router } from '../http/router.ts';
 import { StaticRoutes } from '../http/static.ts';
 import type { Middleware } from '../http/types.ts';
 import type { RequestLogHook } from '../http/requestlog.ts';
+import { resolveLimits, type RequestLimits } from '../http/limits.ts';
 import { logException } from '../log.ts';
 import type { Clock } from '../timers/clock.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
@@ -26,6 +27,14 @@ export interface ServerOptions {
   port?: number;
   /** What timers and schedules wait on (tests pass a ManualClock); the system clock by default. */
   clock?: Clock;
+  /** `--body-limit`: largest request body in bytes (default 10 MiB). */
+  bodyLimit?: number;
+  /** `--body-budget`: request body bytes held at once across all requests (default 100 MiB). */
+  bodyBudget?: number;
+  /** `--request-timeout`, in ms (default 30 s, Pode's Server.Request.Timeout). */
+  requestTimeoutMs?: number;
+  /** `--headers-timeout`, in ms (default: the request timeout). */
+  headersTimeoutMs?: number;
 }
 
 /** Runs a teardown step when the server stops; the SSE engine and others hook in here. */
@@ -60,6 +69,9 @@ export class PodeServer {
   readonly sse = new SseEngine();
   readonly rootPath: string;
   readonly options: ServerOptions;
+  /** What one request may cost while it is received (body sizes, timeouts); see setLimits. */
+  limits: RequestLimits;
+  private givenLimits: Partial<RequestLimits>;
   /** Get-PodeServerDefaultSecret: random per server start, as in Pode. */
   readonly defaultSecret = randomBytes(32).toString('base64');
   /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */
@@ -78,6 +90,13 @@ export class PodeServer {
   constructor(options: ServerOptions = {}) {
     this.options = options;
     this.rootPath = resolve(options.rootPath ?? process.cwd());
+    this.givenLimits = {
+      bodyLimit: options.bodyLimit,
+      bodyBudget: options.bodyBudget,
+      requestTimeoutMs: options.requestTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs,
+    };
+    this.limits = resolveLimits(this.givenLimits);
     this.timers = new Timers({ clock: options.clock, runner: (event, run) => triggers.run(event, run) });
     this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => triggers.run(event, run) });
     // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any route runs.
@@ -96,6 +115,15 @@ export class PodeServer {
   /** Resolves a script-relative path (Pode resolves relative paths from the server root). */
   path(p: string): string {
     return resolve(this.rootPath, p);
+  }
+
+  /** Changes some limits (the CLI flags), keeping the others given; refuses combinations that cannot work. */
+  setLimits(changes: Partial<RequestLimits>): void {
+    // From what was given, not from this.limits: a default derived from another limit (the budget from
+    // the body limit, the headers timeout from the request timeout) follows that limit's change.
+    const given = { ...this.givenLimits, ...changes };
+    this.limits = resolveLimits(given);
+    this.givenLimits = given;
   }
 
   onStop(hook: StopHook): void {
@@ -120,6 +148,7 @@ export class PodeServer {
       middleware: this.middleware,
       // Only when enabled: the dispatcher then skips the per-request bookkeeping entirely.
       onRequestLog: this.requestLog,
+      ...this.limits,
     });
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;

@@ -1,6 +1,7 @@
 // The response cmdlets end to end, against test/fixtures/scripts/responses.ts.
 import { expect } from 'chai';
 import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { rawRequest } from '../host/http/helpers.ts';
 
 describe('Responses cmdlets (podets serve)', () => {
   let server: ServedScript;
@@ -129,8 +130,13 @@ describe('Responses cmdlets (podets serve)', () => {
       const etag = res.headers.get('etag')!;
       expect(etag).to.match(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
       expect(await res.text()).to.equal('plain data\n');
-      const again = await get('/file', { headers: { 'if-none-match': etag } });
+      // A raw request: fetch adds Cache-Control: no-cache to a conditional request, which asks for the whole file.
+      const again = await rawRequest(Number(new URL(server.url).port), '/file', { headers: { 'if-none-match': etag } });
       expect(again.status).to.equal(304);
+      const part = await get('/file', { headers: { range: 'bytes=0-4' } });
+      expect(part.status).to.equal(206);
+      expect(part.headers.get('content-range')).to.equal('bytes 0-4/11');
+      expect(await part.text()).to.equal('plain');
     });
 
     it('-ContentType and -StatusCode', async () => {

@@ -58,6 +58,8 @@ describe('podets serve: terminal logging (end to end)', function () {
     const forbidden = item('GET /forbidden: not yours');
     expect(forbidden.slice(1, 2)).to.deep.equal(['Level: Warning']);
     expect(forbidden[4]).to.equal('Category: NotYours');
+    // A client's bad request: no stack, as the host refused it on purpose.
+    expect(forbidden.slice(6)).to.deep.equal(['StackTrace:', '']);
     expect(stderr.filter((l) => l.startsWith('ERROR: ') || l.startsWith('WARNING: ')), "no host lines for them as well").to.deep.equal([]);
   });
 });

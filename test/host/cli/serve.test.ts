@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { resolve } from 'node:path';
 import { fixtureScript, repoRoot, run, start } from '../../helpers/serve.ts';
+import { rawConnection } from '../http/helpers.ts';
 
 const fixture = (name: string) => resolve(repoRoot, 'test/fixtures', name);
 const REQUEST_LINE = /^127\.0\.0\.1 - - \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/ok HTTP\/1\.1" 200 2 "-" "node" \d+\.\d\dms$/;
@@ -41,6 +42,19 @@ describe('podets serve (end to end)', function () {
       [['--log-level', 'loud'], "error: option '--log-level <level>' argument 'loud' is invalid. Allowed choices are error, warn, info, verbose, debug."],
       [['--sse-default-scope', 'Foo'], "error: option '--sse-default-scope <scope>' argument 'Foo' is invalid. Allowed choices are Local, Global."],
       [['--loud'], "error: unknown option '--loud'"],
+      [
+        ['--body-limit', '10xb'],
+        "error: option '--body-limit <bytes>' argument '10xb' is invalid. The body limit must be a number of bytes from 1 to 2147483647, optionally with kb, mb or gb (powers of 1024).",
+      ],
+      [
+        ['--body-limit', '2mb', '--body-budget', '1mb'],
+        'ERROR: The body limit (2097152 bytes) is larger than the body budget (1048576 bytes): no body that large could ever be accepted.',
+      ],
+      [
+        ['--request-timeout', '10', '--headers-timeout', '20'],
+        'ERROR: The headers timeout (20 s) is longer than the request timeout (10 s), which already covers the headers.',
+      ],
+      [['--request-timeout', '1.5'], "error: option '--request-timeout <seconds>' argument '1.5' is invalid. The request timeout must be a whole number from 0 to 86400."],
     ];
     for (const [args, message] of cases) {
       it(args.join(' '), async () => {
@@ -89,6 +103,30 @@ describe('podets serve (end to end)', function () {
       expect(served.stdout).to.include("VERBOSE: Timer 'idle' added: every 3600s");
       expect(served.stdout.filter((l) => REQUEST_LINE.test(l))).to.have.length(1);
     });
+  });
+
+  it('--body-limit, --body-budget and --request-timeout reach the server', async () => {
+    const served = await start(fixtureScript('routes.ts'), ['--body-limit', '1kb', '--body-budget', '1kb', '--request-timeout', '1']);
+    try {
+      const port = Number(new URL(served.url).port);
+      const post = (size: number) => fetch(`${served.url}data`, { method: 'POST', body: 'x'.repeat(size), headers: { 'content-type': 'text/plain' } });
+      expect((await post(1024)).status).to.equal(200);
+      const over = await post(1025);
+      expect(over.status).to.equal(413);
+      expect(await over.text()).to.equal('413 The request body is larger than the limit of 1024 bytes.');
+
+      // One body holding the whole budget: the next is turned away with 503, then it is cut at 1 s.
+      const holder = await rawConnection(port);
+      holder.socket.write('POST /data HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1024\r\nExpect: 100-continue\r\n\r\n');
+      await holder.waitFor(/100 Continue/);
+      expect((await post(10)).status).to.equal(503);
+      const cut = await holder.closed;
+      expect(cut).to.include('HTTP/1.1 408 Request Timeout\r\n');
+      await served.waitForLine('stderr', /^WARNING: POST \/data: 408 Request Timeout: the request did not arrive in time \(request timeout 1 s, headers timeout 1 s\)$/);
+      expect((await post(1024)).status).to.equal(200); // its share came back
+    } finally {
+      expect(await served.stop()).to.equal(0);
+    }
   });
 
   it('SIGTERM: a request in flight still gets its answer, then the process exits 0', async () => {

@@ -12,7 +12,7 @@ import { StaticRoutes } from '../../../host/http/static.ts';
 import type { RequestLogEntry } from '../../../host/http/requestlog.ts';
 import type { Middleware } from '../../../host/http/types.ts';
 import type { WebEvent } from '../../../host/http/webevent.ts';
-import { captureLog, delay, startServer, waitFor, type TestServer } from './helpers.ts';
+import { captureLog, delay, parseRaw, rawExchange, startServer, waitFor, type TestServer } from './helpers.ts';
 
 describe('http/server', () => {
   describe('middleware', () => {
@@ -229,6 +229,43 @@ describe('http/server', () => {
         expect(res.status).to.equal(500);
         expect(res.headers.get('x-bad')).to.equal(null);
         expect(log.text()).to.include('GET /bad-header');
+      } finally {
+        log.restore();
+      }
+    });
+
+    it('sends the reason phrase of the error status after a refused head, not `500 OK`', async () => {
+      const log = captureLog();
+      try {
+        const raw = await rawExchange(srv.port, 'GET /bad-header HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { end: false });
+        expect(raw.startsWith('HTTP/1.1 500 Internal Server Error\r\n'), raw).to.equal(true);
+        const { headers, body } = parseRaw(raw);
+        expect(headers['x-bad']).to.equal(undefined);
+        expect(body).to.equal('500 Internal Server Error');
+      } finally {
+        log.restore();
+      }
+    });
+
+    it('sends X-Content-Type-Options: nosniff on the error pages it writes', async () => {
+      const log = captureLog();
+      try {
+        for (const [path, method, statusLine] of [
+          ['/missing', 'GET', 'HTTP/1.1 404 Not Found'],
+          ['/users/3', 'PUT', 'HTTP/1.1 405 Method Not Allowed'],
+          ['/boom', 'GET', 'HTTP/1.1 500 Internal Server Error'],
+          ['/teapot', 'GET', "HTTP/1.1 418 I'm a Teapot"],
+        ] as const) {
+          const raw = await rawExchange(srv.port, `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { end: false });
+          const res = parseRaw(raw);
+          expect(res.statusLine, path).to.equal(statusLine);
+          expect(res.headers['x-content-type-options'], path).to.equal('nosniff');
+          expect(res.headers['content-type'], path).to.equal('text/plain; charset=utf-8');
+        }
+        // A successful response is the script's own: no header added.
+        const ok = parseRaw(await rawExchange(srv.port, 'GET /users/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { end: false }));
+        expect(ok.statusLine).to.equal('HTTP/1.1 200 OK');
+        expect(ok.headers['x-content-type-options']).to.equal(undefined);
       } finally {
         log.restore();
       }

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentTypeFor } from '../../../host/http/mime.ts';
 import { json } from '../../../host/http/respond.ts';
-import { StaticRoutes, safeJoin } from '../../../host/http/static.ts';
-import { rawRequest, startServer, type TestServer } from './helpers.ts';
+import { StaticRoutes, hasDotSegment, safeJoin } from '../../../host/http/static.ts';
+import { captureLog, parseRaw, rawExchange, rawRequest, startServer, type TestServer } from './helpers.ts';
 
 describe('http/static', () => {
   let dir: string;
@@ -30,12 +30,24 @@ describe('http/static', () => {
     writeFileSync(join(pub, 'custom', 'home.htm'), '<h1>custom</h1>');
     writeFileSync(join(pub, 'bare', 'readme.txt'), 'no index here');
 
+    // Dotfiles and symlinks: what a static folder must not give away.
+    writeFileSync(join(pub, '.env'), 'SECRET=1');
+    mkdirSync(join(pub, '.git'));
+    writeFileSync(join(pub, '.git', 'HEAD'), 'ref: refs/heads/main');
+    writeFileSync(join(pub, 'sub', '.hidden'), 'hidden');
+    mkdirSync(join(dir, 'outside'));
+    writeFileSync(join(dir, 'outside', 'secret.txt'), 'TOP SECRET');
+    symlinkSync(join(dir, 'secret.txt'), join(pub, 'leak.txt'));
+    symlinkSync(join(dir, 'outside'), join(pub, 'escape'));
+    symlinkSync(join(pub, 'css', 'site.css'), join(pub, 'alias.css'));
+
     const statics = new StaticRoutes();
     statics.add({ path: '/static', folder: pub, source: 'server.ps1:4' });
     statics.add({ path: '/static/custom', folder: join(pub, 'custom'), defaults: ['home.htm'] });
     statics.add({ path: '/files', folder: pub, download: true, maxAge: 60 });
     srv = await startServer({ statics });
     srv.router.add({ method: 'GET', path: '/static/api', handler: (e) => json(e, { from: 'route' }) });
+    srv.router.add({ method: 'GET', path: '/static/.well-known/security.txt', handler: (e) => json(e, { from: 'route' }) });
   });
 
   after(async () => {
@@ -120,12 +132,76 @@ describe('http/static', () => {
     const modified = first.headers.get('last-modified')!;
     expect(etag).to.match(/^W\/"/);
     expect(modified).to.be.a('string');
-    const again = await fetch(`${srv.url}/static/index.html`, { headers: { 'if-none-match': etag } });
+    // Raw requests: fetch adds Cache-Control: no-cache to conditional requests, which asks for the
+    // whole file (checked last).
+    const again = await rawRequest(srv.port, '/static/index.html', { headers: { 'if-none-match': etag } });
     expect(again.status).to.equal(304);
-    const since = await fetch(`${srv.url}/static/index.html`, { headers: { 'if-modified-since': modified } });
+    expect(again.body).to.equal('');
+    const since = await rawRequest(srv.port, '/static/index.html', { headers: { 'if-modified-since': modified } });
     expect(since.status).to.equal(304);
-    const stale = await fetch(`${srv.url}/static/index.html`, { headers: { 'if-none-match': 'W/"other"' } });
+    const stale = await rawRequest(srv.port, '/static/index.html', { headers: { 'if-none-match': 'W/"other"' } });
     expect(stale.status).to.equal(200);
+    const reload = await fetch(`${srv.url}/static/index.html`, { headers: { 'if-none-match': etag } });
+    expect(reload.status).to.equal(200);
+    expect(await reload.text()).to.equal('<h1>home</h1>');
+  });
+
+  it('does not serve dotfiles or dot-folders: 404 as if absent, so a route may still take the path', async () => {
+    for (const path of ['/static/.env', '/static/.git/HEAD', '/static/sub/.hidden', '/static/%2eenv', '/static/.git/', '/STATIC/.ENV']) {
+      const res = await rawRequest(srv.port, path);
+      expect(res.status, path).to.equal(404);
+      expect(res.body, path).to.equal('404 Not Found');
+    }
+    expect(await (await fetch(`${srv.url}/static/.well-known/security.txt`)).json()).to.deep.equal({ from: 'route' });
+    expect(hasDotSegment('/a/./b')).to.equal(false); // `.` is no dotfile; `..` is refused with 403 before
+  });
+
+  it('does not follow a symlink out of the folder, and follows one inside it', async () => {
+    const log = captureLog();
+    try {
+      for (const path of ['/static/leak.txt', '/static/escape/secret.txt']) {
+        const res = await rawRequest(srv.port, path);
+        expect(res.status, path).to.equal(404);
+        expect(res.body, path).not.to.include('TOP SECRET');
+      }
+      expect(log.lines.map((l) => l.level)).to.deep.equal(['warn', 'warn']);
+      expect(log.lines[0]!.line).to.match(/^WARNING: Static route \/static: .*\/public\/leak\.txt is not served: it leads out of .*\/public \(to .*\/secret\.txt\)$/);
+    } finally {
+      log.restore();
+    }
+    const alias = await fetch(`${srv.url}/static/alias.css`);
+    expect(alias.status).to.equal(200);
+    expect(await alias.text()).to.equal('body { color: red }');
+  });
+
+  it('answers a Range with 206 and Content-Range, and an unsatisfiable one with 416', async () => {
+    const first = await rawRequest(srv.port, '/static/css/site.css', { headers: { range: 'bytes=0-3' } });
+    expect(first.status).to.equal(206);
+    expect(first.headers['content-range']).to.equal('bytes 0-3/19');
+    expect(first.headers['content-length']).to.equal('4');
+    expect(first.headers['content-type']).to.equal('text/css; charset=utf-8');
+    expect(first.body).to.equal('body');
+    const suffix = await rawRequest(srv.port, '/static/css/site.css', { headers: { range: 'bytes=-5' } });
+    expect([suffix.status, suffix.body]).to.deep.equal([206, 'red }']);
+
+    const raw = await rawExchange(srv.port, 'GET /static/css/site.css HTTP/1.1\r\nHost: x\r\nRange: bytes=100-200\r\nConnection: close\r\n\r\n', { end: false });
+    const res = parseRaw(raw);
+    expect(res.statusLine).to.equal('HTTP/1.1 416 Range Not Satisfiable');
+    expect(res.headers['content-range']).to.equal('bytes */19');
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+    expect(res.headers['etag']).to.equal(undefined); // the error page replaces the file's head
+    expect(res.body).to.equal('416 Range Not Satisfiable');
+
+    // If-Range with an old validator: the whole file, as it has changed since.
+    const stale = await rawRequest(srv.port, '/static/css/site.css', { headers: { range: 'bytes=0-3', 'if-range': 'W/"old"' } });
+    expect([stale.status, stale.body]).to.deep.equal([200, 'body { color: red }']);
+    expect((await rawRequest(srv.port, '/static/css/site.css')).headers['accept-ranges']).to.equal('bytes');
+  });
+
+  it('answers If-Match with another ETag with 412', async () => {
+    const res = await rawRequest(srv.port, '/static/css/site.css', { headers: { 'if-match': '"nope"' } });
+    expect(res.status).to.equal(412);
+    expect(res.body).to.equal('412 Precondition Failed');
   });
 
   it('answers HEAD with the headers only', async () => {

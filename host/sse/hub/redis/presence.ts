@@ -4,7 +4,7 @@
 // connections vanish within the expiry. While Redis is unreachable changes are dropped, and the whole own
 // presence is rewritten when it is back.
 import type { Redis } from 'ioredis';
-import { describeError, logDebug, logWarn } from '../../../log.ts';
+import { describeError, logDebug, logText, logWarn } from '../../../log.ts';
 import { PresenceMirror } from '../presence.ts';
 import type { PresenceEntry } from '../types.ts';
 import type { SpaceKeys } from './scripts.ts';
@@ -110,7 +110,7 @@ export class PresenceSync {
           try {
             this.o.onRemoteJoin(e);
           } catch (err) {
-            logWarn(`Redis backplane: remote join failed: ${describeError(err)}`);
+            logWarn(logText('Redis backplane: remote join failed: ', describeError(err)));
           }
         }
         return;
