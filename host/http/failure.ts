@@ -17,8 +17,8 @@ export function respondStatus(event: WebEvent, status: number): void {
 }
 
 /**
- * A PodeError with a StatusCode keeps that status and its message (it was written for the client);
- * anything else is a 500 with no detail beyond the status text.
+ * A PodeError with a StatusCode keeps that status, and its message when it was written for the client (any
+ * status but 500); anything else is a 500 with no detail beyond the status text.
  */
 export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | undefined): void {
   const status = isPodeError(err) && err.StatusCode !== undefined ? err.StatusCode : 500;
@@ -51,7 +51,9 @@ export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | 
     event.Response.StatusDescription = undefined;
     if (refusal) Object.assign(event.Response.Headers, err.headers);
     if (commit(event, 'Error response')) {
-      const message = isPodeError(err) && err.StatusCode !== undefined ? err.message : STATUS_CODES[status];
+      // A 500 is the server's fault (a script calling a cmdlet wrongly, say): its message is for the
+      // operator's log, and may quote request values, so the client gets the status text only.
+      const message = isPodeError(err) && err.StatusCode !== undefined && status !== 500 ? err.message : STATUS_CODES[status];
       try {
         writeError(event, status, message);
       } catch {

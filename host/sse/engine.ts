@@ -151,7 +151,8 @@ export class SseEngine {
     if (event.ended || res.headersSent)
       throw new PodeError('SseResponseAlreadySent', CONVERT, 'The response has already been sent: it cannot become an SSE connection.');
 
-    const scope: SseScope = o.Scope === 'Default' ? this.settings.defaultScope : (capitalise(o.Scope) as SseScope);
+    // The binder hands over ValidateSet members in their declared casing.
+    const scope: SseScope = o.Scope === 'Default' ? this.settings.defaultScope : o.Scope;
     const clientId = this.clientIdFor(o.ClientId, event.Request);
     const group = o.Group || undefined;
     const lastEventId = headerText(event.Request.Headers['last-event-id']);
@@ -197,8 +198,7 @@ export class SseEngine {
   }
 
   /** Set-PodeSseDefaultScope; says so when it overrides --sse-default-scope. */
-  setDefaultScope(scope: string): void {
-    const value = capitalise(scope) as SseScope;
+  setDefaultScope(value: SseScope): void {
     if (this.settings.defaultScopeFromFlag)
       logInfo(`Set-PodeSseDefaultScope ${value} in the script overrides --sse-default-scope ${this.settings.defaultScope}.`);
     this.settings.defaultScope = value;
@@ -275,10 +275,6 @@ export class SseEngine {
     await new Promise((resolve) => setImmediate(resolve));
     await this.scale?.hub.close();
   }
-}
-
-function capitalise(scope: string): string {
-  return scope.charAt(0).toUpperCase() + scope.slice(1).toLowerCase();
 }
 
 function headerText(value: string | string[] | undefined): string | null {

@@ -87,27 +87,45 @@ function unwrap(v: unknown): unknown {
 
 /** An object's string form once the depth bound is passed. */
 function cutString(v: object): string {
-  if (Array.isArray(v) || v instanceof Set) return joinItems(v, new Set());
+  if (Array.isArray(v) || v instanceof Set) return joinItems(v);
   return safeString(v);
 }
 
-function joinItems(items: Iterable<unknown>, seen: Set<object>): string {
-  seen.add(items as object);
-  let out = '';
-  let first = true;
-  for (const item of items) {
-    out += (first ? '' : ' ') + itemString(item, seen);
-    first = false;
+/**
+ * PowerShell's `[string]` of an array: its items' strings joined by a space, a nested array being one item
+ * (its own items joined the same way). Walked with a stack of its own, not by recursion: the part of a value
+ * past -Depth may be nested deeper than the call stack allows. A cycle contributes '' where it closes
+ * (ancestors only: the same array twice side by side is not a cycle).
+ */
+function joinItems(items: Iterable<unknown>): string {
+  const onPath = new Set<object>([items as object]);
+  const stack: { iter: Iterator<unknown>; of: object; parts: string[] }[] = [{ iter: items[Symbol.iterator](), of: items as object, parts: [] }];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    const next = top.iter.next();
+    if (next.done) {
+      onPath.delete(top.of);
+      stack.pop();
+      const text = top.parts.join(' ');
+      if (stack.length === 0) return text;
+      stack[stack.length - 1]!.parts.push(text);
+      continue;
+    }
+    const item = next.value;
+    if (Array.isArray(item) || item instanceof Set) {
+      if (onPath.has(item)) top.parts.push('');
+      else {
+        onPath.add(item);
+        stack.push({ iter: item[Symbol.iterator](), of: item, parts: [] });
+      }
+    } else top.parts.push(itemString(item));
   }
-  seen.delete(items as object); // ancestors only: the same array twice side by side is not a cycle
-  return out;
 }
 
-function itemString(item: unknown, seen: Set<object>): string {
+function itemString(item: unknown): string {
   if (item === null || item === undefined) return ''; // [string]$null is '' in PowerShell
   if (typeof item === 'string') return item;
   if (item instanceof Date) return Number.isNaN(item.getTime()) ? '' : item.toISOString();
-  if (Array.isArray(item) || item instanceof Set) return seen.has(item) ? '' : joinItems(item, seen);
   return safeString(item);
 }
 

@@ -1,6 +1,7 @@
 // A value nested deeper than the stack allows, given to a cmdlet that converts it to text (JSON for a response or
-// an SSE event, an HTML table): that request fails with the cmdlet's ValueNestedTooDeep PodeError, a 500 whose
-// message says which parameter, and the server serves the next request (test/fixtures/scripts/nesting.ts).
+// an SSE event, an HTML table): that request fails with the cmdlet's ValueNestedTooDeep PodeError, a 500 (the
+// client gets the status text; the log says which parameter), and the server serves the next request
+// (test/fixtures/scripts/nesting.ts).
 import { expect } from 'chai';
 import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
 
@@ -18,23 +19,29 @@ describe('Values nested too deep to convert (podets serve)', () => {
     const res = await fetch(new URL(path, server.url));
     return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   }
-  const tooDeep = (parameter: string, target: string) => ({
-    status: 500,
-    type: 'text/plain; charset=utf-8',
-    text: `500 The value of -${parameter} is nested too deeply to be converted to ${target}.`,
-  });
+  const SERVER_ERROR = { status: 500, type: 'text/plain; charset=utf-8', text: '500 Internal Server Error' };
+  /** The request is a 500 with no detail for the client; the operator's log names the cmdlet and parameter. */
+  async function tooDeep(path: string, command: string, parameter: string, target: string) {
+    expect(await get(path)).to.deep.equal(SERVER_ERROR);
+    const escaped = path.replace(/[/]/g, '\\/');
+    await server.waitForLine(
+      'stderr',
+      new RegExp(`^ERROR: GET ${escaped}: \\[ValueNestedTooDeep,${command}\\] PodeError: The value of -${parameter} is nested too deeply to be converted to ${target}\\.$`),
+    );
+  }
 
   it('Write-PodeJsonResponse, with and without a -Depth', async () => {
-    expect(await get('/json')).to.deep.equal(tooDeep('Value', 'JSON'));
-    expect(await get('/json-depth')).to.deep.equal(tooDeep('Value', 'JSON'));
+    await tooDeep('/json', 'Write-PodeJsonResponse', 'Value', 'JSON');
+    await tooDeep('/json-depth', 'Write-PodeJsonResponse', 'Value', 'JSON');
   });
 
   it('Write-PodeHtmlResponse', async () => {
-    expect(await get('/html')).to.deep.equal(tooDeep('Value', 'HTML'));
+    await tooDeep('/html', 'Write-PodeHtmlResponse', 'Value', 'HTML');
   });
 
-  it('Send-PodeSseEvent', async () => {
-    expect(await get('/sse')).to.deep.equal(tooDeep('Data', 'JSON'));
+  it('Send-PodeSseEvent with no depth bound; with one, the part past it is cut off and the send succeeds', async () => {
+    await tooDeep('/sse', 'Send-PodeSseEvent', 'Data', 'JSON');
+    expect(await get('/sse-depth')).to.deep.equal({ status: 200, type: 'text/plain; charset=utf-8', text: 'sent' });
   });
 
   it('each failure is that request only: the server answers the next one', async () => {

@@ -117,9 +117,7 @@ describe('Routes cmdlets (podets serve)', () => {
     it('a binding error inside a handler is logged with the cmdlet name and ErrorId', async () => {
       const res = await get('/bad-binding');
       expect(res.status).to.equal(500);
-      expect(await res.text()).to.equal(
-        `500 Cannot process argument transformation on parameter 'StatusCode'. Cannot convert value "abc" to type "System.Int32". Error: "The input string 'abc' was not in a correct format."`,
-      );
+      expect(await res.text()).to.equal('500 Internal Server Error'); // the message is for the log, below
       const line = await server.waitForLine('stderr', /GET \/bad-binding/);
       expect(line).to.equal(
         `ERROR: GET /bad-binding: [ParameterArgumentTransformationError,Write-PodeJsonResponse] PodeError: Cannot process argument transformation on parameter 'StatusCode'. Cannot convert value "abc" to type "System.Int32". Error: "The input string 'abc' was not in a correct format."`,

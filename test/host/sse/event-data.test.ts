@@ -54,6 +54,17 @@ describe('sse toEventData', () => {
       expect(toEventData({ a: [1, 'x', null, [2, 3], { k: 1 }] }, 1)).to.equal('{"a":[1,"x",null,"2 3","[object Object]"]}');
       expect(toEventData({ a: { b: [1, 'x', null, [2, 3]] } }, 1)).to.equal('{"a":{"b":"1 x  2 3"}}');
       expect(toEventData([[1, [2, 3]]], 1)).to.equal('[[1,"2 3"]]');
+      // A nested array is one item, so an empty one still takes its place between the separators.
+      expect(toEventData({ a: { b: [1, [], 2, [[3]]] } }, 1)).to.equal('{"a":{"b":"1  2 3"}}');
+    });
+
+    it('cuts an array nested far deeper than the call stack allows, past Depth, without overflowing', () => {
+      let deep: unknown[] = ['bottom'];
+      for (let i = 0; i < 200_000; i++) deep = [deep];
+      expect(toEventData({ a: deep }, 1)).to.equal('{"a":["bottom"]}');
+      const cyclic: unknown[] = [1];
+      cyclic.push([cyclic, 2]);
+      expect(toEventData({ a: { b: cyclic } }, 1)).to.equal('{"a":{"b":"1  2"}}');
     });
 
     it('keeps scalars at any depth', () => {
