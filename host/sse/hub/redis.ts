@@ -255,7 +255,6 @@ export class RedisHub implements SseHub {
     this.resynced = false;
     this.lastError = undefined;
     this.firstHeardSinceUp = this.lastHeardSinceUp = undefined;
-    logInfo(`Redis backplane reconnected (${this.target.display}); cross-instance delivery resumed`);
     this.watchdog.start();
     this.listener.hold();
     // What came between the subscription and now is live, and held like the rest.
@@ -266,11 +265,16 @@ export class RedisHub implements SseHub {
     void this.resync();
   }
 
-  /** After an outage: what this instance may have missed, and what it delivered locally meanwhile. */
+  /**
+   * After an outage: first the others are told which Names this instance delivered locally meanwhile (so
+   * that news comes before anything sent later), then what this instance may have missed is read. Logged as
+   * reconnected once both are done.
+   */
   private async resync(): Promise<void> {
     const heard = this.heardAtDown;
     const overflowed = this.earlyOverflow;
     this.earlyOverflow = false;
+    await this.flushLost();
     let plan: { missed: boolean; catchUp: (name: string, bound: HistoryBound) => Promise<CatchUp> };
     try {
       const [text, runId] = await Promise.all([this.cmd.get(this.keys.bus), runIdOf(this.cmd)]);
@@ -302,19 +306,21 @@ export class RedisHub implements SseHub {
       plan = { missed: true, catchUp: async () => ({ kind: 'gap' }) };
     }
     this.listener.resync(plan);
-    this.flushLost();
+    if (this.connected) logInfo(`Redis backplane reconnected (${this.target.display}); cross-instance delivery resumed`);
   }
 
-  /** Tells the others which Names' events this instance delivered locally only. */
-  private flushLost(): void {
+  /** Tells the others which Names' events this instance delivered locally only; resolves once Redis has it. */
+  private async flushLost(): Promise<void> {
     if (this.lostNames.size === 0 || !this.connected) return;
     const names = [...this.lostNames];
     this.lostNames.clear();
     const w: WireLost = { t: 'g', n: names, o: this.instance, k: this.nextToken++ };
-    this.runBus('g', JSON.stringify(w), w.k, [], []).catch((err) => {
+    try {
+      await this.runBus('g', JSON.stringify(w), w.k, [], []);
+    } catch (err) {
       for (const n of names) this.lostNames.add(n);
       logDebug(`Redis backplane: telling the others of local-only events failed: ${(err as Error).message}`);
-    });
+    }
   }
 
   deliveredLocally(names: readonly string[]): void {
@@ -330,6 +336,8 @@ export class RedisHub implements SseHub {
     if (f.message.t === 'send') {
       this.deliveredLocally(f.message.names);
       this.listener.delivery({ ...f.message, seqs: undefined, local: true });
+      // Refused by a Redis that is still there (an error reply): the others can be told at once.
+      if (this.connected) void this.flushLost();
     } else this.listener.delivery(f.message);
   }
 
