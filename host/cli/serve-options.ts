@@ -86,8 +86,9 @@ export const SERVE_OPTIONS = {
   redis: {
     flags: '--redis <url>',
     description:
-      'share the SSE space with other instances through Redis pub/sub (redis://[user:password@]host[:port][/db]; ?prefix=<keys prefix> and ?presenceTtl=<seconds> optional); unreachable at start = exit 1',
+      'share the SSE space with other instances through Redis pub/sub (redis://[user:password@]host[:port][/db]; ?prefix=<keys prefix> and ?presenceTtl=<seconds> optional); unreachable at start = exit 1. Prefer the PODETS_REDIS_URL variable when the URL holds a password: argv is visible to other users',
     parse: redisUrl,
+    env: 'PODETS_REDIS_URL',
   },
   bodyLimit: {
     flags: '--body-limit <bytes>',

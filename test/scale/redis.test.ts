@@ -3,6 +3,7 @@
 // redis-server of the test's own on a free port for the restart case.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { resolve } from 'node:path';
@@ -312,6 +313,19 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
       }
     });
 
+    it('PODETS_REDIS_URL joins the same space as --redis, and the URL is not in the process arguments', async () => {
+      const c = await serveScale(['--sse-history', '10'], { env: { PODETS_REDIS_URL: backplane() } });
+      try {
+        expect(readFileSync(`/proc/${c.process.pid}/cmdline`, 'utf8')).to.not.include('redis://');
+        const onC = await SseClient.open(c, '/sse?name=fromenv&clientId=ce');
+        await onC.until('pode.open');
+        await send(b, { Name: 'fromenv', Data: 'via env', Id: 'v1' });
+        await onC.until('id: v1\ndata: via env\n\n');
+      } finally {
+        await c.stop();
+      }
+    });
+
     it('Set-PodeSseBackplane in the script joins the same space as --redis', async () => {
       const c = await serveScale(['--sse-history', '10'], { env: { BACKPLANE_URL: backplane() } });
       try {
@@ -394,6 +408,13 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
       const r = await run(fixture, ['--redis', 'http://127.0.0.1:6379']);
       expect(r.exitCode).to.equal(2);
       expect(r.stderr).to.include('must start with redis:// or rediss://');
+    });
+
+    it('a PODETS_REDIS_URL that is not a Redis URL is refused (exit 2), naming the variable', async () => {
+      const r = await run(fixture, [], { env: { PODETS_REDIS_URL: 'http://127.0.0.1:6379' } });
+      expect(r.exitCode).to.equal(2);
+      expect(r.stderr).to.include('must start with redis:// or rediss://');
+      expect(r.stderr).to.include('PODETS_REDIS_URL');
     });
 
     it('without --redis no Redis connection is made; with it, two', async () => {
