@@ -89,8 +89,6 @@ export const AddPodeRoute = cmdlet({
         method,
         path,
         handler,
-        // A -FilePath handler's kind is known only once loaded: keep $WebEvent across its awaits.
-        asyncContext: args.FilePath !== undefined,
         ...(middleware && middleware.length > 0 && { middleware }),
         ...(args.ArgumentList != null && args.ArgumentList.length > 0 && { argumentList: args.ArgumentList }),
         ...(args.ContentType && { contentType: args.ContentType }),

@@ -12,25 +12,9 @@ export function runInRequest<A extends unknown[], R>(event: WebEvent, fn: (...ar
   return storage.run(event, fn, ...args);
 }
 
-// The current event of a request whose code is all synchronous. AsyncLocalStorage costs every async
-// resource of the process a hook call on Node 20 (about 10 µs per request here), and code that never
-// awaits needs no propagation: while it runs, nothing else can.
-let syncEvent: WebEvent | undefined;
-
-/** Like runInRequest, for a pipeline of plain (non-async) functions: no AsyncLocalStorage involved. */
-export function runInRequestSync<A extends unknown[], R>(event: WebEvent, fn: (...args: A) => R, ...args: A): R {
-  const previous = syncEvent;
-  syncEvent = event;
-  try {
-    return fn(...args);
-  } finally {
-    syncEvent = previous;
-  }
-}
-
 /** The current request's WebEvent; throws when called outside a request (naming `command`, when given). */
 export function currentWebEvent(command = ''): WebEvent {
-  const event = syncEvent ?? storage.getStore();
+  const event = storage.getStore();
   if (!event) {
     throw new PodeError(
       'NoCurrentWebEvent',
@@ -43,5 +27,5 @@ export function currentWebEvent(command = ''): WebEvent {
 
 /** The current request's WebEvent, or undefined outside a request. */
 export function tryCurrentWebEvent(): WebEvent | undefined {
-  return syncEvent ?? storage.getStore();
+  return storage.getStore();
 }

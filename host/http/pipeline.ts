@@ -1,8 +1,7 @@
-// Middleware then the route, for one request, with the request as the current WebEvent (inside
-// AsyncLocalStorage when any of its code can await). The loop stays
+// Middleware then the route, for one request, with the request as the current WebEvent. The loop stays
 // synchronous while everything returns plain values; only a returned promise costs a continuation,
 // so a sync JSON route runs without allocating closures or promises.
-import { runInRequest, runInRequestSync } from './context.ts';
+import { runInRequest } from './context.ts';
 import { failRequest, type ErrorHook } from './failure.ts';
 import { sendFile } from './sendfile.ts';
 import type { Middleware } from './types.ts';
@@ -15,23 +14,13 @@ export interface PipelineContext {
   onError: ErrorHook | undefined;
 }
 
+/**
+ * Every request runs inside AsyncLocalStorage, whatever its handlers are: a plain function may return a
+ * promise or leave a timer behind, and nothing can tell before it has run (issue 9). Measured, the store
+ * costs no more than noise on bench:http (docs/benchmarks.md).
+ */
 export function runPipeline(ctx: PipelineContext, event: WebEvent): void {
-  if (needsAsyncContext(ctx, event)) runInRequest(event, step, ctx, event, 0);
-  else runInRequestSync(event, step, ctx, event, 0);
-}
-
-/** An async function, a generator or anything not a plain function may resume later: it needs ALS. */
-const mayResume = (fn: unknown): boolean => typeof fn !== 'function' || fn.constructor !== Function;
-const logicOf = (mw: Middleware) => (typeof mw === 'function' ? mw : mw.logic);
-
-/** $WebEvent must follow the request across awaits only when some of its code can await. */
-function needsAsyncContext(ctx: PipelineContext, event: WebEvent): boolean {
-  const route = event.Route;
-  if (route !== null && (route.asyncContext === true || mayResume(route.handler))) return true;
-  for (const mw of ctx.middleware) if (mayResume(logicOf(mw))) return true;
-  const own = route !== null ? route.middleware : event.StaticContent?.route.middleware;
-  if (own !== undefined) for (const mw of own) if (mayResume(logicOf(mw))) return true;
-  return false;
+  runInRequest(event, step, ctx, event, 0);
 }
 
 function step(ctx: PipelineContext, event: WebEvent, from: number): void {
@@ -46,8 +35,8 @@ function step(ctx: PipelineContext, event: WebEvent, from: number): void {
       if (isThenable(result)) {
         const next = i + 1;
         result.then(
-          // Resumed inside AsyncLocalStorage: a plain pipeline that met a promise continues there.
-          (value) => (value === false ? finish(ctx, event) : runInRequest(event, step, ctx, event, next)),
+          // The callback runs in the request's store, as everything started from it does.
+          (value) => (value === false ? finish(ctx, event) : step(ctx, event, next)),
           (err) => failRequest(event, err, ctx.onError),
         );
         return;
@@ -55,8 +44,6 @@ function step(ctx: PipelineContext, event: WebEvent, from: number): void {
     }
     const out = invokeTarget(event);
     if (isThenable(out)) {
-      // A plain function that returned a promise: its later requests run inside AsyncLocalStorage.
-      if (event.Route !== null) event.Route.asyncContext = true;
       out.then(
         () => finish(ctx, event),
         (err) => fail(ctx, event, err),

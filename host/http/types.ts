@@ -40,11 +40,6 @@ export interface Route {
   contentType?: string;
   /** Free space for the cmdlet layer (ContentType, ErrorContentType, Authentication, ...). */
   metadata?: Record<string, unknown>;
-  /**
-   * Run inside AsyncLocalStorage even when the handler is a plain function: set for handlers of unknown
-   * kind (-FilePath), and by the pipeline when a plain handler returned a promise.
-   */
-  asyncContext?: boolean;
 }
 
 export interface StaticRoute {
