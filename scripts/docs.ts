@@ -1,4 +1,4 @@
-// Generates docs/Functions from the cmdlet declarations: `npm run docs` writes it, `npm run docs:check`
+// Generates docs/Functions from the cmdlet declarations (and globals.d.ts and docs/globals.md, see globalsState): `npm run docs` writes it, `npm run docs:check`
 // (or `--check`) writes nothing and exits 1 when the tree differs. `--out <dir>` targets another folder.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import '../cmdlets/index.ts';
 import { allCmdlets } from '../host/cmdlet/registry.ts';
 import { renderGlobals } from '../host/help/globals.ts';
 import { diffDocs, docsFiles } from '../host/help/pages.ts';
+import { renderGlobalsPage } from './global-fields.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,20 +30,36 @@ function pruneEmpty(dir: string, isRoot = true): void {
   if (!isRoot && readdirSync(dir).length === 0) rmdirSync(dir);
 }
 
-/** globals.d.ts at the repo root is generated with the default docs tree (not with --out). */
-function globalsState(out: string): { path: string; text: string; stale: boolean } | undefined {
-  if (out !== join(repoRoot, 'docs', 'Functions')) return undefined;
-  const path = join(repoRoot, 'globals.d.ts');
-  const text = renderGlobals(allCmdlets());
-  return { path, text, stale: !existsSync(path) || readFileSync(path, 'utf8') !== text };
+interface Generated {
+  /** Relative to the docs tree, as diffDocs names its files. */
+  rel: string;
+  path: string;
+  text: string;
+  stale: boolean;
+}
+
+/**
+ * globals.d.ts at the repo root and docs/globals.md are generated with the default docs tree (not with --out), from
+ * the cmdlets and host/runtime/global-table.ts.
+ */
+function globalsState(out: string): Generated[] {
+  if (out !== join(repoRoot, 'docs', 'Functions')) return [];
+  const made: [string, string][] = [
+    ['../../globals.d.ts', renderGlobals(allCmdlets())],
+    ['../globals.md', renderGlobalsPage(repoRoot)],
+  ];
+  return made.map(([rel, text]) => {
+    const path = join(out, rel);
+    return { rel, path, text, stale: !existsSync(path) || readFileSync(path, 'utf8') !== text };
+  });
 }
 
 function main(): number {
   const { check, out } = parseArgs(process.argv.slice(2));
   const files = docsFiles(allCmdlets());
   const diff = diffDocs(out, files);
-  const globals = globalsState(out);
-  if (globals?.stale) diff.stale.push('../../globals.d.ts');
+  const generated = globalsState(out);
+  for (const g of generated) if (g.stale) diff.stale.push(g.rel);
   const changed = diff.missing.length + diff.stale.length + diff.extra.length;
 
   if (check) {
@@ -56,9 +73,9 @@ function main(): number {
     return 1;
   }
 
-  if (globals?.stale) writeFileSync(globals.path, globals.text);
+  for (const g of generated) if (g.stale) writeFileSync(g.path, g.text);
   for (const rel of [...diff.missing, ...diff.stale]) {
-    if (rel === '../../globals.d.ts') continue;
+    if (generated.some((g) => g.rel === rel)) continue;
     const target = join(out, rel);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, files.get(rel)!);
