@@ -1,6 +1,7 @@
 // Generates docs/Functions from the cmdlet declarations: `npm run docs` writes it, `npm run docs:check`
 // (or `--check`) writes nothing and exits 1 when the tree differs. `--out <dir>` targets another folder.
-// With the default tree it also generates globals.d.ts and docs/pode-cmdlets.md (from scripts/pode-cmdlets.json).
+// With the default tree it also generates globals.d.ts, docs/globals.md (host/runtime/global-table.ts) and
+// docs/pode-cmdlets.md (from scripts/pode-cmdlets.json).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import '../cmdlets/index.ts';
 import { allCmdlets, type RegisteredCmdlet } from '../host/cmdlet/registry.ts';
 import { renderGlobals } from '../host/help/globals.ts';
 import { diffDocs, docsFiles, pagePath } from '../host/help/pages.ts';
+import { renderGlobalsPage } from './global-fields.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,11 +88,12 @@ interface Generated {
   readonly text: string;
 }
 
-/** Files outside docs/Functions generated with the default docs tree (not with --out): globals.d.ts, docs/pode-cmdlets.md. */
+/** Files outside docs/Functions generated with the default docs tree (not with --out). */
 function generatedFiles(out: string): Generated[] {
   if (out !== join(repoRoot, 'docs', 'Functions')) return [];
   return [
     { rel: '../../globals.d.ts', path: join(repoRoot, 'globals.d.ts'), text: renderGlobals(allCmdlets()) },
+    { rel: '../globals.md', path: join(repoRoot, 'docs', 'globals.md'), text: renderGlobalsPage(repoRoot) },
     { rel: '../pode-cmdlets.md', path: join(repoRoot, 'docs', 'pode-cmdlets.md'), text: renderPodeCmdlets(allCmdlets(), podeFunctions()) },
   ];
 }

@@ -136,10 +136,13 @@ export interface CommonParameters {
   PipelineVariable?: string;
 }
 
-/** The hashtable-splat object: exact parameter names, plus the common parameters. */
-export type Splat<P extends readonly ParamDecl[]> = {
-  [D in P[number] as D['name']]?: ParamInput<D> | null;
-} & CommonParameters;
+/**
+ * The hashtable-splat object: exact parameter names, plus the common parameters. `undefined` is "not given" (the
+ * binder skips it), so an optional value read from request data can be passed straight on.
+ */
+export type Splat<P extends readonly ParamDecl[]> = P extends unknown
+  ? { [D in P[number] as D['name']]?: ParamInput<D> | null | undefined } & CommonParameters
+  : never;
 
 type HasExplicitPosition<P> = P extends readonly [infer H, ...infer T]
   ? H extends { position: number }
@@ -161,12 +164,28 @@ export type PositionalParams<P extends readonly ParamDecl[]> =
   HasExplicitPosition<P> extends true ? ExplicitPositional<P> : AutoPositional<P>;
 
 type ValuesOf<T> = { [K in keyof T]: T[K] extends ParamDecl ? ParamInput<T[K]> | null : never };
-type Prefixes<T extends unknown[]> = T extends [...infer Init, unknown] ? T | Prefixes<Init> : [];
+
+/**
+ * The call shapes, one per argument count: n positional values of which the last may be the splat instead, or
+ * every positional value and then the splat. One shape per count matters for the messages: TypeScript picks the
+ * one signature of that arity and reports against it (`'Nmae' does not exist in type …`, `'"Foo"' is not
+ * assignable to '"Local" | "Global" | "Default" | …'`), where a union of tuples is reported as a whole.
+ */
+type Shapes<V extends unknown[], S> = V extends [...infer Init, infer Last] ? [...Init, Last | S] | Shapes<Init, S> : [];
 
 /** Every accepted call shape: a prefix of the positional values, optionally followed by a splat object. */
 export type CallArgs<P extends readonly ParamDecl[]> =
-  Prefixes<ValuesOf<PositionalParams<P>>> extends infer U
-    ? U extends unknown[]
-      ? [...U] | [...U, Splat<P>]
-      : never
-    : never;
+  | Shapes<ValuesOf<PositionalParams<P>>, Splat<P>>
+  | [...ValuesOf<PositionalParams<P>>, Splat<P>];
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** One overload per call shape (see Shapes). */
+export type CallSignatures<P extends readonly ParamDecl[], R> = UnionToIntersection<
+  CallArgs<P> extends infer A ? (A extends unknown[] ? (...args: A) => R : never) : never
+>;
+
+/** The same overloads after the pipeline input. */
+export type PipeSignatures<P extends readonly ParamDecl[], R> = UnionToIntersection<
+  CallArgs<P> extends infer A ? (A extends unknown[] ? (input: unknown, ...args: A) => R : never) : never
+>;

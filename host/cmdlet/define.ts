@@ -5,16 +5,15 @@ import { compile } from '../binder/compile.ts';
 import { errorText } from '../binder/errors.ts';
 import * as msg from '../binder/messages.ts';
 import type { Token } from '../binder/tokenize.ts';
-import type { CallArgs, CmdletDecl, ParamDecl } from './declare.ts';
+import type { CallSignatures, CmdletDecl, ParamDecl, PipeSignatures } from './declare.ts';
 import { invoke } from './invoke.ts';
 import { register } from './registry.ts';
 
-export interface CmdletFunction<P extends readonly ParamDecl[], R> {
-  (...args: CallArgs<P>): R;
+export type CmdletFunction<P extends readonly ParamDecl[], R> = CallSignatures<P, R> & {
   /** Pipe values in, as `$values | Verb-PodeNoun …`: they bind to the ValueFromPipeline parameter. */
-  pipe(input: unknown, ...args: CallArgs<P>): R;
+  readonly pipe: PipeSignatures<P, R>;
   readonly declaration: CmdletDecl<P, R>;
-}
+};
 
 /** Runs a cmdlet from already-tokenized PowerShell arguments (the `pode` template and `podets bind`). */
 export function invokeTokens(decl: CmdletDecl<readonly ParamDecl[], unknown>, tokens: readonly Token[]): unknown {

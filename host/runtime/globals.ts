@@ -1,11 +1,7 @@
-// What a `podets serve` script sees without importing anything: every cmdlet as `VerbPodeNoun`, the `pode`
-// tag, `$WebEvent` (the current request, resolved per async context), and the common-parameter variables.
+// What a `podets serve` script sees without importing anything: every cmdlet as `VerbPodeNoun`, and the globals
+// of GLOBALS (the `pode` tag, `$WebEvent` and the other events, resolved per async context, and PodeVariables).
 import { allCmdlets, scriptName } from '../cmdlet/registry.ts';
-import { pode } from '../cmdlet/template.ts';
-import { variables } from '../cmdlet/variables.ts';
-import { currentWebEvent } from '../http/context.ts';
-import { currentTriggeredEvent } from '../sse/events.ts';
-import { currentScheduleEvent, currentTimerEvent } from './server.ts';
+import { GLOBALS } from './global-table.ts';
 
 let installed = false;
 
@@ -14,11 +10,8 @@ export function installGlobals(): void {
   installed = true;
   const g = globalThis as Record<string, unknown>;
   for (const entry of allCmdlets()) g[scriptName(entry.decl.name)] = entry.fn;
-  g.pode = pode;
-  g.PodeVariables = variables;
-  Object.defineProperty(globalThis, '$WebEvent', { get: currentWebEvent, configurable: true });
-  // Pode's $TimerEvent / $ScheduleEvent: Name, Sender, Timestamp, Count, Metadata of the run in progress.
-  Object.defineProperty(globalThis, '$TimerEvent', { get: currentTimerEvent, configurable: true });
-  Object.defineProperty(globalThis, '$ScheduleEvent', { get: currentScheduleEvent, configurable: true });
-  Object.defineProperty(globalThis, '$TriggeredEvent', { get: currentTriggeredEvent, configurable: true });
+  for (const global of GLOBALS) {
+    if ('get' in global.install) Object.defineProperty(globalThis, global.name, { get: global.install.get, configurable: true });
+    else g[global.name] = global.install.value;
+  }
 }
