@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { loadScript } from '../host/runtime/load.ts';
 import { announce, isHosted, PodeServer, setCurrentServer, tryCurrentServer } from '../host/runtime/server.ts';
-import { exitWhenStopped, keepAliveOnStrayErrors } from '../host/runtime/shutdown.ts';
+import { stopOnSignals, keepAliveOnStrayErrors } from '../host/runtime/shutdown.ts';
 import { installGlobals } from '../host/runtime/globals.ts';
 
 const cmdlet = defineGroup('Core');
@@ -42,9 +42,13 @@ export const StartPodeServer = cmdlet({
     installGlobals();
     await logic();
     keepAliveOnStrayErrors();
-    announce(await server.start());
-    exitWhenStopped(server);
-    await server.closed();
+    const closed = server.closed();
+    const endpoints = await server.start();
+    // Before the Listening line, which is what a supervisor waits for before it may signal. No
+    // process.exit on stop: the caller's next line runs once the server has stopped.
+    stopOnSignals(server);
+    announce(endpoints);
+    await closed;
   },
 });
 
@@ -52,7 +56,7 @@ export const ClosePodeServer = cmdlet({
   name: 'Close-PodeServer',
   synopsis: 'Closes the running Pode server.',
   description:
-    'Stops the server gracefully, as Ctrl+C does: SSE connections get pode.close, timers and schedules stop, requests in flight finish (up to 5 s), then the process exits 0.',
+    'Stops the server gracefully, as Ctrl+C does: SSE connections get pode.close, timers and schedules stop, requests in flight finish (up to 5 s). Under `podets serve` the process then exits 0; run as a library, `await StartPodeServer(…)` resolves and the script goes on.',
   examples: [{ code: 'Close-PodeServer' }],
   parameters: [],
   run: () => {

@@ -3,10 +3,11 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// This file is host/runtime/callsite.ts: two folders up is the package root.
+// This file is host/runtime/callsite.ts (or dist/host/runtime/callsite.js): two folders up is the root of
+// the source or of the compiled package.
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const ownDirs = ['host', 'cmdlets'].map((d) => packageRoot + d + sep);
-const ownFiles = [packageRoot + 'index.ts'];
+const ownFiles = [packageRoot + 'index.ts', packageRoot + 'index.js'];
 
 /** `at fn (file:///a/b.ts:3:5)` or `at file:///a/b.ts:3:5` → [file, line]. */
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):\d+\)?$/;

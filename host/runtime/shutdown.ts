@@ -1,18 +1,26 @@
-// SIGINT/SIGTERM and Close-PodeServer end the same way: a graceful stop, then exit 0.
+// SIGINT/SIGTERM and Close-PodeServer end the same way: a graceful stop. Under `podets serve` the process
+// then exits 0; a script run with plain node/tsx (StartPodeServer as a library) gets its
+// `await StartPodeServer(…)` resolved instead, runs the lines after it, and ends when nothing is left to do.
 import { logInfo, logException } from '../log.ts';
 import type { PodeServer } from './server.ts';
 
-let installed = false;
+let signalsInstalled = false;
 
-export function exitWhenStopped(server: PodeServer): void {
-  if (installed) return;
-  installed = true;
+/** SIGINT and SIGTERM stop `server` gracefully (once per process: a process serves one server). */
+export function stopOnSignals(server: PodeServer): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
   const stop = (signal: string) => {
     logInfo(`${signal}: stopping the server`);
     server.stop().catch((err) => logException('Stopping the server', err));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `podets serve`: signals stop the server, and a stopped server ends the process with 0. */
+export function exitWhenStopped(server: PodeServer): void {
+  stopOnSignals(server);
   server.closed().then(() => process.exit(0));
 }
 

@@ -8,7 +8,7 @@
 export interface SseConn {
   name: string;
   clientId: string;
-  group?: string;
+  group?: string | undefined;
 }
 
 interface Entry<C> {

@@ -1,4 +1,4 @@
-// The examples table of shared/spec/binder.md, row by row, on the real cmdlets (binding only).
+// The examples table of the binder spec (podets' binder.md, kept with the project notes), row by row, on the real cmdlets (binding only).
 import { expect } from 'chai';
 import { ConvertToPodeSseConnection as CSC, SendPodeSseEvent as SSE } from '../../../cmdlets/sse.ts';
 import { failure, js, ps } from './helpers.ts';

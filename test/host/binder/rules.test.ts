@@ -1,4 +1,4 @@
-// Every rule of shared/spec/binder.md, in each call form it applies to.
+// Every rule of the binder spec (podets' binder.md, kept with the project notes), in each call form it applies to.
 import { expect } from 'chai';
 import { ConvertToPodeSseConnection as CSC } from '../../../cmdlets/sse.ts';
 import { pode } from '../../../host/cmdlet/template.ts';

@@ -1,4 +1,4 @@
-// Shared by the help tests: the repo root, the shared seed pages, and registry look-ups.
+// Used by the help tests: the repo root, Pode's pages kept under test/fixtures/pode/, and registry look-ups.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,10 @@ import { findCmdlet, type RegisteredCmdlet } from '../../../host/cmdlet/registry
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export function readSeed(file: string): string {
-  const path = join(repoRoot, '..', 'shared', 'seeds', file);
-  if (!existsSync(path))
-    throw new Error(`Seed page not found at ${path}: the shared/ folder (spec and seeds) must sit next to the repo root.`);
+/** A page of Pode's, kept in the repo (test/fixtures/pode/, see its README for where each comes from). */
+export function readPodePage(file: string): string {
+  const path = join(repoRoot, 'test', 'fixtures', 'pode', file);
+  if (!existsSync(path)) throw new Error(`Pode page not found at ${path}`);
   return readFileSync(path, 'utf8');
 }
 

@@ -1,9 +1,9 @@
 // podets' generated page for ConvertTo-PodeSseConnection against Pode's own platyPS page (the seed).
 import { expect } from 'chai';
 import { renderMarkdown } from '../../../host/help/markdown.ts';
-import { entry, readSeed } from './helpers.ts';
+import { entry, readPodePage } from './helpers.ts';
 
-const SEED = '000_69d34e60bb898290.txt';
+const SEED = 'ConvertTo-PodeSseConnection.help.txt';
 
 /** The text between `start` and the next occurrence of `end`. */
 function between(text: string, start: string, end: string): string {
@@ -23,7 +23,7 @@ function parameterBlocks(page: string): Map<string, string> {
 }
 
 describe('help: seed page for ConvertTo-PodeSseConnection', () => {
-  const seed = readSeed(SEED);
+  const seed = readPodePage(SEED);
   const page = renderMarkdown(entry('ConvertTo-PodeSseConnection'));
 
   it('reproduces the SYNTAX block byte for byte', () => {
