@@ -185,12 +185,21 @@ export class PodeServer {
 let current: PodeServer | undefined;
 let hosted = false;
 
-// Every copy of podets loaded into this process, by URL. The server being configured is module state, so
-// a script that imports another copy than the one `podets serve` runs (source beside dist, or a CommonJS
-// recompilation) would configure nothing: currentServer() then names both copies instead of blaming the CLI.
+// Every copy of podets loaded into this process. The server being configured is module state, so a script
+// that imports another copy than the one `podets serve` runs (source beside dist, or a CommonJS
+// recompilation) would configure nothing: when another copy has a server and this one has none,
+// currentServer() names the copies instead of blaming the CLI.
+interface LoadedCopy {
+  readonly url: string;
+  configuring(): boolean;
+}
 const COPIES = Symbol.for('podets.loadedCopies');
-const copies: string[] = ((globalThis as { [COPIES]?: string[] })[COPIES] ??= []);
-copies.push(import.meta.url ?? `a CommonJS copy (${typeof __filename === 'string' ? __filename : 'unknown file'})`);
+const copies: LoadedCopy[] = ((globalThis as { [COPIES]?: LoadedCopy[] })[COPIES] ??= []);
+const thisCopy: LoadedCopy = {
+  url: import.meta.url ?? `a CommonJS copy (${typeof __filename === 'string' ? __filename : 'unknown file'})`,
+  configuring: () => current !== undefined,
+};
+copies.push(thisCopy);
 
 /** `podets serve` owns the server; Start-PodeServer then only runs its block (no second server). */
 export function setHosted(value: boolean): void {
@@ -205,11 +214,11 @@ export function setCurrentServer(server: PodeServer | undefined): void {
 }
 
 export function currentServer(command = ''): PodeServer {
-  if (!current && copies.length > 1)
+  if (!current && copies.some((copy) => copy !== thisCopy && copy.configuring()))
     throw new PodeError(
       'PodetsLoadedTwice',
       command,
-      `No podets server is being configured in this copy of podets: the process has loaded podets ${copies.length} times (${copies.join('; ')}). ` +
+      `No podets server is being configured in this copy of podets: the process has loaded podets ${copies.length} times (${copies.map((c) => c.url).join('; ')}). ` +
         'A script must import the podets that runs it: `import … from \'podets\'` in a project that installed podets, run with that project\'s `podets serve`.',
     );
   if (!current)
