@@ -82,8 +82,9 @@ describe('podets serve --watch (end to end)', function () {
     }, 'v2');
   });
 
-  it('an open page keeps receiving after a restart: no pode.close, a retry, and it reconnects', async () => {
-    served = await start(file, ['--watch']);
+  /** A page as the docs write it (closing on pode.close) follows a restart, and is told of the real stop. */
+  async function pageKeepsReceiving(args: string[]) {
+    served = await start(file, ['--watch', ...args]);
     const es = new EventSource(`${served.url}sse`);
     const seen: string[] = [];
     let wake = () => {};
@@ -118,7 +119,11 @@ describe('podets serve --watch (end to end)', function () {
     } finally {
       es.close();
     }
-  });
+  }
+
+  it('an open page keeps receiving after a restart: no pode.close, a retry, and it reconnects', () => pageKeepsReceiving([]));
+
+  it('with --workers 2 too: the restart reaches every worker, the page reconnects on the same port', () => pageKeepsReceiving(['--workers', '2']));
 });
 
 describe('--watch: which file names are temporary', () => {
