@@ -43,6 +43,12 @@ describe('podets serve: what a newcomer meets (end to end)', function () {
     }
   });
 
+  it("podets help bind: that command's help", async () => {
+    const r = await podets('help', 'bind');
+    expect(r.exitCode).to.equal(0);
+    expect(r.stdout.split('\n')[0]).to.equal('Usage: podets bind [options] <commandLine>');
+  });
+
   it('podets help serve: the serve command help, as podets serve --help shows it', async () => {
     const [help, flag] = await Promise.all([podets('help', 'serve'), podets('serve', '--help')]);
     expect(help.exitCode).to.equal(0);
