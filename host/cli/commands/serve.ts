@@ -100,6 +100,9 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
     return 1;
   }
   keepAliveOnStrayErrors();
+  // Before the Listening line: whoever reads it may send SIGTERM at once, and without a handler yet the
+  // signal would kill the process instead of stopping the server.
+  exitWhenStopped(server);
   try {
     const endpoints = await server.start();
     if (hub) hub.listening({ t: 'listening', endpoints: [...endpoints] });
@@ -111,7 +114,6 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
     logError(cannotStart(err as Error));
     return 1;
   }
-  exitWhenStopped(server);
   await server.closed();
   return 0;
 }
