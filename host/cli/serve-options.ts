@@ -36,6 +36,15 @@ function redisUrl(value: string): string {
   return value;
 }
 
+/** One of `choices`, compared case-insensitively as PowerShell's ValidateSet does; binds the declared casing. */
+function choice(choices: readonly string[]) {
+  return (value: string): string => {
+    const found = choices.find((c) => c.toLowerCase() === value.toLowerCase());
+    if (found === undefined) throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+    return found;
+  };
+}
+
 export interface OptionSpec {
   flags: string;
   description: string;
@@ -139,7 +148,7 @@ export type ServeOptionValues = {
 export function commanderOptions(): Option[] {
   return Object.values(SERVE_OPTIONS as Record<string, OptionSpec>).map((spec) => {
     const option = new Option(spec.flags, spec.description);
-    if (spec.choices) option.choices(spec.choices);
+    if (spec.choices) option.choices(spec.choices).argParser(choice(spec.choices));
     if (spec.parse) option.argParser(spec.parse);
     if (spec.env) option.env(spec.env);
     return option;

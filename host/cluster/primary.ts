@@ -8,6 +8,7 @@ import { logError, logException, logInfo, logWarn } from '../log.ts';
 import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
+import { onWatchRequests, reportListening, type WatchMessage } from '../cli/watch-child.ts';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 const key = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
@@ -129,6 +130,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         if (!announced && listening.size === count) {
           announced = true;
           for (const e of m.endpoints) process.stdout.write(`Listening on ${e.url}/\n`);
+          reportListening(m.endpoints);
           logInfo(`${count} workers serving`);
         } else if (announced) logInfo(`Worker ${instanceOf(w).slice('worker-'.length)} serving (a replacement)`);
         return;
@@ -148,6 +150,13 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Under --watch, a restart is passed on to every worker, which then ends its SSE streams with a retry.
+  onWatchRequests(() => {
+    if (stopping) return;
+    stopping = true;
+    if (workers.size === 0) return finished();
+    for (const w of workers) if (w.isConnected()) w.send({ podetsWatch: 'restart' } satisfies WatchMessage);
+  }, stop);
 
   if (!Number.isInteger(count) || count < 1) {
     logError(`--workers must be a whole number of at least 1, or auto (got ${count})`);

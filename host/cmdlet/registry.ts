@@ -56,6 +56,25 @@ export function closestCmdlets(name: string, count = 3): string[] {
   return best.map((e) => e.name);
 }
 
+/**
+ * The parameter (or alias) of `cmdletName` a mistyped `-typed` most likely meant, if one is close enough
+ * (at most 2 edits, or a third of the name's length for long names); for "Did you mean" hints.
+ */
+export function closestParameter(cmdletName: string, typed: string): string | undefined {
+  const entry = findCmdlet(cmdletName);
+  if (!entry) return undefined;
+  const target = typed.slice(0, MAX_COMPARED).toLowerCase();
+  const limit = Math.max(2, Math.floor(target.length / 3));
+  let best: { name: string; d: number } | undefined;
+  for (const p of entry.decl.parameters) {
+    for (const name of [p.name, ...(p.aliases ?? [])]) {
+      const d = distance(target, name.toLowerCase(), best ? best.d : limit);
+      if (d <= limit && (!best || d < best.d)) best = { name: p.name, d };
+    }
+  }
+  return best?.name;
+}
+
 /** Levenshtein distance, or any number above `limit` as soon as the result is known to exceed it. */
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;

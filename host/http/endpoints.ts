@@ -75,7 +75,9 @@ export function bindServer(server: NodeServer, config: EndpointConfig): Promise<
   const host = bindAddress(config.address);
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      reject(new PodeError('EndpointBindFailed', '', `Cannot listen on ${protocol}://${hostForUrl(host)}:${port}: ${err.code ?? err.message}`));
+      const failure = new PodeError('EndpointBindFailed', '', `Cannot listen on ${protocol}://${hostForUrl(host)}:${port}: ${err.code ?? err.message}`);
+      failure.cause = err; // the CLI explains some codes (EADDRINUSE) in a sentence
+      reject(failure);
     };
     server.once('error', onError);
     server.listen(port, host, () => {

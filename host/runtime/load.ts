@@ -1,9 +1,12 @@
 // Loads a user's script with no build step (tsx's loader is registered by the CLI) and turns whatever
 // goes wrong into one line that names the file, line and column.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isPodeError, type PodeError } from '../binder/errors.ts';
+import { closestParameter } from '../cmdlet/registry.ts';
 
+/** What tsx's loader runs (TypeScript and JavaScript, ES module or CommonJS); anything else is refused first. */
 export const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 export class ScriptLoadError extends Error {
@@ -16,6 +19,8 @@ export class ScriptLoadError extends Error {
 export async function loadScript(file: string): Promise<void> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new ScriptLoadError(`Script not found: ${path}`);
+  if (!SCRIPT_EXTENSIONS.includes(extname(path).toLowerCase()))
+    throw new ScriptLoadError(`Cannot serve ${path}: podets serves scripts ending in ${SCRIPT_EXTENSIONS.join(' ')}.`);
   try {
     await import(pathToFileURL(path).href);
   } catch (err) {
@@ -44,5 +49,21 @@ export function describeLoadError(err: unknown, script: string): ScriptLoadError
   const frames = [...stack.split('\n').slice(1).join('\n').matchAll(/\(?((?:file:\/\/)?\/[^\s()]+?):(\d+):(\d+)\)?$/gm)];
   const frame = frames.find((f) => f[1]!.replace(/^file:\/\//, '') === script) ?? frames[0];
   const where = frame ? `${frame[1]!.replace(/^file:\/\//, '')}:${frame[2]}:${frame[3]}` : script;
+  // A cmdlet's refusal is expected, not a crash: its text and id say it all, so no stack.
+  if (isPodeError(err)) return new ScriptLoadError(`${where}: ${describePodeError(err)}`, `FullyQualifiedErrorId: ${err.ErrorId}`);
   return new ScriptLoadError(`${where}: ${e?.name ?? 'Error'}: ${message}`, stack);
+}
+
+/**
+ * `Add-PodeRoute: <message> Did you mean 'Name'?`, as `podets bind` prints it (its FullyQualifiedErrorId
+ * goes on a line of its own). The cmdlet is named once: a message that already starts with it is kept.
+ */
+export function describePodeError(err: PodeError): string {
+  const command = err.ErrorId.split(',')[1];
+  let text = command && !err.message.startsWith(`${command}:`) ? `${command}: ${err.message}` : err.message;
+  if (command && err.Id === 'NamedParameterNotFound' && err.ParameterName) {
+    const meant = closestParameter(command, err.ParameterName);
+    if (meant) text += ` Did you mean '${meant}'?`;
+  }
+  return text;
 }

@@ -35,6 +35,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** `--headers-timeout`, in ms (default: the request timeout). */
   headersTimeoutMs?: number;
+  /** `--watch` restarts: endpoint i asking for port 0 binds pinnedPorts[i], the port it had before. */
+  pinnedPorts?: readonly number[];
 }
 
 /** Runs a teardown step when the server stops; the SSE engine and others hook in here. */
@@ -132,10 +134,11 @@ export class PodeServer {
 
   /** Endpoints to bind: the script's, with --address/--port applied, or one from the flags. */
   private endpointsToBind(): EndpointConfig[] {
-    const { address, port } = this.options;
-    if (this.endpoints.length === 0) return [{ address: address ?? '127.0.0.1', port: port ?? 8080, protocol: 'http' }];
+    const { address, port, pinnedPorts = [] } = this.options;
+    const pin = (e: EndpointConfig, i: number): EndpointConfig => (e.port === 0 && pinnedPorts[i] ? { ...e, port: pinnedPorts[i]! } : e);
+    if (this.endpoints.length === 0) return [pin({ address: address ?? '127.0.0.1', port: port ?? 8080, protocol: 'http' }, 0)];
     const [first, ...rest] = this.endpoints;
-    return [{ ...first!, ...(address !== undefined && { address }), ...(port !== undefined && { port }) }, ...rest];
+    return [{ ...first!, ...(address !== undefined && { address }), ...(port !== undefined && { port }) }, ...rest].map(pin);
   }
 
   async start(): Promise<readonly BoundEndpoint[]> {

@@ -266,11 +266,18 @@ export class SseEngine {
     for (const conn of targets) conn.writer.close(PODE_CLOSE);
   }
 
-  /** Server shutdown: every connection, global and local, gets pode.close. */
+  /**
+   * Set for a `--watch` restart: shutdown then ends every stream with `retry: <ms>` instead of pode.close,
+   * so pages (which close on pode.close, as advised) reconnect to the restarted server by themselves.
+   */
+  reconnectAfterShutdownMs: number | undefined;
+
+  /** Server shutdown: every connection, global and local, gets pode.close (or a retry, for a restart). */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     this.heartbeat.stop();
-    for (const conn of [...this.all()]) conn.writer.close(PODE_CLOSE);
+    const last = this.reconnectAfterShutdownMs === undefined ? PODE_CLOSE : frameRetry(this.reconnectAfterShutdownMs);
+    for (const conn of [...this.all()]) conn.writer.close(last);
     // Disconnect scripts are queued with setImmediate: let them start before the process may exit.
     await new Promise((resolve) => setImmediate(resolve));
     await this.scale?.hub.close();

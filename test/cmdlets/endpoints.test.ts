@@ -84,16 +84,16 @@ describe('Add-PodeEndpoint (podets serve)', () => {
 
     it('Https needs a certificate', async () => {
       expect(await failWith('https-without-certificate')).to.match(
-        /endpoint-errors\.ts:\d+:\d+: PodeError: An Https endpoint needs a -Certificate \(podets cannot create self-signed certificates\)\.$/,
+        /endpoint-errors\.ts:\d+:\d+: Add-PodeEndpoint: An Https endpoint needs a -Certificate \(podets cannot create self-signed certificates\)\.$/,
       );
     });
 
     it('a certificate is for Https only', async () => {
-      expect(await failWith('certificate-on-http')).to.match(/PodeError: Certificate supplied for non-HTTPS endpoint\.$/);
+      expect(await failWith('certificate-on-http')).to.match(/Add-PodeEndpoint: Certificate supplied for non-HTTPS endpoint\.$/);
     });
 
     it('endpoint names are unique', async () => {
-      expect(await failWith('duplicate-name')).to.match(/PodeError: An endpoint named 'API' has already been defined\.$/);
+      expect(await failWith('duplicate-name')).to.match(/Add-PodeEndpoint: An endpoint named 'API' has already been defined\.$/);
     });
   });
 });

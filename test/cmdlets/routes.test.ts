@@ -163,7 +163,7 @@ describe('Add-PodeRoute registering the same route twice', () => {
     expect(result.exitCode).to.equal(1);
     const first = String(result.stderr).split('\n')[0];
     expect(first).to.equal(
-      `ERROR: ${fixtureScript('duplicate-route.ts')}:6:1: PodeError: [GET] /users/:userId: Already defined. ` +
+      `ERROR: ${fixtureScript('duplicate-route.ts')}:6:1: Add-PodeRoute: [GET] /users/:userId: Already defined. ` +
         `'/users/:userId' (duplicate-route.ts:6) is the same route as '/users/:id' (duplicate-route.ts:4), registered earlier.`,
     );
     expect(String(result.stdout)).not.to.include('Listening on');
@@ -180,35 +180,35 @@ describe('Add-PodeRoute and Add-PodeStaticRoute refusals (exit 1 before listenin
   };
 
   it('a route needs a ScriptBlock, FilePath or Middleware', async () => {
-    expect(await failWith('no-logic')).to.equal(`ERROR: ${script}:6:5: PodeError: [GET] /nothing: No logic passed.`);
+    expect(await failWith('no-logic')).to.equal(`ERROR: ${script}:6:5: Add-PodeRoute: [GET] /nothing: No logic passed.`);
   });
 
   it('a path that is only a query string is no path', async () => {
-    expect(await failWith('no-path')).to.equal(`ERROR: ${script}:9:5: PodeError: No Path supplied for the Route.`);
+    expect(await failWith('no-path')).to.equal(`ERROR: ${script}:9:5: Add-PodeRoute: No Path supplied for the Route.`);
   });
 
   it('middleware must be functions or middleware hashtables', async () => {
     expect(await failWith('bad-middleware')).to.equal(
-      `ERROR: ${script}:12:5: PodeError: One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: System.String`,
+      `ERROR: ${script}:12:5: Add-PodeRoute: One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: System.String`,
     );
   });
 
   it('-FilePath must exist and default-export a function', async () => {
-    expect(await failWith('missing-file')).to.equal(`ERROR: [PathNotFound,Add-PodeRoute] PodeError: The path does not exist: ${fixtureScript('no-such-handler.ts')}`);
+    expect(await failWith('missing-file')).to.equal(`ERROR: Add-PodeRoute: The path does not exist: ${fixtureScript('no-such-handler.ts')}`);
     expect(await failWith('file-without-default')).to.equal(
-      `ERROR: [ScriptFileHasNoDefaultFunction,Add-PodeRoute] PodeError: ${script} must export a default function (the script block)`,
+      `ERROR: Add-PodeRoute: ${script} must export a default function (the script block)`,
     );
   });
 
   it('a static route needs an existing Source folder', async () => {
     expect(await failWith('missing-static-source')).to.equal(
-      `ERROR: ${script}:21:5: PodeError: [Static] /assets: The Source path supplied for Static Route does not exist: ${fixtureScript('no-such-folder')}`,
+      `ERROR: ${script}:21:5: Add-PodeStaticRoute: [Static] /assets: The Source path supplied for Static Route does not exist: ${fixtureScript('no-such-folder')}`,
     );
   });
 
   it('a static path registered twice is named with both registrations', async () => {
     expect(await failWith('duplicate-static')).to.equal(
-      `ERROR: ${script}:25:5: PodeError: [Static] /Assets/: Already defined. '/Assets/' (route-errors.ts:25) is the same static route as '/assets' (route-errors.ts:24), registered earlier.`,
+      `ERROR: ${script}:25:5: Add-PodeStaticRoute: [Static] /Assets/: Already defined. '/Assets/' (route-errors.ts:25) is the same static route as '/assets' (route-errors.ts:24), registered earlier.`,
     );
   });
 });

@@ -23,8 +23,8 @@ export interface ServedScript {
   urls: string[];
   stdout: string[];
   stderr: string[];
-  /** Resolves with the first line (existing or future) of that stream matching `pattern`. */
-  waitForLine(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the first line (existing or future) of that stream matching `pattern`, from line `from` on. */
+  waitForLine(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number, from?: number): Promise<string>;
   /** SIGTERM, then the exit code once the process has gone. */
   stop(): Promise<number | undefined>;
   readonly process: ResultPromise;
@@ -60,8 +60,8 @@ export async function start(script: string, args: string[] = [], options: StartO
   splitLines(child.stdout!, (line) => onLine('stdout', line));
   splitLines(child.stderr!, (line) => onLine('stderr', line));
 
-  const waitForLine = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 5000): Promise<string> => {
-    const seen = (stream === 'stdout' ? stdout : stderr).find((l) => pattern.test(l));
+  const waitForLine = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 5000, from = 0): Promise<string> => {
+    const seen = (stream === 'stdout' ? stdout : stderr).slice(from).find((l) => pattern.test(l));
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -5,6 +5,7 @@ import '../../../cmdlets/index.ts';
 import { describeBinding } from '../../binder/describe.ts';
 import { isPodeError } from '../../binder/errors.ts';
 import { bindCommandLine } from '../../cmdlet/template.ts';
+import { describePodeError } from '../../runtime/load.ts';
 
 export function addBindCommand(program: Command): void {
   program
@@ -16,8 +17,7 @@ export function addBindCommand(program: Command): void {
         process.stdout.write(JSON.stringify(describeBinding(bindCommandLine(line)), null, 2) + '\n');
       } catch (err) {
         if (!isPodeError(err)) throw err;
-        const command = err.ErrorId.split(',')[1];
-        process.stderr.write(chalk.red(`${command ? command + ': ' : ''}${err.message}`) + `\nFullyQualifiedErrorId: ${err.ErrorId}\n`);
+        process.stderr.write(chalk.red(describePodeError(err)) + `\nFullyQualifiedErrorId: ${err.ErrorId}\n`);
         process.exitCode = 1;
       }
     });

@@ -8,11 +8,17 @@ import { allCmdlets, closestCmdlets, findCmdlet } from '../../cmdlet/registry.ts
 export function addHelpCommand(program: Command): void {
   program
     .command('help')
-    .description('list every cmdlet, or show one cmdlet\'s help (Verb-PodeNoun or VerbPodeNoun, any case)')
-    .argument('[name]', 'cmdlet name')
+    .description("list every cmdlet, or show one cmdlet's help (Verb-PodeNoun or VerbPodeNoun, any case), or a podets command's (serve, bind)")
+    .argument('[name]', 'cmdlet or command name')
     .action((name?: string) => {
       if (!name) {
         process.stdout.write(renderHelpList(allCmdlets()) + '\n');
+        return;
+      }
+      // `podets help serve` is `podets serve --help` (a podets command, not a cmdlet).
+      const command = program.commands.find((c) => c.name() === name.toLowerCase());
+      if (command) {
+        process.stdout.write(command.helpInformation());
         return;
       }
       const entry = findCmdlet(name);

@@ -5,13 +5,14 @@ import '../../../cmdlets/index.ts';
 import { isPodeError } from '../../binder/errors.ts';
 import { describeError, logError, setLogLevel, setQuiet } from '../../log.ts';
 import { installGlobals } from '../../runtime/globals.ts';
-import { loadScript, ScriptLoadError } from '../../runtime/load.ts';
+import { describePodeError, loadScript, ScriptLoadError, SCRIPT_EXTENSIONS } from '../../runtime/load.ts';
 import { announce, PodeServer, setCurrentServer, setHosted } from '../../runtime/server.ts';
 import { exitWhenStopped, keepAliveOnStrayErrors } from '../../runtime/shutdown.ts';
 import { commanderOptions, type ServeOptionValues } from '../serve-options.ts';
 import { applyServeFlags } from '../../runtime/flags.ts';
 import { startBackplane } from '../../runtime/backplane.ts';
 import { watchAndRestart } from '../watch.ts';
+import { isWatchChild, onWatchRequests, pinnedPorts, reportListening } from '../watch-child.ts';
 import { runPrimary, workerCount } from '../../cluster/primary.ts';
 import { ClusterHub } from '../../sse/hub/cluster.ts';
 import { LEADER_ENV, WORKER_ENV } from '../../sse/hub/ipc.ts';
@@ -26,10 +27,23 @@ function withoutWorkers(argv: readonly string[]): string[] {
   return out;
 }
 
+/** How long pages wait before reconnecting after a --watch restart (the new server is usually up by then). */
+const WATCH_RECONNECT_MS = 500;
+
+/** A bind failure in a sentence; a taken port gets the way out. */
+function cannotStart(err: Error): string {
+  const code = (err.cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    const where = /^Cannot listen on (\S+): /.exec(err.message)?.[1] ?? 'the address';
+    return `Cannot start the server: ${where} is already in use by another program (EADDRINUSE). Stop that program, or choose another port with --port <n> (--port 0 picks a free one).`;
+  }
+  return `Cannot start the server: ${err.message}`;
+}
+
 export function addServeCommand(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('serve a Pode-style script (.ts, .mts, .js, .mjs) on node:http')
+    .description(`serve a Pode-style script (${SCRIPT_EXTENSIONS.join(' ')}) on node:http`)
     .argument('<script>', 'the server script');
   for (const option of commanderOptions()) cmd.addOption(option);
   cmd.action(async (script: string, opts: ServeOptionValues) => {
@@ -38,6 +52,8 @@ export function addServeCommand(program: Command): void {
       if (opts.logLevel) setLogLevel(opts.logLevel);
       if (opts.quiet) setQuiet(true);
       process.exitCode = await runPrimary(workerCount(String(opts.workers)), withoutWorkers(process.argv.slice(2)));
+      // The watcher's IPC channel would keep a primary that has stopped (for a restart) alive.
+      if (isWatchChild()) process.exit();
       return;
     }
     process.exitCode = await serve(script, opts);
@@ -48,7 +64,15 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
   if (opts.logLevel) setLogLevel(opts.logLevel);
   if (opts.quiet) setQuiet(true);
   const path = resolve(script);
-  const server = new PodeServer({ rootPath: dirname(path), address: opts.address, port: opts.port });
+  const server = new PodeServer({ rootPath: dirname(path), address: opts.address, port: opts.port, pinnedPorts: pinnedPorts() });
+  // Under --watch: a restart ends SSE streams with a retry (pages reconnect), a vanished watcher stops us.
+  onWatchRequests(
+    () => {
+      server.sse.reconnectAfterShutdownMs = WATCH_RECONNECT_MS;
+      server.stop().finally(() => process.exit(0));
+    },
+    () => void server.stop().finally(() => process.exit(0)),
+  );
   setCurrentServer(server);
   setHosted(true);
   installGlobals();
@@ -70,20 +94,26 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
     await Promise.all(server.setup);
   } catch (err) {
     // A PodeError is an expected refusal (its id says which cmdlet and why); anything else gets its stack.
-    logError(err instanceof ScriptLoadError ? err.message : isPodeError(err) ? `[${err.ErrorId}] ${err.name}: ${err.message}` : describeError(err));
+    logError(err instanceof ScriptLoadError ? err.message : isPodeError(err) ? describePodeError(err) : describeError(err));
     if (err instanceof ScriptLoadError && err.detail) process.stderr.write(err.detail + '\n');
+    else if (isPodeError(err)) process.stderr.write(`FullyQualifiedErrorId: ${err.ErrorId}\n`);
     return 1;
   }
   keepAliveOnStrayErrors();
+  // Before the Listening line: whoever reads it may send SIGTERM at once, and without a handler yet the
+  // signal would kill the process instead of stopping the server.
+  exitWhenStopped(server);
   try {
     const endpoints = await server.start();
     if (hub) hub.listening({ t: 'listening', endpoints: [...endpoints] });
-    else announce(endpoints);
+    else {
+      announce(endpoints);
+      reportListening(endpoints);
+    }
   } catch (err) {
-    logError(`Cannot start the server: ${(err as Error).message}`);
+    logError(cannotStart(err as Error));
     return 1;
   }
-  exitWhenStopped(server);
   await server.closed();
   return 0;
 }

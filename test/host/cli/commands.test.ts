@@ -63,7 +63,7 @@ describe('podets help / bind (end to end)', function () {
     expect(r.exitCode).to.equal(1);
     expect(r.stdout).to.equal('');
     expect(r.stderr).to.equal(
-      "ConvertTo-PodeSseConnection: A parameter cannot be found that matches parameter name 'Nme'.\n" +
+      "ConvertTo-PodeSseConnection: A parameter cannot be found that matches parameter name 'Nme'. Did you mean 'Name'?\n" +
         'FullyQualifiedErrorId: NamedParameterNotFound,ConvertTo-PodeSseConnection',
     );
   });
