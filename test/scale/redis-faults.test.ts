@@ -207,6 +207,10 @@ describe('Redis backplane: the delivery guarantee under concurrency and faults',
       await a.waitForLine('stderr', /Redis backplane not answering for/, 10_000);
       await burst(a, 'fz', 'g', 5); // cut off now: straight to A's client
       await onA.until('data: g5\n\n');
+      // B sends nothing, so only its pings can show it the freeze, a tick or two after A's sends did; on a
+      // busy machine its late ticks judge nothing. Redis stays frozen until B has noticed too, or B would
+      // never go down (nor log 'reconnected') and the freeze would be a different test.
+      await b.waitForLine('stderr', /Redis backplane not answering for/, 10_000);
 
       redis.resume();
       await Promise.all([a, b].map((s) => s.waitForLine('stdout', /Redis backplane reconnected/, 20_000)));
