@@ -24,8 +24,13 @@ export function exitWhenStopped(server: PodeServer): void {
   server.closed().then(() => process.exit(0));
 }
 
-/** The server never dies from one request, timer or handler: stray async errors are logged, not fatal. */
+/**
+ * The server never dies from one request, timer or handler: stray async errors are logged, not fatal.
+ * Output that is gone (the pipe of a process manager or of `| head` closed: EPIPE) is dropped: left
+ * unhandled, its error would be an uncaught exception whose log line fails the same way, for ever.
+ */
 export function keepAliveOnStrayErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => stream.destroy());
   process.on('unhandledRejection', (reason) => logException('Unhandled promise rejection', reason));
   process.on('uncaughtException', (err) => logException('Uncaught exception', err));
 }
