@@ -133,6 +133,7 @@ function onResponseError(this: ServerResponse, err: Error): void {
 
 function watchForLog(event: WebEvent, hook: RequestLogHook): void {
   const startedAt = performance.now();
+  void event.Request.RemoteIPAddress; // read now: once the client has gone, the socket no longer knows it
   event.Response.raw.once('finish', () => {
     try {
       hook(requestLogEntry(event, startedAt));

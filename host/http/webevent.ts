@@ -35,19 +35,27 @@ export interface WebEventSse {}
 export class WebRequest {
   /** Node's header object: keys are already lower-case. Marked as request data: never a splat. */
   readonly Headers: IncomingHttpHeaders;
-  readonly RemoteIPAddress: string;
-  readonly UserAgent: string;
   readonly raw: IncomingMessage;
   private url: URL | undefined;
+  private remote: string | undefined;
   private readonly protocol: Protocol;
 
   constructor(req: IncomingMessage, protocol: Protocol) {
     this.raw = req;
     this.Headers = markRequestData(req.headers);
-    this.RemoteIPAddress = req.socket.remoteAddress ?? '';
-    this.UserAgent = req.headers['user-agent'] ?? '';
     this.protocol = protocol;
     this.url = undefined;
+    this.remote = undefined;
+  }
+
+  /** The client's address, as the socket reports it. Read on first use: it costs a system call (getpeername). */
+  get RemoteIPAddress(): string {
+    return (this.remote ??= this.raw.socket.remoteAddress ?? '');
+  }
+
+  /** The User-Agent header, or ''. */
+  get UserAgent(): string {
+    return this.Headers['user-agent'] ?? '';
   }
 
   /** The full request URL (built on first use). */
