@@ -1,18 +1,24 @@
-// A clone has nothing beside it: no test, script, bench or source file may reach into ../shared (the
-// project's notes folder), by a relative path or by joining 'shared' onto the repo root's parent.
+// A clone has nothing beside it: no test, script, bench or source file may reach into the project's notes
+// folder that sits next to the repo in the developers' workspace, by a relative path or by joining its name
+// onto the repo root's parent.
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../host/help/helpers.ts';
 
 const FOLDERS = ['test', 'scripts', 'bench', 'host', 'cmdlets', 'examples'];
 const SKIP = /(^|\/)(node_modules|\.git)$/;
-// `../shared`, `..\shared`, `'shared', 'seeds'`-style joins, and `shared/seeds` / `shared/spec` written out.
-const INTO_SHARED = [/\.\.[/\\]+shared\b/, /['"`]shared['"`]\s*,/, /\bshared[/\\](seeds|spec|hooks)\b/];
+/** The notes folder's name; kept in one place so no line of this file is itself a path into it. */
+const OUTSIDE = 'shared';
+// A relative path up and into it (either slash), a `'<name>',` path join, and its sub-folders written out.
+const INTO_OUTSIDE = [
+  new RegExp(String.raw`\.\.[/\\]+${OUTSIDE}\b`),
+  new RegExp(String.raw`['"\x60]${OUTSIDE}['"\x60]\s*,`),
+  new RegExp(String.raw`\b${OUTSIDE}[/\\](seeds|spec|hooks)\b`),
+];
 
 const SELF = join(repoRoot, 'test', 'repo', 'self-contained.test.ts');
-// Lines that must be found, for the test that shows the check can fail; skipped when scanning the repo.
-const EXAMPLES = join(repoRoot, 'test', 'fixtures', 'repo');
 
 function* files(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -23,16 +29,16 @@ function* files(dir: string): Generator<string> {
   }
 }
 
-/** `file:line: text` for every line that points into ../shared. */
-export function pathsIntoShared(root: string, folders: readonly string[], skip = [SELF, EXAMPLES]): string[] {
+/** `file:line: text` for every line that points into the folder outside the repo. */
+function pathsOutside(root: string, folders: readonly string[], skip: readonly string[]): string[] {
   const found: string[] = [];
   for (const folder of folders) {
     for (const file of files(join(root, folder))) {
-      if (skip.some((s) => file === s || file.startsWith(s + '/'))) continue;
+      if (skip.includes(file)) continue;
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {
-          if (INTO_SHARED.some((re) => re.test(line))) found.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
+          if (INTO_OUTSIDE.some((re) => re.test(line))) found.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
         });
     }
   }
@@ -40,15 +46,20 @@ export function pathsIntoShared(root: string, folders: readonly string[], skip =
 }
 
 describe('the repository is self-contained', () => {
-  it('no file under test/, scripts/, bench/, host/, cmdlets/ or examples/ mentions a path into ../shared', () => {
-    expect(pathsIntoShared(repoRoot, FOLDERS)).to.deep.equal([]);
+  it('no file under test/, scripts/, bench/, host/, cmdlets/ or examples/ mentions a path outside the repo', () => {
+    expect(pathsOutside(repoRoot, FOLDERS, [SELF])).to.deep.equal([]);
   });
 
   it('the check finds such a path (it can fail)', () => {
-    const found = pathsIntoShared(repoRoot, ['test/fixtures/repo'], []);
-    expect(found).to.deep.equal([
-      "test/fixtures/repo/reads-shared.txt:1: readFileSync('../shared/seeds/page.txt')",
-      "test/fixtures/repo/reads-shared.txt:2: join(root, '..', 'shared', 'spec')",
-    ]);
+    // Written at run time into a temporary tree, so the repo itself holds no such line.
+    const root = mkdtempSync(join(tmpdir(), 'podets-self-contained-'));
+    try {
+      mkdirSync(join(root, 'test'));
+      const lines = [`readFileSync('../${OUTSIDE}/seeds/page.txt')`, `join(root, '..', '${OUTSIDE}', 'spec')`, `the ${OUTSIDE} history (not a path)`];
+      writeFileSync(join(root, 'test', 'reads-outside.ts'), lines.join('\n') + '\n');
+      expect(pathsOutside(root, ['test'], [])).to.deep.equal([`test/reads-outside.ts:1: ${lines[0]}`, `test/reads-outside.ts:2: ${lines[1]}`]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
