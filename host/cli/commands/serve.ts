@@ -66,13 +66,11 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
   const path = resolve(script);
   const server = new PodeServer({ rootPath: dirname(path), address: opts.address, port: opts.port, pinnedPorts: pinnedPorts() });
   // Under --watch: a restart ends SSE streams with a retry (pages reconnect), a vanished watcher stops us.
-  onWatchRequests(
-    () => {
-      server.sse.reconnectAfterShutdownMs = WATCH_RECONNECT_MS;
-      server.stop().finally(() => process.exit(0));
-    },
-    () => void server.stop().finally(() => process.exit(0)),
-  );
+  const stopAndExit = () => void server.stop().finally(() => process.exit(0));
+  onWatchRequests(() => {
+    server.sse.reconnectAfterShutdownMs = WATCH_RECONNECT_MS;
+    stopAndExit();
+  }, stopAndExit);
   setCurrentServer(server);
   setHosted(true);
   installGlobals();
