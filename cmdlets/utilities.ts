@@ -4,7 +4,7 @@ import { defineGroup } from '../host/cmdlet/define.ts';
 import { convertNested } from '../host/cmdlet/nesting.ts';
 import { CONSOLE_COLORS, writeHost } from '../host/runtime/hostwrite.ts';
 import { currentServer } from '../host/runtime/server.ts';
-import { sleep } from '../host/runtime/sleep.ts';
+import { sleep, systemClock } from '../host/timers/clock.ts';
 
 const cmdlet = defineGroup('Utilities');
 const core = defineGroup('Core');
@@ -51,7 +51,7 @@ export const StartPodeSleep = cmdlet({
     },
   ],
   outputs: 'System.Threading.Tasks.Task',
-  run: (args, ctx) => sleep(ctx.parameterSetName === 'Milliseconds' ? args.Milliseconds! : args.Seconds * 1000),
+  run: (args, ctx) => sleep(systemClock, ctx.parameterSetName === 'Milliseconds' ? args.Milliseconds! : args.Seconds * 1000).done,
 });
 
 export const WritePodeHost = cmdlet({

@@ -124,11 +124,15 @@ export function wakeAt(clock: Clock, at: number, fn: () => void): () => void {
   return () => clock.clearTimeout(handle);
 }
 
-/** Resolve after ms on the given clock; the returned cancel stops the wait from holding the process. */
+/**
+ * The one sleep of the engine (Start-PodeSleep, a job's stop timeout): resolves after `ms` on the given
+ * clock. Waits past setTimeout's limit are taken in chunks (wakeAt), so Start-PodeSleep -Seconds 2147483
+ * really waits. The returned cancel stops the wait from holding the process.
+ */
 export function sleep(clock: Clock, ms: number): { done: Promise<void>; cancel: () => void } {
-  let handle: ClockHandle;
+  let cancel: () => void = () => {};
   const done = new Promise<void>((resolve) => {
-    handle = clock.setTimeout(resolve, ms);
+    cancel = wakeAt(clock, clock.now().getTime() + Math.max(0, ms), resolve);
   });
-  return { done, cancel: () => clock.clearTimeout(handle) };
+  return { done, cancel };
 }

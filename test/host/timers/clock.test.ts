@@ -2,6 +2,17 @@ import { expect } from 'chai';
 import { MAX_TIMEOUT_MS, ManualClock, sleep, systemClock, wakeAt } from '../../../host/timers/clock.ts';
 import type { Clock } from '../../../host/timers/clock.ts';
 
+/** The clock, with every delay asked of its setTimeout recorded. */
+function recordingDelays(clock: ManualClock): { recording: Clock; delays: number[] } {
+  const delays: number[] = [];
+  const recording: Clock = {
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => (delays.push(ms), clock.setTimeout(fn, ms)),
+    clearTimeout: (h) => clock.clearTimeout(h),
+  };
+  return { recording, delays };
+}
+
 describe('timers/clock', () => {
   describe('ManualClock', () => {
     it('starts where told and only moves on advance', () => {
@@ -76,12 +87,7 @@ describe('timers/clock', () => {
 
     it('waits in chunks no longer than the platform maximum', () => {
       const clock = new ManualClock(0);
-      const delays: number[] = [];
-      const recording: Clock = {
-        now: () => clock.now(),
-        setTimeout: (fn, ms) => (delays.push(ms), clock.setTimeout(fn, ms)),
-        clearTimeout: (h) => clock.clearTimeout(h),
-      };
+      const { recording, delays } = recordingDelays(clock);
       let fired = false;
       const at = MAX_TIMEOUT_MS * 2 + 5;
       wakeAt(recording, at, () => (fired = true));
@@ -97,6 +103,36 @@ describe('timers/clock', () => {
       cancel();
       clock.advance(100);
       expect(fired).to.equal(false);
+      expect(clock.pending).to.equal(0);
+    });
+  });
+
+  describe('sleep, the engine\'s only one (Start-PodeSleep, job stop timeouts)', () => {
+    it('resolves once the clock has moved ms on, in chunks past the timer limit', async () => {
+      const clock = new ManualClock(0);
+      const { recording, delays } = recordingDelays(clock);
+      let done = false;
+      const wait = sleep(recording, MAX_TIMEOUT_MS + 10);
+      void wait.done.then(() => (done = true));
+      clock.advance(MAX_TIMEOUT_MS);
+      await Promise.resolve();
+      expect(done).to.equal(false);
+      clock.advance(10);
+      await wait.done;
+      expect(done).to.equal(true);
+      expect(delays).to.deep.equal([MAX_TIMEOUT_MS, 10]); // node would clamp one longer delay to 1 ms
+      expect(clock.pending).to.equal(0);
+    });
+
+    it('cancel leaves nothing pending and never resolves', async () => {
+      const clock = new ManualClock(0);
+      let done = false;
+      const wait = sleep(clock, 50);
+      void wait.done.then(() => (done = true));
+      wait.cancel();
+      clock.advance(100);
+      await Promise.resolve();
+      expect(done).to.equal(false);
       expect(clock.pending).to.equal(0);
     });
   });
