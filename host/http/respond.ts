@@ -4,7 +4,7 @@
 import { isAbsolute, relative, resolve, extname } from 'node:path';
 import { PodeError } from '../binder/errors.ts';
 import { logError, logWarn } from '../log.ts';
-import { toJson } from './json.ts';
+import { toPsJson } from '../values/json.ts';
 import { sendFile } from './sendfile.ts';
 import type { WebEvent } from './webevent.ts';
 import { commit, writeBody, writeError } from './write.ts';
@@ -20,6 +20,17 @@ export function json(event: WebEvent, value: unknown, status?: number, depth?: n
   if (!commit(event, 'Write-PodeJsonResponse')) return;
   const body = typeof value === 'string' ? value : value == null ? '{}' : toJson(value, depth, noCompress);
   writeBody(event, status ?? event.Response.StatusCode, contentType, body);
+}
+
+/** A response value as JSON text, the same text the SSE data of that value is (host/values/json.ts). */
+export function toJson(value: unknown, depth?: number, pretty = false): string {
+  return toPsJson(value, {
+    depth: depth === undefined ? Infinity : Math.max(0, Math.floor(depth)),
+    pretty,
+    circular: () =>
+      new PodeError('JsonCircularReference', 'Write-PodeJsonResponse',
+        'The value contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth.'),
+  });
 }
 
 /** Write-PodeTextResponse. */

@@ -1,5 +1,5 @@
-// A value nested deeper than the stack allows, given to a cmdlet that converts it to text (JSON for a response or
-// an SSE event, an HTML table): that request fails with the cmdlet's ValueNestedTooDeep PodeError, a 500 (the
+// A value nested deeper than the stack allows, given to a cmdlet that converts it to text with no depth bound (JSON
+// for an SSE event with -Depth 0, an HTML table): that request fails with the cmdlet's ValueNestedTooDeep PodeError, a 500 (the
 // client gets the status text; the log says which parameter), and the server serves the next request
 // (test/fixtures/scripts/nesting.ts).
 import { expect } from 'chai';
@@ -30,9 +30,11 @@ describe('Values nested too deep to convert (podets serve)', () => {
     );
   }
 
-  it('Write-PodeJsonResponse, with and without a -Depth', async () => {
-    await tooDeep('/json', 'Write-PodeJsonResponse', 'Value', 'JSON');
-    await tooDeep('/json-depth', 'Write-PodeJsonResponse', 'Value', 'JSON');
+  it('Write-PodeJsonResponse always has a bound (-Depth 10 by default, at most 100): the part past it is cut off, as for an SSE event', async () => {
+    // Levels 0..Depth are expanded; the array at Depth + 1 is written as its items' strings joined ("leaf").
+    const cut = (depth: number) => '['.repeat(depth + 1) + '"leaf"' + ']'.repeat(depth + 1);
+    expect(await get('/json')).to.deep.equal({ status: 200, type: 'application/json; charset=utf-8', text: cut(10) });
+    expect(await get('/json-depth')).to.deep.equal({ status: 200, type: 'application/json; charset=utf-8', text: cut(100) });
   });
 
   it('Write-PodeHtmlResponse', async () => {

@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toJson } from '../../../host/http/json.ts';
 import {
-  addHeader, file, getHeader, html, json, redirect, setHeader, status, testHeader, text, view,
+  addHeader, file, getHeader, html, json, redirect, setHeader, status, testHeader, text, toJson, view,
 } from '../../../host/http/respond.ts';
 import type { RouteHandler } from '../../../host/http/types.ts';
 import { captureLog, delay, rawRequest, startServer, type TestServer } from './helpers.ts';
@@ -58,6 +57,13 @@ describe('http/respond', () => {
       route('/json/depth', (e) => json(e, { a: { b: { c: 1 } }, list: [[1, 2]] }, undefined, 1));
       expect(await (await get('/json/pretty')).text()).to.equal('{\n  "a": {\n    "b": 1\n  }\n}');
       expect(await (await get('/json/depth')).json()).to.deep.equal({ a: { b: '[object Object]' }, list: ['1 2'] });
+    });
+
+    it('sends what JSON.stringify cannot (bigint, Set, undefined) as SSE data would, not a 500', async () => {
+      route('/json/wide', (e) => json(e, { big: 5n, s: new Set([1]), u: undefined }, undefined, 10));
+      const res = await get('/json/wide');
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.equal('{"big":5,"s":[1],"u":null}');
     });
 
     it('caps depth like ConvertTo-Json -Depth', () => {

@@ -44,7 +44,8 @@ describe('http/webevent', () => {
     expect(body).to.deep.equal({
       Method: 'post',
       Path: '/inspect/Jürgen',
-      Endpoint: { Address: `127.0.0.1:${srv.port}`, Protocol: 'http', Port: srv.port },
+      // An endpoint with no name has Name $null, which JSON writes as null (as ConvertTo-Json does).
+      Endpoint: { Address: `127.0.0.1:${srv.port}`, Protocol: 'http', Port: srv.port, Name: null },
       Query: { a: ['1', '2'], b: 'x y' },
       Parameters: { name: 'Jürgen' },
       Data: { k: 'v' },
