@@ -118,7 +118,9 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         if (!entries) presence.set(instance, (entries = new Map()));
         if (m.t === 'join') entries.set(key(m.entry), m.entry);
         else entries.delete(key(m.entry));
-        broadcast({ t: 'presence', instance, op: m.t, entry: m.entry }, w);
+        // A join goes back to its sender too: in the primary's order, it tells that worker which of two joins
+        // of the same key came later (host/sse/hub/join-echoes.ts).
+        broadcast({ t: 'presence', instance, op: m.t, entry: m.entry }, m.t === 'join' ? undefined : w);
         return;
       }
       case 'replay':

@@ -2,13 +2,18 @@
 // every worker in one order; presence and replay also go through it. The primary's answers to one worker
 // arrive in the order it handled things, so a replay answer comes after every delivery it covers.
 import { logException, logWarn } from '../../log.ts';
+import { JoinEchoes } from './join-echoes.ts';
 import { PresenceMirror } from './presence.ts';
 import { unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from './ipc.ts';
 import type { HubClose, HubListener, HubSend, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
 
+const joinKey = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
+
 export class ClusterHub implements SseHub {
   readonly instance = `worker-${process.env[WORKER_ENV] ?? process.pid}`;
   readonly remote = new PresenceMirror();
+  /** Own joins the primary has not handed back yet: a remote join heard meanwhile is the older one. */
+  private readonly echoes = new JoinEchoes();
   private listener: HubListener | undefined;
   /** Orphans handed over before the engine listened: their Disconnect still fires, once it does. */
   private readonly early: PresenceEntry[] = [];
@@ -49,6 +54,7 @@ export class ClusterHub implements SseHub {
   /** Cut off from the primary means the cluster is going away: there is no one left to tell. */
   deliveredLocally(): void {}
   join(entry: PresenceEntry): void {
+    if (this.connected) this.echoes.joined(joinKey(entry));
     this.post({ t: 'join', entry });
   }
   leave(entry: PresenceEntry): void {
@@ -84,8 +90,9 @@ export class ClusterHub implements SseHub {
         return;
       case 'presence':
         if (m.op === 'join') {
+          if (m.instance === this.instance) return this.echoes.echoed(joinKey(m.entry));
           this.remote.add(m.instance, m.entry);
-          this.listener?.remoteJoin(m.entry);
+          if (!this.echoes.awaiting(joinKey(m.entry))) this.listener?.remoteJoin(m.entry);
         } else this.remote.remove(m.instance, m.entry);
         return;
       case 'gone':

@@ -5,6 +5,7 @@
 // presence is rewritten when it is back.
 import type { Redis } from 'ioredis';
 import { describeError, logDebug, logText, logWarn } from '../../../log.ts';
+import { JoinEchoes } from '../join-echoes.ts';
 import { PresenceMirror } from '../presence.ts';
 import type { PresenceEntry } from '../types.ts';
 import type { SpaceKeys } from './scripts.ts';
@@ -41,16 +42,12 @@ export class PresenceSync {
   private refreshAgain = false;
   /** Presence messages heard while the mirror is being rebuilt, replayed on top of the snapshot. */
   private heardDuringRefresh: WirePresence[] | undefined;
-  /**
-   * Own joins published but not yet heard back on the channel, by field (when each was sent). Redis hands
-   * every subscriber the channel's messages in one order, so a remote join heard while ours is still on its
-   * way was published first: ours is the newer connection and stays; the other instance closes its own
-   * when it hears ours. Without this, a join delayed under load closed the connection that replaced it.
-   */
-  private readonly unechoed = new Map<string, number[]>();
+  /** Own joins not yet heard back on the channel: a remote join heard meanwhile is the older one. */
+  private readonly echoes: JoinEchoes;
 
   constructor(private readonly o: PresenceSyncOptions) {
     this.key = o.keys.presence(o.instance);
+    this.echoes = new JoinEchoes(o.ttlMs);
   }
 
   join(entry: PresenceEntry): void {
@@ -70,41 +67,18 @@ export class PresenceSync {
     const p = this.o.cmd.pipeline();
     if (op === 'j') {
       p.hset(this.key, f, entry.group ?? '').pexpire(this.key, this.o.ttlMs);
-      const sent = this.unechoed.get(f);
-      if (sent) sent.push(Date.now());
-      else this.unechoed.set(f, [Date.now()]);
+      this.echoes.joined(f);
     } else p.hdel(this.key, f);
     p.publish(this.o.keys.channel, JSON.stringify(w));
     p.exec().catch((err) => {
-      if (op === 'j') this.echoed(f); // never published: nothing will come back
+      if (op === 'j') this.echoes.echoed(f); // never published: nothing will come back
       logDebug(`Redis backplane: presence update dropped: ${(err as Error).message}`);
     });
   }
 
-  /** One own join for `f` is accounted for (heard back, or known lost). */
-  private echoed(f: string): void {
-    const sent = this.unechoed.get(f);
-    if (!sent) return;
-    sent.shift();
-    if (sent.length === 0) this.unechoed.delete(f);
-  }
-
-  /**
-   * Whether an own join for `f` is still on its way through Redis. One older than the presence expiry is
-   * taken as lost (the subscription dropped it in an outage), so a key can never stay unreplaceable.
-   */
-  private awaitingEcho(f: string): boolean {
-    const sent = this.unechoed.get(f);
-    if (!sent) return false;
-    const cutoff = Date.now() - this.o.ttlMs;
-    while (sent.length > 0 && sent[0]! < cutoff) sent.shift();
-    if (sent.length === 0) this.unechoed.delete(f);
-    return sent.length > 0;
-  }
-
   /** Rewrites this instance's whole presence hash and tells the others to read it again. */
   async republish(): Promise<void> {
-    this.unechoed.clear(); // joins sent before an outage may never come back
+    this.echoes.clear(); // joins sent before an outage may never come back
     try {
       const p = this.o.cmd.multi().del(this.key);
       const flat: string[] = [];
@@ -134,7 +108,7 @@ export class PresenceSync {
   /** A presence message from another instance. */
   heard(w: WirePresence): void {
     if (w.o === this.o.instance) {
-      if (w.t === 'j') this.echoed(`${w.n}\u0000${w.c}`);
+      if (w.t === 'j') this.echoes.echoed(`${w.n}\u0000${w.c}`);
       return;
     }
     this.heardDuringRefresh?.push(w);
@@ -146,7 +120,7 @@ export class PresenceSync {
       case 'j': {
         const e: PresenceEntry = { name: w.n!, clientId: w.c!, group: w.g || undefined };
         this.mirror.add(w.o, e);
-        if (live && !this.awaitingEcho(field(e))) {
+        if (live && !this.echoes.awaiting(field(e))) {
           try {
             this.o.onRemoteJoin(e);
           } catch (err) {
