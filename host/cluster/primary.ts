@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { logError, logException, logInfo, logWarn } from '../log.ts';
 import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
+import { presenceKey } from '../sse/hub/presence.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
 import { onWatchRequests, reportListening, type WatchMessage } from '../cli/watch-child.ts';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
-const key = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
 
 export function workerCount(value: string): number {
   return value === 'auto' ? availableParallelism() : Number(value);
@@ -116,8 +116,8 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         const instance = instanceOf(w);
         let entries = presence.get(instance);
         if (!entries) presence.set(instance, (entries = new Map()));
-        if (m.t === 'join') entries.set(key(m.entry), m.entry);
-        else entries.delete(key(m.entry));
+        if (m.t === 'join') entries.set(presenceKey(m.entry), m.entry);
+        else entries.delete(presenceKey(m.entry));
         // A join goes back to its sender too: in the primary's order, it tells that worker which of two joins
         // of the same key came later (host/sse/hub/join-echoes.ts).
         broadcast({ t: 'presence', instance, op: m.t, entry: m.entry }, m.t === 'join' ? undefined : w);

@@ -22,15 +22,13 @@ export function json(event: WebEvent, value: unknown, status?: number, depth?: n
   writeBody(event, status ?? event.Response.StatusCode, contentType, body);
 }
 
+const circularValue = () =>
+  new PodeError('JsonCircularReference', 'Write-PodeJsonResponse',
+    'The value contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth.');
+
 /** A response value as JSON text, the same text the SSE data of that value is (host/values/json.ts). */
 export function toJson(value: unknown, depth?: number, pretty = false): string {
-  return toPsJson(value, {
-    depth: depth === undefined ? Infinity : Math.max(0, Math.floor(depth)),
-    pretty,
-    circular: () =>
-      new PodeError('JsonCircularReference', 'Write-PodeJsonResponse',
-        'The value contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth.'),
-  });
+  return toPsJson(value, { depth: depth === undefined ? Infinity : Math.max(0, Math.floor(depth)), pretty, circular: circularValue });
 }
 
 /** Write-PodeTextResponse. */

@@ -7,8 +7,6 @@ import { PresenceMirror } from './presence.ts';
 import { unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from './ipc.ts';
 import type { HubClose, HubListener, HubSend, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
 
-const joinKey = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
-
 export class ClusterHub implements SseHub {
   readonly instance = `worker-${process.env[WORKER_ENV] ?? process.pid}`;
   readonly remote = new PresenceMirror();
@@ -54,7 +52,7 @@ export class ClusterHub implements SseHub {
   /** Cut off from the primary means the cluster is going away: there is no one left to tell. */
   deliveredLocally(): void {}
   join(entry: PresenceEntry): void {
-    if (this.connected) this.echoes.joined(joinKey(entry));
+    if (this.connected) this.echoes.joined(entry);
     this.post({ t: 'join', entry });
   }
   leave(entry: PresenceEntry): void {
@@ -90,9 +88,9 @@ export class ClusterHub implements SseHub {
         return;
       case 'presence':
         if (m.op === 'join') {
-          if (m.instance === this.instance) return this.echoes.echoed(joinKey(m.entry));
+          if (m.instance === this.instance) return this.echoes.echoed(m.entry);
           this.remote.add(m.instance, m.entry);
-          if (!this.echoes.awaiting(joinKey(m.entry))) this.listener?.remoteJoin(m.entry);
+          if (!this.echoes.awaiting(m.entry)) this.listener?.remoteJoin(m.entry);
         } else this.remote.remove(m.instance, m.entry);
         return;
       case 'gone':

@@ -4,6 +4,10 @@
 // way was ordered before it: the own connection is the newer one and stays, and the other instance closes
 // its connection when it hears ours. Without this, a join delayed on a busy machine closed the connection
 // that had replaced it, and both clients were cut off.
+import { presenceKey } from './presence.ts';
+import type { PresenceEntry } from './types.ts';
+
+type Key = Pick<PresenceEntry, 'name' | 'clientId'>;
 
 export class JoinEchoes {
   /** Per key, when each own join still on its way was sent. */
@@ -12,23 +16,26 @@ export class JoinEchoes {
   /** `maxAgeMs`: an own join not heard back within it is taken as lost, so a key never stays unreplaceable. */
   constructor(private readonly maxAgeMs = Infinity) {}
 
-  /** An own join of `key` went out. */
-  joined(key: string): void {
+  /** An own join of `entry` went out. */
+  joined(entry: Key): void {
+    const key = presenceKey(entry);
     const times = this.sent.get(key);
     if (times) times.push(Date.now());
     else this.sent.set(key, [Date.now()]);
   }
 
-  /** One own join of `key` is accounted for: heard back, or known never to arrive. */
-  echoed(key: string): void {
+  /** One own join of `entry` is accounted for: heard back, or known never to arrive. */
+  echoed(entry: Key): void {
+    const key = presenceKey(entry);
     const times = this.sent.get(key);
     if (!times) return;
     times.shift();
     if (times.length === 0) this.sent.delete(key);
   }
 
-  /** Whether an own join of `key` is still on its way, i.e. a remote join heard now is the older one. */
-  awaiting(key: string): boolean {
+  /** Whether an own join of `entry` is still on its way, i.e. a remote join heard now is the older one. */
+  awaiting(entry: Key): boolean {
+    const key = presenceKey(entry);
     const times = this.sent.get(key);
     if (!times) return false;
     const cutoff = Date.now() - this.maxAgeMs;

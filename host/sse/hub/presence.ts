@@ -2,6 +2,9 @@
 // and test cmdlets answer for the whole cluster without a round trip.
 import type { PresenceEntry, RemotePresence } from './types.ts';
 
+/** One connection's key across instances: its Name and ClientId (NUL cannot occur in either). */
+export const presenceKey = (e: Pick<PresenceEntry, 'name' | 'clientId'>): string => `${e.name}\u0000${e.clientId}`;
+
 interface Remote {
   clientId: string;
   group: string | undefined;

@@ -6,12 +6,13 @@
 import type { Redis } from 'ioredis';
 import { describeError, logDebug, logText, logWarn } from '../../../log.ts';
 import { JoinEchoes } from '../join-echoes.ts';
-import { PresenceMirror } from '../presence.ts';
+import { PresenceMirror, presenceKey } from '../presence.ts';
 import type { PresenceEntry } from '../types.ts';
 import type { SpaceKeys } from './scripts.ts';
 import type { WirePresence } from './wire.ts';
 
-const field = (e: PresenceEntry) => `${e.name}\u0000${e.clientId}`;
+/** A connection's field in the presence hash: its cross-instance key. */
+const field = presenceKey;
 
 function entryOf(fieldName: string, group: string): PresenceEntry | undefined {
   const cut = fieldName.indexOf('\u0000');
@@ -67,11 +68,11 @@ export class PresenceSync {
     const p = this.o.cmd.pipeline();
     if (op === 'j') {
       p.hset(this.key, f, entry.group ?? '').pexpire(this.key, this.o.ttlMs);
-      this.echoes.joined(f);
+      this.echoes.joined(entry);
     } else p.hdel(this.key, f);
     p.publish(this.o.keys.channel, JSON.stringify(w));
     p.exec().catch((err) => {
-      if (op === 'j') this.echoes.echoed(f); // never published: nothing will come back
+      if (op === 'j') this.echoes.echoed(entry); // never published: nothing will come back
       logDebug(`Redis backplane: presence update dropped: ${(err as Error).message}`);
     });
   }
@@ -108,7 +109,7 @@ export class PresenceSync {
   /** A presence message from another instance. */
   heard(w: WirePresence): void {
     if (w.o === this.o.instance) {
-      if (w.t === 'j') this.echoes.echoed(`${w.n}\u0000${w.c}`);
+      if (w.t === 'j') this.echoes.echoed({ name: w.n!, clientId: w.c! });
       return;
     }
     this.heardDuringRefresh?.push(w);
@@ -120,7 +121,7 @@ export class PresenceSync {
       case 'j': {
         const e: PresenceEntry = { name: w.n!, clientId: w.c!, group: w.g || undefined };
         this.mirror.add(w.o, e);
-        if (live && !this.echoes.awaiting(field(e))) {
+        if (live && !this.echoes.awaiting(e)) {
           try {
             this.o.onRemoteJoin(e);
           } catch (err) {
