@@ -126,7 +126,9 @@ export const SendPodeSseEvent = cmdlet({
     '- Every client for an SSE connection Name\n' +
     '- Specific Groups and/or ClientIds for an SSE connection Name\n' +
     '- The current SSE connection being referenced within $WebEvent.Sse\n' +
-    'Multi-line Data is sent as one "data:" line per line, so it arrives intact.',
+    'Multi-line Data is sent as one "data:" line per line, so it arrives intact.\n' +
+    'With a backplane (--workers, --redis) it returns a promise that settles once the event has its place in the shared order; ' +
+    'await it (or return it from the route) when a send made afterwards, on any instance, must come after it.',
   examples: [
     { code: "Send-PodeSseEvent -FromEvent -Data 'This is an event'" },
     { code: "Send-PodeSseEvent -FromEvent -Data @{ Message = 'A message' }" },
@@ -191,7 +193,7 @@ export const SendPodeSseEvent = cmdlet({
       }
     }
     if (!names || names.length === 0) throw ctx.error('SseNameRequired', 'An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name');
-    engine.send({ names, groups, clientIds, id: args.Id, eventType: args.EventType, data });
+    return engine.send({ names, groups, clientIds, id: args.Id, eventType: args.EventType, data });
   },
 });
 
@@ -200,7 +202,8 @@ export const ClosePodeSseConnection = cmdlet({
   synopsis: 'Close one or more SSE connections.',
   description:
     'Close one or more SSE connections. Either all connections for an SSE connection Name, or specific Groups and/or ClientIds for a Name.\n' +
-    'Each closed connection is sent a "pode.close" event first.',
+    'Each closed connection is sent a "pode.close" event first.\n' +
+    'With a backplane (--workers, --redis) it returns a promise that settles once the close has its place in the shared order.',
   examples: [
     { code: "Close-PodeSseConnection -Name 'Actions'" },
     { code: "Close-PodeSseConnection -Name 'Actions' -Group 'admins'" },

@@ -126,6 +126,9 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
       case 'replay':
         send(w, { t: 'replayed', req: m.req, answer: core.replay(m.query) });
         return;
+      case 'sync':
+        send(w, { t: 'synced', req: m.req });
+        return;
       case 'listening':
         listening.add(w);
         (w as Worker & { podetsListened?: boolean }).podetsListened = true;

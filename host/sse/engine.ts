@@ -20,7 +20,7 @@ import { ScaleOut } from './scale-out.ts';
 import { SseSettings } from './settings.ts';
 import { isValidlySigned, newClientId, signClientId } from './signing.ts';
 import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
-import type { SseHub } from './hub/types.ts';
+import type { Ordered, SseHub } from './hub/types.ts';
 
 export const DEFAULT_PING_SECONDS = 60;
 
@@ -228,9 +228,10 @@ export class SseEngine {
   /**
    * Sends one event to every target of each Name; framed once unless history numbers it per Name. It is
    * checked in full first (broadcast level, id and event type), so a bad send fails its own call before
-   * any transport, any number or any client sees it.
+   * any transport, any number or any client sees it. With a hub, the answer settles once the send has its
+   * place in the hub's order; on one process it is delivered (and ordered) before this returns.
    */
-  send(o: SendOptions): void {
+  send(o: SendOptions): Ordered | undefined {
     for (const name of o.names) {
       if (!this.settings.allows(name, o.groups, o.clientIds)) {
         const level = this.settings.level(name);
@@ -256,14 +257,16 @@ export class SseEngine {
       const { frame, seq, id } = this.history.record(name, { id: o.id, frame: (frameFor ??= (id) => frames.for(id)), groups: o.groups, clientIds: o.clientIds });
       this.registry.select(name, o.groups, o.clientIds, (conn) => conn.deliver(frame, seq, id));
     }
+    return undefined;
   }
 
   /** Close-PodeSseConnection: pode.close to every narrowed connection of the Name, on every instance. */
-  close(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
+  close(name: string, groups?: readonly string[], clientIds?: readonly string[]): Ordered | undefined {
     if (this.scale) return this.scale.close(name, groups, clientIds);
     const targets: SseConnection[] = [];
     this.registry.select(name, groups, clientIds, (conn) => targets.push(conn));
     for (const conn of targets) conn.writer.close(PODE_CLOSE);
+    return undefined;
   }
 
   /**

@@ -9,7 +9,7 @@ import type { SseEvents } from './events.ts';
 import { EventFrames, PODE_CLOSE } from './framing.ts';
 import { narrowingMatches, type HistoryBound, type SseHistory } from './history.ts';
 import type { SseRegistry } from './registry.ts';
-import type { CatchUp, HubSend, ReplayAnswer, Resync, SseHub } from './hub/types.ts';
+import { ORDERED, type CatchUp, type HubSend, type Ordered, type ReplayAnswer, type Resync, type SseHub } from './hub/types.ts';
 
 const SEND = 'Send-PodeSseEvent';
 
@@ -59,24 +59,26 @@ export class ScaleOut {
     });
   }
 
-  send(o: Send): void {
+  /** The answer settles once the send has its place in the hub's order (see SseHub.publish). */
+  send(o: Send): Ordered {
     if (!this.hub.connected) {
       // Cut off: this instance's clients still get it, now; the others will be told they missed it.
       this.hub.deliveredLocally(o.names);
       this.deliver({ t: 'send', names: [...o.names], groups: o.groups && [...o.groups], clientIds: o.clientIds && [...o.clientIds], id: o.id, eventType: o.eventType, data: o.data, local: true });
-      return;
+      return ORDERED;
     }
     let history: Record<string, HistoryBound> | undefined;
     for (const name of o.names) {
       const bound = this.history.boundOf(name);
       if (bound) (history ??= {})[name] = bound;
     }
-    this.hub.publish({ t: 'send', names: [...o.names], groups: o.groups && [...o.groups], clientIds: o.clientIds && [...o.clientIds], id: o.id, eventType: o.eventType, data: o.data, history });
+    return this.hub.publish({ t: 'send', names: [...o.names], groups: o.groups && [...o.groups], clientIds: o.clientIds && [...o.clientIds], id: o.id, eventType: o.eventType, data: o.data, history });
   }
 
-  close(name: string, groups?: readonly string[], clientIds?: readonly string[]): void {
-    if (this.hub.connected) this.hub.publish({ t: 'close', name, groups: groups && [...groups], clientIds: clientIds && [...clientIds] });
-    else this.closeHere(name, groups, clientIds);
+  close(name: string, groups?: readonly string[], clientIds?: readonly string[]): Ordered {
+    if (this.hub.connected) return this.hub.publish({ t: 'close', name, groups: groups && [...groups], clientIds: clientIds && [...clientIds] });
+    this.closeHere(name, groups, clientIds);
+    return ORDERED;
   }
 
   /** A reconnect's replay, from the hub's history; live events wait in the connection meanwhile. */

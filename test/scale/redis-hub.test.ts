@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisHub } from '../../host/sse/hub/redis.ts';
+import { PrivateRedis } from '../helpers/redis-server.ts';
 import type { HubDelivery, HubListener, HubSend, PresenceEntry } from '../../host/sse/hub/types.ts';
 
 const prefix = `podets-hub-test-${process.pid}-${randomBytes(3).toString('hex')}:`;
@@ -135,5 +136,69 @@ describe('RedisHub', function () {
     await until(() => !b.remote.has('p') && !c.remote.has('p'), 'a gone on close');
     expect(a.connected).to.equal(false);
     await c.close();
+  });
+});
+
+// What a publish answers (SseHub.publish): it settles once Redis has given the message its bus place, so
+// whatever is published after that, from any instance, is ordered after it; a Redis that hangs cannot hold
+// it past the stall timeout (the message is then delivered here only). A Redis of the test's own, frozen.
+describe('RedisHub: a publish settles once it is ordered', function () {
+  this.timeout(20000);
+  let redis: PrivateRedis;
+  let a: RedisHub;
+  let b: RedisHub;
+  let admin: Redis;
+  const heardA: HubDelivery[] = [];
+  const heardB: HubDelivery[] = [];
+
+  before(async () => {
+    redis = await PrivateRedis.start();
+    a = new RedisHub(redis.url(0, 'stallTimeout=800'));
+    b = new RedisHub(redis.url(0, 'stallTimeout=800'));
+    a.listen(listener(heardA));
+    b.listen(listener(heardB));
+    await Promise.all([a.connect(), b.connect()]);
+    admin = new Redis({ port: redis.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    admin.on('error', () => {});
+    await admin.connect();
+  });
+  after(async () => {
+    admin?.disconnect();
+    await Promise.all([a?.close(), b?.close()]);
+    await redis?.stop();
+  });
+
+  const kept = async (name: string) => (await admin.lrange(`podets:events:${name}`, 0, -1)).map((e) => JSON.parse(e).f as string);
+  const send = (data: string): HubSend => ({ t: 'send', names: ['o'], data, history: { o: { count: 100 } } });
+
+  it('answers once the event is kept: an awaited send on A, then one on B, are in that order on both', async () => {
+    for (let i = 1; i <= 20; i++) {
+      await a.publish(send(`a${i}`));
+      expect((await kept('o')).at(-1)).to.match(new RegExp(`\\ndata: a${i}\\n\\n$`));
+      await b.publish(send(`b${i}`));
+    }
+    const expected = Array.from({ length: 20 }, (_, i) => [`a${i + 1}`, `b${i + 1}`]).flat();
+    await until(() => heardA.length === 40 && heardB.length === 40, 'all heard on both');
+    expect(heardA.map((m) => (m as HubSend).data)).to.deep.equal(expected);
+    expect(heardB.map((m) => (m as HubSend).data)).to.deep.equal(expected);
+  });
+
+  it('a frozen Redis holds the answer until the stall is seen; then the send is delivered here only and it settles', async () => {
+    heardA.length = 0;
+    redis.freeze();
+    try {
+      let settled = false;
+      const answer = a.publish(send('frozen')).then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled, 'settled while Redis hangs, before the stall timeout').to.equal(false);
+      await answer;
+      expect(a.connected).to.equal(false);
+      expect(heardA).to.deep.equal([{ ...send('frozen'), seqs: undefined, local: true }]);
+      // Cut off: a publish answers at once, delivered here.
+      await a.publish(send('while down'));
+      expect((heardA.at(-1) as HubSend).data).to.equal('while down');
+    } finally {
+      redis.resume();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { logException, logWarn } from '../../log.ts';
 import { JoinEchoes } from './join-echoes.ts';
 import { PresenceMirror } from './presence.ts';
 import { unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from './ipc.ts';
-import type { HubClose, HubListener, HubSend, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
+import type { HubClose, HubListener, HubSend, Ordered, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
 
 export class ClusterHub implements SseHub {
   readonly instance = `worker-${process.env[WORKER_ENV] ?? process.pid}`;
@@ -16,6 +16,7 @@ export class ClusterHub implements SseHub {
   /** Orphans handed over before the engine listened: their Disconnect still fires, once it does. */
   private readonly early: PresenceEntry[] = [];
   private nextReq = 1;
+  /** Replays and syncs waiting for the primary's answer, by request number. */
   private readonly pending = new Map<number, (a: ReplayAnswer) => void>();
   private readonly onMessage = (raw: unknown) => {
     try {
@@ -46,8 +47,23 @@ export class ClusterHub implements SseHub {
     const early = this.early.splice(0);
     if (early.length > 0) listener.orphaned(early);
   }
-  publish(message: HubSend | HubClose): void {
+  /**
+   * The primary handles one worker's messages in order, so a sync asked for after this message is answered
+   * once the message has its place. It is asked for only when someone waits on the answer: a send that no
+   * one awaits costs one message, as before.
+   */
+  publish(message: HubSend | HubClose): Ordered {
     this.post(message);
+    return { then: (done, failed) => this.sync().then(done, failed) };
+  }
+
+  private sync(): Promise<void> {
+    if (!this.connected) return Promise.resolve();
+    const req = this.nextReq++;
+    return new Promise((resolve) => {
+      this.pending.set(req, () => resolve());
+      this.post({ t: 'sync', req });
+    });
   }
   /** Cut off from the primary means the cluster is going away: there is no one left to tell. */
   deliveredLocally(): void {}
@@ -103,11 +119,12 @@ export class ClusterHub implements SseHub {
         if (this.listener) this.listener.orphaned(m.entries);
         else this.early.push(...m.entries);
         return;
+      case 'synced':
       case 'replayed': {
         const resolve = this.pending.get(m.req);
         this.pending.delete(m.req);
-        if (resolve) resolve(m.answer);
-        else logWarn(`SSE replay answer ${m.req} arrived for no request`);
+        if (resolve) resolve(m.t === 'replayed' ? m.answer : { kind: 'none' });
+        else logWarn(`SSE ${m.t === 'replayed' ? 'replay' : 'sync'} answer ${m.req} arrived for no request`);
         return;
       }
     }

@@ -11,6 +11,8 @@ export type ToPrimary =
   | { t: 'join'; entry: PresenceEntry }
   | { t: 'leave'; entry: PresenceEntry }
   | { t: 'replay'; req: number; query: ReplayQuery }
+  /** Answered with `synced` once everything this worker sent before it has its place in the order. */
+  | { t: 'sync'; req: number }
   | { t: 'listening'; endpoints: BoundEndpoint[] }
   | { t: 'stop-cluster' };
 
@@ -21,7 +23,8 @@ export type ToWorker =
   | { t: 'snapshot'; presence: Record<string, PresenceEntry[]> }
   /** Connections of a worker that died: this worker fires their Disconnect events. */
   | { t: 'orphaned'; entries: PresenceEntry[] }
-  | { t: 'replayed'; req: number; answer: ReplayAnswer };
+  | { t: 'replayed'; req: number; answer: ReplayAnswer }
+  | { t: 'synced'; req: number };
 
 export interface Envelope<T> {
   podets: T;

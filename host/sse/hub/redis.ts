@@ -23,7 +23,7 @@ import { PresenceSync } from './redis/presence.ts';
 import { BUS_SCRIPT, SpaceKeys, type StoredEvent } from './redis/scripts.ts';
 import { Watchdog } from './redis/watchdog.ts';
 import { encodeClose, encodeSend, parseWire, toDelivery, type WireBus, type WireLost } from './redis/wire.ts';
-import type { CatchUp, HubClose, HubListener, HubSend, PresenceEntry, RemotePresence, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
+import { ORDERED, type CatchUp, type HubClose, type HubListener, type HubSend, type Ordered, type PresenceEntry, type RemotePresence, type ReplayAnswer, type ReplayQuery, type SseHub } from './types.ts';
 
 export interface RedisHubOptions {
   /** Prefix of every key and of the bus channel (default `podets:`; the URL's `?prefix=` also sets it). */
@@ -52,6 +52,8 @@ interface InFlight {
 const MAX_EARLY = 10_000;
 /** Own sends delivered locally that Redis may still carry (it hung with them): remembered, up to this many. */
 const MAX_HANDED_BACK = 100_000;
+
+const noop = () => {};
 
 const nothingHeard: HubListener = { delivery() {}, remoteJoin() {}, hold() {}, resync() {}, orphaned() {} };
 
@@ -343,7 +345,7 @@ export class RedisHub implements SseHub {
 
   // ---- Sends and closes ---------------------------------------------------------------------------
 
-  publish(message: HubSend | HubClose): void {
+  publish(message: HubSend | HubClose): Ordered {
     // Refused here, as on one process: nothing is numbered or kept for an event that cannot be framed.
     if (message.t === 'send') validateEventFields({ id: message.id, event: message.eventType });
     const token = this.nextToken++;
@@ -351,12 +353,15 @@ export class RedisHub implements SseHub {
     const f: InFlight = { message, bytes: Buffer.byteLength(text), at: Date.now() };
     this.inFlight.set(token, f);
     this.inFlightBytes += f.bytes;
-    if (!this.connected) return this.handBack(token, f);
+    if (!this.connected) {
+      this.handBack(token, f);
+      return ORDERED;
+    }
     if (this.inFlightBytes > this.maxQueueBytes) {
       // Redis does not keep up (or hangs and the watchdog has not seen it yet): as for a stall, everything
       // waiting is delivered here, in order, and the connections start again.
       this.cutOff(`Redis backplane: ${this.inFlightBytes - f.bytes} bytes sent and not carried back yet (the bound is ${this.maxQueueBytes}); delivering locally and reconnecting`);
-      return;
+      return ORDERED;
     }
     let promise: Promise<number>;
     if (message.t === 'close') promise = this.runBus('c', text, token, [], []);
@@ -364,7 +369,8 @@ export class RedisHub implements SseHub {
       const history = message.history ? Object.entries(message.history).filter(([, b]) => b.count > 0) : [];
       promise = this.runBus('s', text, token, history, [frameEvent({ event: message.eventType, data: message.data }).toString('utf8'), narrowingOf(message), message.id ?? '']);
     }
-    promise.catch((err) => {
+    // The script's reply means Redis gave the message its bus place: any later one, from anywhere, is after it.
+    return promise.then(noop, (err) => {
       if (!this.inFlight.has(token)) return;
       if (this.connected) logWarn(`Redis backplane: publish failed: ${(err as Error)?.message ?? String(err)}`);
       else logDebug(`Redis backplane: publish failed while down: ${(err as Error)?.message ?? String(err)}`);

@@ -96,14 +96,24 @@ export interface HubListener {
   orphaned(entries: PresenceEntry[]): void;
 }
 
+/** Settles once a published message has its place in the hub's order; it never rejects. */
+export type Ordered = PromiseLike<void>;
+
+/** Already ordered (or delivered here only). */
+export const ORDERED: Ordered = Promise.resolve();
+
 export interface SseHub {
   /** This instance's id in the shared space. */
   readonly instance: string;
   /** False while the hub cannot carry sends: the engine then delivers locally. */
   readonly connected: boolean;
   listen(listener: HubListener): void;
-  /** Hands a send or close to every instance, this one included, in the hub's order. */
-  publish(message: HubSend | HubClose): void;
+  /**
+   * Hands a send or close to every instance, this one included, in the hub's order. The answer settles
+   * (never rejects) once the message has its place in that order, or was delivered here only: whatever
+   * is published after that, on any instance, comes later.
+   */
+  publish(message: HubSend | HubClose): Ordered;
   /** The engine delivered these Names' events locally only while the hub was cut off. */
   deliveredLocally(names: readonly string[]): void;
   join(entry: PresenceEntry): void;
