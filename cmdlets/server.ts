@@ -2,7 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { loadScript } from '../host/runtime/load.ts';
-import { announce, isHosted, PodeServer, setCurrentServer, tryCurrentServer } from '../host/runtime/server.ts';
+import { runAmbient } from '../host/runtime/ambient.ts';
+import { composeServer } from '../host/runtime/compose.ts';
+import { announce, isHosted, setCurrentServer, tryCurrentServer } from '../host/runtime/server.ts';
 import { stopOnSignals, keepAliveOnStrayErrors } from '../host/runtime/shutdown.ts';
 import { installGlobals } from '../host/runtime/globals.ts';
 
@@ -37,10 +39,10 @@ export const StartPodeServer = cmdlet({
       return done.then(() => undefined);
     }
     const rootPath = args.RootPath ?? (process.argv[1] ? dirname(resolve(process.argv[1])) : process.cwd());
-    const server = new PodeServer({ rootPath });
+    const server = composeServer({ rootPath });
     setCurrentServer(server);
     installGlobals();
-    await logic();
+    await runAmbient({ server }, logic);
     keepAliveOnStrayErrors();
     const closed = server.closed();
     const endpoints = await server.start();

@@ -1,20 +1,19 @@
 // The WebEvent of the request being handled, reachable from anywhere in its async call chain, so
-// cmdlets like Write-PodeJsonResponse need no explicit event argument. AsyncLocalStorage keeps it
-// attached across awaits and separate between concurrent requests.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// cmdlets like Write-PodeJsonResponse need no explicit event argument. It lives in the ambient context
+// (host/runtime/ambient.ts), beside the server the request came to.
 import { PodeError } from '../binder/errors.ts';
+import { ambient, runAmbient } from '../runtime/ambient.ts';
+import type { PodeServer } from '../runtime/server.ts';
 import type { WebEvent } from './webevent.ts';
 
-const storage = new AsyncLocalStorage<WebEvent>();
-
-/** Runs `fn(...args)` with `event` as the current WebEvent (extra args spare the caller a closure). */
-export function runInRequest<A extends unknown[], R>(event: WebEvent, fn: (...args: A) => R, ...args: A): R {
-  return storage.run(event, fn, ...args);
+/** Runs `fn(...args)` with `event` as the current WebEvent of `server` (extra args spare the caller a closure). */
+export function runInRequest<A extends unknown[], R>(server: PodeServer | undefined, event: WebEvent, fn: (...args: A) => R, ...args: A): R {
+  return runAmbient({ server, webEvent: event }, fn, ...args);
 }
 
 /** The current request's WebEvent; throws when called outside a request (naming `command`, when given). */
 export function currentWebEvent(command = ''): WebEvent {
-  const event = storage.getStore();
+  const event = ambient()?.webEvent;
   if (!event) {
     throw new PodeError(
       'NoCurrentWebEvent',
@@ -27,5 +26,5 @@ export function currentWebEvent(command = ''): WebEvent {
 
 /** The current request's WebEvent, or undefined outside a request. */
 export function tryCurrentWebEvent(): WebEvent | undefined {
-  return storage.getStore();
+  return ambient()?.webEvent;
 }

@@ -13,10 +13,13 @@ import { markRequestData } from './request-data.ts';
 import { requestLogEntry, type RequestLogHook } from './requestlog.ts';
 import type { Router } from './router.ts';
 import type { StaticMatch, StaticResolution, StaticRoutes } from './static.ts';
+import type { PodeServer } from '../runtime/server.ts';
 import type { Middleware } from './types.ts';
 import { WebEvent, urlPath, urlQuery, type EndpointInfo } from './webevent.ts';
 
 export interface DispatchOptions {
+  /** The server the requests belong to (cmdlets in handlers reach it); none for the engine on its own. */
+  server?: PodeServer;
   router: Router;
   statics?: StaticRoutes;
   /** Global middleware, run in order before a route's own. The array is read per request. */
@@ -31,7 +34,11 @@ export interface DispatchOptions {
   bodyBudget?: number;
 }
 
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse, endpoint: EndpointInfo) => void;
+/**
+ * `next`, when given (an embedding app's: Express, a plain node:http server of the user's), takes the
+ * requests podets has no route for (404 and 405) instead of podets answering them.
+ */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, endpoint: EndpointInfo, next?: () => void) => void;
 
 /** Mutable state the server shares with its dispatcher. */
 export interface DispatchState {
@@ -41,14 +48,14 @@ export interface DispatchState {
 
 export function createDispatcher(options: DispatchOptions, state: DispatchState): RequestHandler {
   const { router, statics, onRequestLog } = options;
-  const ctx: PipelineContext = { middleware: options.middleware ?? [], onError: options.onError };
+  const ctx: PipelineContext = { server: options.server, middleware: options.middleware ?? [], onError: options.onError };
   const { bodyLimit, bodyBudget } = resolveLimits(options);
   const budget = new BodyBudget(bodyBudget);
 
-  function route(event: WebEvent, rawPath: string): void {
+  function route(event: WebEvent, rawPath: string, next: (() => void) | undefined): void {
     const req = event.Request.raw;
     const found = router.match(req.method ?? 'GET', rawPath);
-    if (found === null) return respondStatus(event, 404);
+    if (found === null || (next !== undefined && 'notAllowed' in found)) return next !== undefined ? next() : respondStatus(event, 404);
     if ('notAllowed' in found) {
       event.Response.Headers['allow'] = found.notAllowed.join(', ');
       return respondStatus(event, 405);
@@ -86,9 +93,9 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     runPipeline(ctx, event);
   }
 
-  function afterStatic(event: WebEvent, rawPath: string, found: StaticResolution, match: StaticMatch): void {
+  function afterStatic(event: WebEvent, rawPath: string, found: StaticResolution, match: StaticMatch, next: (() => void) | undefined): void {
     try {
-      if (found.kind === 'missing') return route(event, rawPath);
+      if (found.kind === 'missing') return route(event, rawPath, next);
       if (found.kind === 'refused') return respondStatus(event, found.status);
       event.StaticContent = { route: match.route, file: found.file };
       runPipeline(ctx, event);
@@ -97,7 +104,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     }
   }
 
-  return function handle(req, res, endpoint) {
+  return function handle(req, res, endpoint, next) {
     const url = req.url ?? '/';
     const rawPath = urlPath(url);
     const event = new WebEvent(req, res, endpoint, rawPath, urlQuery(url));
@@ -110,13 +117,13 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
         const match = statics.find(rawPath);
         if (match !== null) {
           statics.resolve(match).then(
-            (found) => afterStatic(event, rawPath, found, match),
+            (found) => afterStatic(event, rawPath, found, match, next),
             (err) => failRequest(event, err, ctx.onError),
           );
           return;
         }
       }
-      route(event, rawPath);
+      route(event, rawPath, next);
     } catch (err) {
       failRequest(event, err, ctx.onError);
     }

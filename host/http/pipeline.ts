@@ -4,11 +4,14 @@
 import { runInRequest } from './context.ts';
 import { failRequest, type ErrorHook } from './failure.ts';
 import { sendFile } from './sendfile.ts';
+import type { PodeServer } from '../runtime/server.ts';
 import type { Middleware } from './types.ts';
 import type { WebEvent } from './webevent.ts';
 import { commit, writeEmpty } from './write.ts';
 
 export interface PipelineContext {
+  /** The server the requests belong to: cmdlets in handlers reach it through the ambient context. */
+  server: PodeServer | undefined;
   /** Read on every request, so middleware added later is picked up. */
   middleware: Middleware[];
   onError: ErrorHook | undefined;
@@ -20,7 +23,7 @@ export interface PipelineContext {
  * costs no more than noise on bench:http (docs/benchmarks.md).
  */
 export function runPipeline(ctx: PipelineContext, event: WebEvent): void {
-  runInRequest(event, step, ctx, event, 0);
+  runInRequest(ctx.server, event, step, ctx, event, 0);
 }
 
 function step(ctx: PipelineContext, event: WebEvent, from: number): void {

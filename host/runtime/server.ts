@@ -1,10 +1,12 @@
 // One Pode server: everything a script registers (endpoints, routes, static routes, middleware, timers,
-// schedules) and its lifecycle. Cmdlets reach the server being configured through currentServer().
-import { AsyncLocalStorage } from 'node:async_hooks';
+// schedules, the SSE engine) and its lifecycle. Cmdlets reach their server through currentServer(): the
+// server of the ambient context (its requests, timers, schedules, SSE events, createPodeServer's block and
+// pode.run), else the one `podets serve` or StartPodeServer is configuring.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { PodeError } from '../binder/errors.ts';
 import { createPodeHttpServer, type PodeHttpServer } from '../http/server.ts';
+import { createEmbeddedDispatch, type EmbeddedDispatch, type PodeRequestHandler } from '../http/handler.ts';
 import type { BoundEndpoint, EndpointConfig } from '../http/endpoints.ts';
 import { Router } from '../http/router.ts';
 import { StaticRoutes } from '../http/static.ts';
@@ -16,6 +18,7 @@ import type { Clock } from '../timers/clock.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { SseEngine } from '../sse/engine.ts';
+import { ambient, runAmbient } from './ambient.ts';
 import { attachSseReference } from '../sse/attach.ts';
 
 export interface ServerOptions {
@@ -42,22 +45,18 @@ export interface ServerOptions {
 /** Runs a teardown step when the server stops; the SSE engine and others hook in here. */
 export type StopHook = () => void | Promise<void>;
 
-// One storage for both kinds: every enabled AsyncLocalStorage adds work to every async resource the
-// process creates, so they are not multiplied needlessly. A run's Sender tells the two kinds apart.
-const triggers = new AsyncLocalStorage<TimerEvent | ScheduleEvent>();
-
 /** The event of the timer or schedule whose script is running. */
 export function currentTrigger(): TimerEvent | ScheduleEvent | undefined {
-  return triggers.getStore();
+  return ambient()?.trigger;
 }
 /** Pode's $TimerEvent: set while a timer's script runs (across awaits). */
 export function currentTimerEvent(): TimerEvent | undefined {
-  const event = triggers.getStore();
+  const event = ambient()?.trigger;
   return event !== undefined && 'Interval' in event.Sender ? (event as TimerEvent) : undefined;
 }
 /** Pode's $ScheduleEvent: set while a schedule's script runs (across awaits). */
 export function currentScheduleEvent(): ScheduleEvent | undefined {
-  const event = triggers.getStore();
+  const event = ambient()?.trigger;
   return event !== undefined && 'Cron' in event.Sender ? (event as ScheduleEvent) : undefined;
 }
 
@@ -68,7 +67,7 @@ export class PodeServer {
   readonly endpoints: EndpointConfig[] = [];
   readonly timers: Timers;
   readonly schedules: Schedules;
-  readonly sse = new SseEngine();
+  readonly sse = new SseEngine(this);
   readonly rootPath: string;
   readonly options: ServerOptions;
   /** What one request may cost while it is received (body sizes, timeouts); see setLimits. */
@@ -85,6 +84,7 @@ export class PodeServer {
   /** Start-PodeServer blocks still running when the script's top level finished; the host awaits them. */
   readonly setup: Promise<unknown>[] = [];
   private http: PodeHttpServer | undefined;
+  private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];
   private stopping: Promise<void> | undefined;
   private readonly onClosed: Array<() => void> = [];
@@ -99,12 +99,40 @@ export class PodeServer {
       headersTimeoutMs: options.headersTimeoutMs,
     };
     this.limits = resolveLimits(this.givenLimits);
-    this.timers = new Timers({ clock: options.clock, runner: (event, run) => triggers.run(event, run) });
-    this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => triggers.run(event, run) });
+    this.timers = new Timers({ clock: options.clock, runner: (event, run) => runAmbient({ server: this, trigger: event }, run) });
+    this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => runAmbient({ server: this, trigger: event }, run) });
     // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any route runs.
     this.middleware.push({ name: '__pode_sse_reference__', logic: (event) => attachSseReference(this.sse, event) });
     this.onStop(() => this.sse.shutdown());
   }
+
+  /**
+   * For a server the embedding app listens with (createPodeServer): `(req, res, next?)` serves this
+   * server's routes, static content and SSE. Built on first use, after the script has registered them.
+   */
+  get handler(): PodeRequestHandler {
+    this.embedded ??= createEmbeddedDispatch({
+      server: this,
+      router: this.router,
+      statics: this.statics,
+      middleware: this.middleware,
+      onRequestLog: this.requestLog,
+      bodyLimit: this.limits.bodyLimit,
+      bodyBudget: this.limits.bodyBudget,
+    });
+    return this.embedded.handler;
+  }
+
+  /** Starts what runs without a listener of its own: the setup blocks, then timers and schedules (once). */
+  async startDetached(): Promise<void> {
+    await Promise.all(this.setup);
+    if (this.runsTimers && !this.timersStarted) {
+      this.timersStarted = true;
+      this.timers.start();
+      this.schedules.start();
+    }
+  }
+  private timersStarted = false;
 
   get running(): boolean {
     return this.http !== undefined;
@@ -146,6 +174,7 @@ export class PodeServer {
     // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
     await Promise.all(this.setup);
     const http = createPodeHttpServer({
+      server: this,
       router: this.router,
       statics: this.statics,
       middleware: this.middleware,
@@ -155,16 +184,14 @@ export class PodeServer {
     });
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;
-    if (this.runsTimers) {
-      this.timers.start();
-      this.schedules.start();
-    }
+    await this.startDetached();
     return bound;
   }
 
   /** Graceful stop: teardown hooks (SSE sends pode.close), timers and schedules, then in-flight requests (bounded). */
   stop(graceMs = 5000): Promise<void> {
     this.stopping ??= (async () => {
+      this.embedded?.closing();
       for (const hook of this.stopHooks.splice(0).reverse()) {
         try {
           await hook();
@@ -217,6 +244,8 @@ export function setCurrentServer(server: PodeServer | undefined): void {
 }
 
 export function currentServer(command = ''): PodeServer {
+  const own = ambient()?.server;
+  if (own) return own;
   if (!current && copies.some((copy) => copy !== thisCopy && copy.configuring()))
     throw new PodeError(
       'PodetsLoadedTwice',
@@ -228,13 +257,13 @@ export function currentServer(command = ''): PodeServer {
     throw new PodeError(
       'NoPodeServer',
       command,
-      'No podets server is being configured: run the script with `podets serve`, or call it inside StartPodeServer(() => { … }).',
+      'No podets server is being configured: run the script with `podets serve`, call it inside StartPodeServer(() => { … }), or, for a server made with createPodeServer, in its block, its handlers or pode.run(() => { … }).',
     );
   return current;
 }
 
 export function tryCurrentServer(): PodeServer | undefined {
-  return current;
+  return ambient()?.server ?? current;
 }
 
 /** One line per endpoint, always printed (even with --quiet): scripts and tests find the port here. */

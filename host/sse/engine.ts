@@ -21,6 +21,7 @@ import { SseSettings } from './settings.ts';
 import { isValidlySigned, newClientId, signClientId } from './signing.ts';
 import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
 import type { Ordered, SseHub } from './hub/types.ts';
+import type { PodeServer } from '../runtime/server.ts';
 
 export const DEFAULT_PING_SECONDS = 60;
 
@@ -71,13 +72,18 @@ export class SseEngine {
   readonly settings = new SseSettings();
   readonly registry = new SseRegistry<SseConnection>();
   readonly history = new SseHistory();
-  readonly events = new SseEvents();
+  readonly events: SseEvents;
   readonly locals = new Set<SseConnection>();
   maxBuffer = DEFAULT_MAX_BUFFER;
   private readonly heartbeat = new Heartbeat(DEFAULT_PING_SECONDS * 1000, () => this.all());
   private shuttingDown = false;
   /** Set when scaled out (--workers, --redis): sends, closes, presence and history go through its hub. */
   private scale: ScaleOut | undefined;
+
+  /** @param server whose engine this is: its Connect and Disconnect scripts run in its ambient context. */
+  constructor(server?: PodeServer) {
+    this.events = new SseEvents(server);
+  }
 
   attachHub(hub: SseHub): void {
     const previous = this.scale?.hub;

@@ -1,8 +1,9 @@
 // Register-PodeSseEvent: scripts that run when a connection of a Name connects or disconnects, with
 // $TriggeredEvent set for them. An error in one is logged and never reaches the server.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { PodeError } from '../binder/errors.ts';
 import { logException } from '../log.ts';
+import { ambient, runAmbient } from '../runtime/ambient.ts';
+import type { PodeServer } from '../runtime/server.ts';
 import type { SseConnection } from './connection.ts';
 
 export type SseEventType = 'Connect' | 'Disconnect';
@@ -29,16 +30,17 @@ export interface TriggeredEvent {
   Metadata: Record<string, unknown>;
 }
 
-const triggered = new AsyncLocalStorage<TriggeredEvent>();
-
 /** $TriggeredEvent: the event whose script is running. */
 export function currentTriggeredEvent(): TriggeredEvent | undefined {
-  return triggered.getStore();
+  return ambient()?.triggered;
 }
 
 const lockable = {};
 
 export class SseEvents {
+  /** @param server whose scripts these are: they run in its ambient context. */
+  constructor(private readonly server?: PodeServer) {}
+
   // Name -> Type -> EventName -> registration; the Type keys are canonical ('Connect' | 'Disconnect').
   private readonly byName = new Map<string, Map<SseEventType, Map<string, SseEventRegistration>>>();
 
@@ -110,7 +112,9 @@ export class SseEvents {
       const event: TriggeredEvent = { Lockable: lockable, Name: name, Type: type, Timestamp: new Date(), Connection: snapshot, Metadata: {} };
       const where = `SSE ${type} event '${reg.EventName}' for '${name}'`;
       try {
-        const result = triggered.run(event, () => reg.ScriptBlock(...reg.ArgumentList));
+        // Fired inside a request (Connect), the script still sees that request's $WebEvent.
+        const outer = ambient();
+        const result = runAmbient({ server: this.server ?? outer?.server, webEvent: outer?.webEvent, triggered: event }, () => reg.ScriptBlock(...reg.ArgumentList));
         if (result instanceof Promise) result.catch((err) => logException(where, err));
       } catch (err) {
         logException(where, err);

@@ -6,10 +6,10 @@ import { isPodeError } from '../../binder/errors.ts';
 import { describeError, logError, setLogLevel, setQuiet } from '../../log.ts';
 import { installGlobals } from '../../runtime/globals.ts';
 import { describePodeError, loadScript, ScriptLoadError, SCRIPT_EXTENSIONS } from '../../runtime/load.ts';
-import { announce, PodeServer, setCurrentServer, setHosted } from '../../runtime/server.ts';
+import { announce, setCurrentServer, setHosted, type PodeServer } from '../../runtime/server.ts';
 import { exitWhenStopped, keepAliveOnStrayErrors } from '../../runtime/shutdown.ts';
 import { commanderOptions, type ServeOptionValues } from '../serve-options.ts';
-import { applyServeFlags } from '../../runtime/flags.ts';
+import { composeServer } from '../../runtime/compose.ts';
 import { startBackplane } from '../../runtime/backplane.ts';
 import { watchAndRestart } from '../watch.ts';
 import { isWatchChild, onWatchRequests, pinnedPorts, reportListening } from '../watch-child.ts';
@@ -61,10 +61,14 @@ export function addServeCommand(program: Command): void {
 }
 
 export async function serve(script: string, opts: ServeOptionValues): Promise<number> {
-  if (opts.logLevel) setLogLevel(opts.logLevel);
-  if (opts.quiet) setQuiet(true);
   const path = resolve(script);
-  const server = new PodeServer({ rootPath: dirname(path), address: opts.address, port: opts.port, pinnedPorts: pinnedPorts() });
+  let server: PodeServer;
+  try {
+    server = composeServer({ rootPath: dirname(path), pinnedPorts: pinnedPorts() }, opts);
+  } catch (err) {
+    logError((err as Error).message);
+    return 2;
+  }
   // Under --watch: a restart ends SSE streams with a retry (pages reconnect), a vanished watcher stops us.
   const stopAndExit = () => void server.stop().finally(() => process.exit(0));
   onWatchRequests(() => {
@@ -79,12 +83,6 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
     server.sse.attachHub(hub);
     server.runsTimers = process.env[LEADER_ENV] === '1';
     server.requestClose = () => hub.stopCluster();
-  }
-  try {
-    applyServeFlags(server, opts);
-  } catch (err) {
-    logError((err as Error).message);
-    return 2;
   }
   if (opts.redis && !(await startBackplane(server, opts.redis))) return 1;
   try {

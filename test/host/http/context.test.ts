@@ -12,7 +12,7 @@ describe('http/context', () => {
 
   it('runs a function with the event as current, passing its arguments', async () => {
     const event = { Path: '/fake' } as WebEvent;
-    const result = await runInRequest(event, async (a: number, b: number) => {
+    const result = await runInRequest(undefined, event, async (a: number, b: number) => {
       await delay(1);
       return [currentWebEvent().Path, a + b];
     }, 1, 2);
