@@ -93,6 +93,22 @@ export function describe(event: WebEvent): string {
 }
 pode\`Write-PodeHost 'import-style script loaded'\`;
 `;
+// The embedding API: podets inside the project's own node:http server. Type-checked as .ts, run as .mjs.
+const EMBED_BODY = `const pode = await createPodeServer(() => {
+  AddPodeRoute({ Method: 'Get', Path: '/sse', ScriptBlock: () => ConvertToPodeSseConnection({ Name: 'Events' }) });
+}, { sseHistory: 10 });
+const server = http.createServer(pode.handler);
+server.listen(0, '127.0.0.1', () => console.log(\`Listening on http://127.0.0.1:\${(server.address() as AddressInfo).port}/\`));
+pode.run(() => SendPodeSseEvent({ Name: 'Events', Data: 'none yet' }));
+process.on('SIGTERM', () => void pode.close().then(() => server.close()));
+`;
+const EMBED_TS = `import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AddPodeRoute, ConvertToPodeSseConnection, createPodeServer, SendPodeSseEvent } from 'podets';
+${EMBED_BODY}`;
+const EMBED_MJS = `import http from 'node:http';
+import { AddPodeRoute, ConvertToPodeSseConnection, createPodeServer, SendPodeSseEvent } from 'podets';
+${EMBED_BODY.replace(' as AddressInfo', '')}`;
 // TypeScript's own CommonJS spelling: what \`verbatimModuleSyntax\` (on in tsc --init) asks of a CommonJS file.
 const REQUIRE_SCRIPT = `import podets = require('podets');
 
@@ -125,17 +141,17 @@ interface Project {
   serve: string[];
 }
 const projects: Project[] = [
-  { kind: 'module', defaults: ['server.ts', 'imported.ts'], strict: ['server.ts', 'imported.ts'], serve: ['server.ts', 'imported.ts'] },
+  { kind: 'module', defaults: ['server.ts', 'imported.ts', 'embedded.ts'], strict: ['server.ts', 'imported.ts', 'embedded.ts'], serve: ['server.ts', 'imported.ts'] },
   // `import … from` in a CommonJS .ts file is refused by tsc --init's verbatimModuleSyntax (TS1295, TypeScript's
   // rule, not podets'): there it is checked with the strict config, and the require form with both.
   { kind: 'commonjs', defaults: ['server.ts', 'required.ts'], strict: ['server.ts', 'imported.ts', 'required.ts'], serve: ['server.ts', 'imported.ts', 'required.ts'] },
 ];
 
-async function serveAndConnect(cwd: string, script: string): Promise<void> {
-  const what = `${relative(work, cwd)}: npx podets serve ${script} --port 0 answers an SSE request with event: pode.open`;
-  console.log(`\n$ (${where(cwd)}) npx podets serve ${script} --port 0`);
+async function serveAndConnect(cwd: string, script: string, command = ['npx', 'podets', 'serve', script, '--port', '0']): Promise<void> {
+  const what = `${relative(work, cwd)}: ${command.join(' ')} answers an SSE request with event: pode.open`;
+  console.log(`\n$ (${where(cwd)}) ${command.join(' ')}`);
   // Its own process group: npx does not forward SIGTERM to podets, so the group is signalled.
-  const child = spawn('npx', ['podets', 'serve', script, '--port', '0'], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(command[0]!, command.slice(1), { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
@@ -189,6 +205,10 @@ try {
     writeFileSync(join(dir, 'server.ts'), GLOBALS_SCRIPT);
     writeFileSync(join(dir, 'imported.ts'), IMPORT_SCRIPT);
     if (project.kind === 'commonjs') writeFileSync(join(dir, 'required.ts'), REQUIRE_SCRIPT);
+    else {
+      writeFileSync(join(dir, 'embedded.ts'), EMBED_TS);
+      writeFileSync(join(dir, 'embedded.mjs'), EMBED_MJS);
+    }
     writeFileSync(join(dir, 'tsconfig.defaults.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files: project.defaults }, null, 2));
     writeFileSync(join(dir, 'tsconfig.strict.json'), JSON.stringify({ ...STRICT, files: project.strict }, null, 2));
     console.log(`    tsconfig.strict.json: ${JSON.stringify(STRICT.compilerOptions)}`);
@@ -200,6 +220,7 @@ try {
     check(failures.length === before, `tsc --noEmit clean with the strict config: ${project.strict.join(', ')}`);
     check(dtsNamingTs(join(dir, 'node_modules/podets/dist')).length === 0, 'no installed declaration imports a .ts file');
     for (const script of project.serve) await serveAndConnect(dir, script);
+    if (project.kind === 'module') await serveAndConnect(dir, 'embedded.mjs', ['node', 'embedded.mjs']);
     if (project.kind === 'module') {
       const list = run(dir, 'npx', ['podets', 'help'], { fatal: false, quiet: true });
       console.log(indent(list.split('\n').slice(0, 6).join('\n') + '\n…'));

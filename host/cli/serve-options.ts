@@ -154,3 +154,37 @@ export function commanderOptions(): Option[] {
     return option;
   });
 }
+
+/** The options createPodeServer takes: those of `podets serve` that make sense without a CLI, camelCase. */
+export type EmbeddedOptionValues = Omit<ServeOptionValues, 'workers' | 'watch' | 'address' | 'port'>;
+const NOT_EMBEDDED = new Set(['workers', 'watch', 'address', 'port']);
+
+/**
+ * Checks option values given in code with the CLI's own parsers, so `{ sseHistory: -1 }` is refused with
+ * the text `--sse-history -1` gets. Returns the parsed values; throws `option: message` for the first bad one.
+ */
+export function checkEmbeddedOptions(given: Record<string, unknown>): EmbeddedOptionValues {
+  const specs = SERVE_OPTIONS as Record<string, OptionSpec>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    const spec = Object.hasOwn(specs, key) && !NOT_EMBEDDED.has(key) ? specs[key]! : undefined;
+    if (!spec) {
+      const valid = Object.keys(specs).filter((k) => !NOT_EMBEDDED.has(k));
+      throw new InvalidArgumentError(`'${key}' is not an option; valid options are ${valid.join(', ')}.`);
+    }
+    const takesValue = spec.flags.includes('<');
+    if (!takesValue) {
+      if (typeof value !== 'boolean') throw new InvalidArgumentError(`'${key}' must be true or false.`);
+      out[key] = value;
+      continue;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') throw new InvalidArgumentError(`'${key}' must be a string or a number.`);
+    try {
+      out[key] = spec.choices ? choice(spec.choices)(String(value)) : spec.parse ? spec.parse(String(value)) : String(value);
+    } catch (err) {
+      throw new InvalidArgumentError(`'${key}': ${(err as Error).message}`);
+    }
+  }
+  return out as EmbeddedOptionValues;
+}
