@@ -49,13 +49,20 @@ export const AddPodeEndpoint = cmdlet({
     { name: 'CertificatePassword', type: 'String', sets: ['CertFile'], help: 'The password for the certificate file referenced in Certificate (or for its key).' },
     { name: 'CertificateKey', type: 'String', sets: ['CertFile'], help: 'A key file to be paired with a PEM certificate file referenced in Certificate.' },
     { name: 'Name', type: 'String', help: 'An optional name for the endpoint; it is shown as $WebEvent.Endpoint.Name on its requests.' },
+    {
+      name: 'SelfSigned',
+      type: 'SwitchParameter',
+      sets: ['CertSelf'],
+      help: 'Create and bind a self-signed certificate for the HTTPS endpoint (for localhost, 127.0.0.1, ::1 and the endpoint address), made when the server starts.',
+    },
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
     const https = args.Protocol === 'Https';
     if (args.Certificate !== undefined && !https) throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
-    if (https && args.Certificate === undefined) {
-      throw ctx.error('CertificateRequired', 'An Https endpoint needs a -Certificate (podets cannot create self-signed certificates).');
+    if (args.SelfSigned && !https) throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
+    if (https && args.Certificate === undefined && !args.SelfSigned) {
+      throw ctx.error('CertificateRequired', 'An Https endpoint needs a -Certificate (PEM with -CertificateKey, or .pfx/.p12) or -SelfSigned.');
     }
     if (args.Name && server.endpoints.some((e) => e.name?.toLowerCase() === args.Name!.toLowerCase())) {
       throw ctx.error('EndpointAlreadyDefined', `An endpoint named '${args.Name}' has already been defined.`);
@@ -68,6 +75,7 @@ export const AddPodeEndpoint = cmdlet({
       ...(args.CertificateKey !== undefined && { certificateKey: server.path(args.CertificateKey) }),
       ...(args.CertificatePassword !== undefined && { certificatePassword: args.CertificatePassword }),
       ...(args.Name && { name: args.Name }),
+      ...(args.SelfSigned && { selfSigned: true }),
     };
     // As in Pode, the same address, port and protocol again is not a second listener.
     const same = (e: EndpointConfig) =>

@@ -14,6 +14,8 @@ export { DEFAULT_BODY_LIMIT };
 export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   if (len !== undefined) return len !== '0';
+  // HTTP/2 frames its body and needs no length: a request has one unless its headers ended the stream.
+  if (req.httpVersionMajor >= 2) return (req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders === false;
   return req.headers['transfer-encoding'] !== undefined;
 }
 

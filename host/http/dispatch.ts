@@ -109,7 +109,8 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     const rawPath = urlPath(url);
     const event = new WebEvent(req, res, endpoint, rawPath, urlQuery(url));
     res.on('error', onResponseError);
-    if (state.closing) res.setHeader('connection', 'close');
+    // HTTP/2 has no Connection header: its session is closed with GOAWAY (server.ts).
+    if (state.closing && req.httpVersionMajor < 2) res.setHeader('connection', 'close');
     if (onRequestLog !== undefined) watchForLog(event, onRequestLog);
     try {
       const method = req.method;

@@ -1,8 +1,10 @@
-// Add-PodeEndpoint's part of the engine: one node:http or node:https server per endpoint, bound and
-// reported back with the port actually used (port 0 asks the OS for a free one).
+// Add-PodeEndpoint's part of the engine: one node:http server per http endpoint, and for https one
+// node:http2 secure server that speaks HTTP/2 to clients that offer it by ALPN (browsers) and HTTP/1.1 to
+// the rest; bound and reported back with the port actually used (port 0 asks the OS for a free one).
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
+import http2 from 'node:http2';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { PodeError } from '../binder/errors.ts';
@@ -22,6 +24,10 @@ export interface EndpointConfig {
   certificatePassword?: string;
   /** Pode's -Name, copied to WebEvent.Endpoint.Name. */
   name?: string;
+  /** https: -SelfSigned, a certificate made at start for the endpoint's address (no files needed). */
+  selfSigned?: boolean;
+  /** https: the PEM certificate and key made for -SelfSigned, filled in before the server is created. */
+  generated?: { cert: string; key: string };
 }
 
 export interface BoundEndpoint {
@@ -33,7 +39,7 @@ export interface BoundEndpoint {
   url: string;
 }
 
-export type NodeServer = http.Server | https.Server;
+export type NodeServer = http.Server | http2.Http2SecureServer;
 
 export function bindAddress(address: string | undefined): string {
   if (address === undefined || address === '' || address === 'localhost') return '127.0.0.1';
@@ -41,13 +47,17 @@ export function bindAddress(address: string | undefined): string {
   return address.replace(/^\[(.*)\]$/, '$1');
 }
 
-/** `options`: node:http's own (timeouts), the same for http and https. */
+/**
+ * `options`: node:http's own (timeouts), for http. An https endpoint offers h2 then http/1.1 by ALPN;
+ * `onRequest` gets node:http2's compatibility request and response for HTTP/2, node:http's for HTTP/1.1.
+ */
 export function createNodeServer(config: EndpointConfig, onRequest: http.RequestListener, options: http.ServerOptions = {}): NodeServer {
   if ((config.protocol ?? 'http') === 'http') return http.createServer(options, onRequest);
-  return https.createServer({ ...options, ...tlsOptions(config) }, onRequest);
+  return http2.createSecureServer({ ...tlsOptions(config), allowHTTP1: true }, onRequest as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
 }
 
 function tlsOptions(config: EndpointConfig): https.ServerOptions {
+  if (config.generated) return { cert: config.generated.cert, key: config.generated.key };
   const cert = config.certificate;
   if (!cert) {
     throw new PodeError('CertificateRequired', '', `An https endpoint needs a certificate (endpoint ${describe(config)}).`);

@@ -5,9 +5,10 @@ import { clientErrorHandler } from './clienterror.ts';
 import { createDispatcher, type DispatchOptions, type DispatchState } from './dispatch.ts';
 import { bindServer, createNodeServer, type BoundEndpoint, type EndpointConfig, type NodeServer } from './endpoints.ts';
 import { checkingIntervalMs, resolveLimits } from './limits.ts';
+import { selfSignedCertificate } from './selfsigned.ts';
 import type { EndpointInfo } from './webevent.ts';
-import https from 'node:https';
-import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import type { Http2SecureServer, Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 
 export interface PodeHttpServerOptions extends DispatchOptions {
@@ -49,7 +50,8 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
     const started: NodeServer[] = [];
     const result: BoundEndpoint[] = [];
     try {
-      for (const config of endpoints) {
+      for (const given of endpoints) {
+        const config = given.selfSigned && !given.generated ? { ...given, generated: await selfSignedCertificate(given.address) } : given;
         // Filled in once bound: the dispatcher reads it per request, so the real port shows in WebEvent.Endpoint.
         const info: EndpointInfo = { address: '', port: 0, protocol: config.protocol ?? 'http', name: config.name };
         const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(req, res, info);
@@ -94,19 +96,29 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
 }
 
 /**
- * Sockets that connected but have not sent a request yet. closeIdleConnections() does not count them as
- * idle (fetch opens such spare connections), and a graceful close would otherwise wait out the full grace.
+ * What a graceful close must reach besides the server itself. node:http: sockets that connected but have
+ * not sent a request yet (closeIdleConnections() does not count them as idle, and fetch opens such spare
+ * connections). node:http2 (https endpoints): every TLS socket, how many HTTP/1.1 requests each has in
+ * flight (it has no closeIdleConnections), and the HTTP/2 sessions, which are closed with GOAWAY.
  */
-const quietSockets = new WeakMap<NodeServer, Set<Socket>>();
+interface Tracked {
+  quiet: Set<Socket>;
+  /** http2 servers only: every TLS socket, the HTTP/1.1 requests in flight per socket, the HTTP/2 sessions. */
+  sockets?: Set<Socket>;
+  active?: Map<Socket, number>;
+  sessions?: Set<Http2Session>;
+}
+const tracked = new WeakMap<NodeServer, Tracked>();
 
 export function trackQuietSockets(server: NodeServer): void {
+  if (!(server instanceof http.Server)) return trackSecure(server);
   const quiet = new Set<Socket>();
-  quietSockets.set(server, quiet);
+  tracked.set(server, { quiet });
   // One shared listener, not a closure per socket: idle SSE servers hold tens of thousands of sockets.
   const forget = function (this: Socket) {
     quiet.delete(this);
   };
-  server.on(server instanceof https.Server ? 'secureConnection' : 'connection', (socket: Socket) => {
+  server.on('connection', (socket: Socket) => {
     quiet.add(socket);
     socket.on('close', forget);
   });
@@ -115,12 +127,59 @@ export function trackQuietSockets(server: NodeServer): void {
   server.on('checkContinue', busy); // a request with Expect: 100-continue arrives under this name instead
 }
 
+function trackSecure(server: Http2SecureServer): void {
+  const t: Required<Tracked> = { quiet: new Set(), sockets: new Set(), active: new Map(), sessions: new Set() };
+  tracked.set(server, t);
+  const forget = function (this: Socket) {
+    t.sockets.delete(this);
+    t.active.delete(this);
+  };
+  server.on('secureConnection', (socket: Socket) => {
+    t.sockets.add(socket);
+    socket.on('close', forget);
+  });
+  server.on('session', (session: Http2Session) => {
+    t.sessions.add(session);
+    session.once('close', () => t.sessions.delete(session));
+  });
+  // HTTP/1.1 requests on the TLS sockets: counted, so a close can end the sockets that have none.
+  const begin = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.httpVersionMajor >= 2) return;
+    const socket = req.socket;
+    t.active.set(socket, (t.active.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      if (!t.sockets.has(socket)) return;
+      const left = (t.active.get(socket) ?? 1) - 1;
+      t.active.set(socket, left);
+      if (left === 0 && closingServers.has(server)) socket.destroy();
+    });
+  };
+  server.on('request', begin as never);
+}
+
+const closingServers = new WeakSet<NodeServer>();
+
 function closeQuiet(server: NodeServer): void {
-  server.closeIdleConnections();
-  for (const socket of quietSockets.get(server) ?? []) socket.destroy();
+  const t = tracked.get(server);
+  if (server instanceof http.Server) {
+    server.closeIdleConnections();
+    for (const socket of t?.quiet ?? []) socket.destroy();
+    return;
+  }
+  for (const session of t?.sessions ?? []) if (!session.closed) session.close();
+  // An HTTP/1.1 socket with nothing in flight goes now (HTTP/2 ones end with their session, above).
+  for (const [socket, active] of t?.active ?? []) if (active === 0) socket.destroy();
+}
+
+function closeAll(server: NodeServer): void {
+  if (server instanceof http.Server) return server.closeAllConnections();
+  const t = tracked.get(server);
+  for (const session of t?.sessions ?? []) session.destroy();
+  for (const socket of t?.sockets ?? []) socket.destroy();
 }
 
 function closeServer(server: NodeServer, graceMs: number): Promise<void> {
+  closingServers.add(server);
   return new Promise((resolve) => {
     // The callback fires once every connection is gone; idle ones are swept as requests finish.
     server.close(() => {
@@ -130,6 +189,6 @@ function closeServer(server: NodeServer, graceMs: number): Promise<void> {
     });
     closeQuiet(server);
     const sweep = setInterval(() => closeQuiet(server), IDLE_SWEEP_MS);
-    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    const deadline = setTimeout(() => closeAll(server), graceMs);
   });
 }

@@ -166,13 +166,17 @@ export class SseEngine {
 
     // Exactly these headers: anything the route set before is dropped (Pode does the same).
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins });
+    const http2 = event.Request.raw.httpVersionMajor >= 2;
+    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2 });
     event.ended = true;
     event.keepOpen = true;
     event.Response.StatusCode = 200;
     res.writeHead(200, head);
-    res.socket?.setNoDelay(true);
-    res.socket?.setKeepAlive(true);
+    // An HTTP/2 stream shares its session's socket: not this response's to tune.
+    if (!http2) {
+      res.socket?.setNoDelay(true);
+      res.socket?.setKeepAlive(true);
+    }
 
     conn.writer = new SseWriter(res, { maxBuffer: this.maxBuffer, onClose: (reason) => this.disposed(conn, reason) });
     if (o.RetryDuration > 0) conn.writer.write(frameRetry(o.RetryDuration), true);

@@ -45,6 +45,8 @@ export interface SseHeadFields {
   name: string;
   group: string | undefined;
   allowAllOrigins: boolean;
+  /** HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2): no `Connection: keep-alive` there. */
+  http2?: boolean;
 }
 
 /** Exactly the headers of an SSE response (Pode's set). */
@@ -52,7 +54,7 @@ export function sseHead(f: SseHeadFields): Record<string, string> {
   const head: Record<string, string> = {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    ...(f.http2 !== true && { connection: 'keep-alive' }),
     'x-accel-buffering': 'no',
     'x-pode-sse-client-id': headerValue(f.clientId),
     'x-pode-sse-name': headerValue(f.name),

@@ -84,7 +84,7 @@ describe('Add-PodeEndpoint (podets serve)', () => {
 
     it('Https needs a certificate', async () => {
       expect(await failWith('https-without-certificate')).to.match(
-        /endpoint-errors\.ts:\d+:\d+: Add-PodeEndpoint: An Https endpoint needs a -Certificate \(podets cannot create self-signed certificates\)\.$/,
+        /endpoint-errors\.ts:\d+:\d+: Add-PodeEndpoint: An Https endpoint needs a -Certificate \(PEM with -CertificateKey, or \.pfx\/\.p12\) or -SelfSigned\.$/,
       );
     });
 
