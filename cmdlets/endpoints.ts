@@ -59,8 +59,8 @@ export const AddPodeEndpoint = cmdlet({
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
     const https = args.Protocol === 'Https';
-    if (args.Certificate !== undefined && !https) throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
-    if (args.SelfSigned && !https) throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
+    if ((args.Certificate !== undefined || args.SelfSigned) && !https)
+      throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
     if (https && args.Certificate === undefined && !args.SelfSigned) {
       throw ctx.error('CertificateRequired', 'An Https endpoint needs a -Certificate (PEM with -CertificateKey, or .pfx/.p12) or -SelfSigned.');
     }

@@ -145,19 +145,26 @@ export type ServeOptionValues = {
   logLevel?: (typeof LOG_LEVELS)[number];
 };
 
+/** How a flag's text becomes its value: its choices (case-insensitive) or its parser; none for plain text. */
+function parserOf(spec: OptionSpec): ((value: string) => unknown) | undefined {
+  return spec.choices ? choice(spec.choices) : spec.parse;
+}
+
 export function commanderOptions(): Option[] {
   return Object.values(SERVE_OPTIONS as Record<string, OptionSpec>).map((spec) => {
     const option = new Option(spec.flags, spec.description);
-    if (spec.choices) option.choices(spec.choices).argParser(choice(spec.choices));
-    if (spec.parse) option.argParser(spec.parse);
+    if (spec.choices) option.choices(spec.choices);
+    const parse = parserOf(spec);
+    if (parse) option.argParser(parse);
     if (spec.env) option.env(spec.env);
     return option;
   });
 }
 
 /** The options createPodeServer takes: those of `podets serve` that make sense without a CLI, camelCase. */
-export type EmbeddedOptionValues = Omit<ServeOptionValues, 'workers' | 'watch' | 'address' | 'port'>;
-const NOT_EMBEDDED = new Set(['workers', 'watch', 'address', 'port']);
+const CLI_ONLY = ['workers', 'watch', 'address', 'port'] as const;
+export type EmbeddedOptionValues = Omit<ServeOptionValues, (typeof CLI_ONLY)[number]>;
+const NOT_EMBEDDED = new Set<string>(CLI_ONLY);
 
 /**
  * Checks option values given in code with the CLI's own parsers, so `{ sseHistory: -1 }` is refused with
@@ -181,7 +188,7 @@ export function checkEmbeddedOptions(given: Record<string, unknown>): EmbeddedOp
     }
     if (typeof value !== 'string' && typeof value !== 'number') throw new InvalidArgumentError(`'${key}' must be a string or a number.`);
     try {
-      out[key] = spec.choices ? choice(spec.choices)(String(value)) : spec.parse ? spec.parse(String(value)) : String(value);
+      out[key] = (parserOf(spec) ?? String)(String(value));
     } catch (err) {
       throw new InvalidArgumentError(`'${key}': ${(err as Error).message}`);
     }

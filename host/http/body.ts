@@ -7,6 +7,7 @@ import { DEFAULT_BODY_LIMIT } from './limits.ts';
 import { RequestRefusal } from './refusal.ts';
 import { markRequestData } from './request-data.ts';
 import { parseUrlEncoded } from './urlencoded.ts';
+import { isHttp2 } from './version.ts';
 
 export { DEFAULT_BODY_LIMIT };
 
@@ -15,7 +16,7 @@ export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   if (len !== undefined) return len !== '0';
   // HTTP/2 frames its body and needs no length: a request has one unless its headers ended the stream.
-  if (req.httpVersionMajor >= 2) return (req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders === false;
+  if (isHttp2(req)) return (req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders === false;
   return req.headers['transfer-encoding'] !== undefined;
 }
 

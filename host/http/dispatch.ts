@@ -15,6 +15,7 @@ import type { Router } from './router.ts';
 import type { StaticMatch, StaticResolution, StaticRoutes } from './static.ts';
 import type { PodeServer } from '../runtime/server.ts';
 import type { Middleware } from './types.ts';
+import { isHttp2 } from './version.ts';
 import { WebEvent, urlPath, urlQuery, type EndpointInfo } from './webevent.ts';
 
 export interface DispatchOptions {
@@ -110,7 +111,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     const event = new WebEvent(req, res, endpoint, rawPath, urlQuery(url));
     res.on('error', onResponseError);
     // HTTP/2 has no Connection header: its session is closed with GOAWAY (server.ts).
-    if (state.closing && req.httpVersionMajor < 2) res.setHeader('connection', 'close');
+    if (state.closing && !isHttp2(req)) res.setHeader('connection', 'close');
     if (onRequestLog !== undefined) watchForLog(event, onRequestLog);
     try {
       const method = req.method;

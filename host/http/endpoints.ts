@@ -26,8 +26,12 @@ export interface EndpointConfig {
   name?: string;
   /** https: -SelfSigned, a certificate made at start for the endpoint's address (no files needed). */
   selfSigned?: boolean;
-  /** https: the PEM certificate and key made for -SelfSigned, filled in before the server is created. */
-  generated?: { cert: string; key: string };
+}
+
+/** A PEM certificate and key: what -SelfSigned makes (selfsigned.ts). */
+export interface PemPair {
+  cert: string;
+  key: string;
 }
 
 export interface BoundEndpoint {
@@ -51,13 +55,12 @@ export function bindAddress(address: string | undefined): string {
  * `options`: node:http's own (timeouts), for http. An https endpoint offers h2 then http/1.1 by ALPN;
  * `onRequest` gets node:http2's compatibility request and response for HTTP/2, node:http's for HTTP/1.1.
  */
-export function createNodeServer(config: EndpointConfig, onRequest: http.RequestListener, options: http.ServerOptions = {}): NodeServer {
+export function createNodeServer(config: EndpointConfig, onRequest: http.RequestListener, options: http.ServerOptions = {}, made?: PemPair): NodeServer {
   if ((config.protocol ?? 'http') === 'http') return http.createServer(options, onRequest);
-  return http2.createSecureServer({ ...tlsOptions(config), allowHTTP1: true }, onRequest as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  return http2.createSecureServer({ ...(made ?? tlsOptions(config)), allowHTTP1: true }, onRequest as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
 }
 
 function tlsOptions(config: EndpointConfig): https.ServerOptions {
-  if (config.generated) return { cert: config.generated.cert, key: config.generated.key };
   const cert = config.certificate;
   if (!cert) {
     throw new PodeError('CertificateRequired', '', `An https endpoint needs a certificate (endpoint ${describe(config)}).`);

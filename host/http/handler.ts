@@ -26,7 +26,7 @@ export function createEmbeddedDispatch(options: DispatchOptions): EmbeddedDispat
       protocol: (socket as TLSSocket).encrypted === true ? 'https' : 'http',
       name: undefined,
     };
-    handle(req, res, endpoint, next === undefined ? undefined : () => next());
+    handle(req, res, endpoint, next);
   };
   return {
     handler,

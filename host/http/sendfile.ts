@@ -11,6 +11,7 @@ import { logException } from '../log.ts';
 import { contentTypeFor } from './mime.ts';
 import type { WebEvent } from './webevent.ts';
 import { responseHeaders, writeError } from './write.ts';
+import { isHttp2 } from './version.ts';
 
 export interface SendFileOptions {
   /** Overrides the type guessed from the extension. */
@@ -41,7 +42,7 @@ export function sendFile(event: WebEvent, file: string, opts: SendFileOptions = 
   if (opts.maxAge !== undefined) res.setHeader('cache-control', `max-age=${opts.maxAge}`);
   if (opts.download) res.setHeader('content-disposition', attachment(basename(file)));
   res.statusCode = status;
-  if (whole && event.Response.StatusDescription !== undefined && event.Request.raw.httpVersionMajor < 2) res.statusMessage = event.Response.StatusDescription;
+  if (whole && event.Response.StatusDescription !== undefined && !isHttp2(event.Request.raw)) res.statusMessage = event.Response.StatusDescription;
 
   return new Promise((settle) => {
     res.once('close', () => {
@@ -89,7 +90,7 @@ function fail(event: WebEvent, status: number, headers: Record<string, string> =
     return;
   }
   for (const name of res.getHeaderNames()) res.removeHeader(name);
-  if (event.Request.raw.httpVersionMajor < 2) res.statusMessage = '';
+  if (!isHttp2(event.Request.raw)) res.statusMessage = '';
   event.Response.StatusDescription = undefined;
   // 416 says which range the file does have (Content-Range: bytes */<size>).
   for (const [name, value] of Object.entries(headers)) event.Response.Headers[name.toLowerCase()] = value;

@@ -6,6 +6,7 @@ import { createDispatcher, type DispatchOptions, type DispatchState } from './di
 import { bindServer, createNodeServer, type BoundEndpoint, type EndpointConfig, type NodeServer } from './endpoints.ts';
 import { checkingIntervalMs, resolveLimits } from './limits.ts';
 import { selfSignedCertificate } from './selfsigned.ts';
+import { isHttp2 } from './version.ts';
 import type { EndpointInfo } from './webevent.ts';
 import http, { type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Session } from 'node:http2';
@@ -50,12 +51,11 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
     const started: NodeServer[] = [];
     const result: BoundEndpoint[] = [];
     try {
-      for (const given of endpoints) {
-        const config = given.selfSigned && !given.generated ? { ...given, generated: await selfSignedCertificate(given.address) } : given;
+      for (const config of endpoints) {
         // Filled in once bound: the dispatcher reads it per request, so the real port shows in WebEvent.Endpoint.
         const info: EndpointInfo = { address: '', port: 0, protocol: config.protocol ?? 'http', name: config.name };
         const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(req, res, info);
-        const server = createNodeServer(config, onRequest, nodeOptions);
+        const server = createNodeServer(config, onRequest, nodeOptions, config.selfSigned ? await selfSignedCertificate(config.address) : undefined);
         // Without this listener node answers 100 Continue before podets has looked at the request, and
         // a client would send a body that is then refused; the dispatcher sends it when it accepts one.
         server.on('checkContinue', onRequest);
@@ -102,6 +102,8 @@ export function createPodeHttpServer(options: PodeHttpServerOptions): PodeHttpSe
  * flight (it has no closeIdleConnections), and the HTTP/2 sessions, which are closed with GOAWAY.
  */
 interface Tracked {
+  /** Set by closeServer: an HTTP/1.1 socket of an http2 server is ended once its last request is. */
+  closing: boolean;
   quiet: Set<Socket>;
   /** http2 servers only: every TLS socket, the HTTP/1.1 requests in flight per socket, the HTTP/2 sessions. */
   sockets?: Set<Socket>;
@@ -113,7 +115,7 @@ const tracked = new WeakMap<NodeServer, Tracked>();
 export function trackQuietSockets(server: NodeServer): void {
   if (!(server instanceof http.Server)) return trackSecure(server);
   const quiet = new Set<Socket>();
-  tracked.set(server, { quiet });
+  tracked.set(server, { closing: false, quiet });
   // One shared listener, not a closure per socket: idle SSE servers hold tens of thousands of sockets.
   const forget = function (this: Socket) {
     quiet.delete(this);
@@ -128,7 +130,7 @@ export function trackQuietSockets(server: NodeServer): void {
 }
 
 function trackSecure(server: Http2SecureServer): void {
-  const t: Required<Tracked> = { quiet: new Set(), sockets: new Set(), active: new Map(), sessions: new Set() };
+  const t: Required<Tracked> = { closing: false, quiet: new Set(), sockets: new Set(), active: new Map(), sessions: new Set() };
   tracked.set(server, t);
   const forget = function (this: Socket) {
     t.sockets.delete(this);
@@ -144,20 +146,18 @@ function trackSecure(server: Http2SecureServer): void {
   });
   // HTTP/1.1 requests on the TLS sockets: counted, so a close can end the sockets that have none.
   const begin = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.httpVersionMajor >= 2) return;
+    if (isHttp2(req)) return;
     const socket = req.socket;
     t.active.set(socket, (t.active.get(socket) ?? 0) + 1);
     res.once('close', () => {
       if (!t.sockets.has(socket)) return;
       const left = (t.active.get(socket) ?? 1) - 1;
       t.active.set(socket, left);
-      if (left === 0 && closingServers.has(server)) socket.destroy();
+      if (left === 0 && t.closing) socket.destroy();
     });
   };
   server.on('request', begin as never);
 }
-
-const closingServers = new WeakSet<NodeServer>();
 
 function closeQuiet(server: NodeServer): void {
   const t = tracked.get(server);
@@ -179,7 +179,8 @@ function closeAll(server: NodeServer): void {
 }
 
 function closeServer(server: NodeServer, graceMs: number): Promise<void> {
-  closingServers.add(server);
+  const t = tracked.get(server);
+  if (t) t.closing = true;
   return new Promise((resolve) => {
     // The callback fires once every connection is gone; idle ones are swept as requests finish.
     server.close(() => {

@@ -4,6 +4,7 @@ import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { logError } from '../log.ts';
 import { hasBody } from './body.ts';
 import type { WebEvent } from './webevent.ts';
+import { isHttp2 } from './version.ts';
 
 /**
  * Claims the response for one write. False (and an error logged) when it was already written,
@@ -35,8 +36,8 @@ export function responseHeaders(event: WebEvent): OutgoingHttpHeaders {
  */
 export function writeHead(event: WebEvent, status: number, head: OutgoingHttpHeaders): void {
   event.Response.StatusCode = status;
-  // HTTP/2 has no reason phrase (RFC 9113 §8.3.2): node would warn and drop it.
-  if (event.Request.raw.httpVersionMajor >= 2) event.Response.raw.writeHead(status, head);
+  // HTTP/2 has no reason phrase: node would warn and drop it.
+  if (isHttp2(event.Request.raw)) event.Response.raw.writeHead(status, head);
   else event.Response.raw.writeHead(status, event.Response.StatusDescription ?? STATUS_CODES[status] ?? 'unknown', head);
 }
 
@@ -71,7 +72,7 @@ export function writeError(event: WebEvent, status: number, message?: string): v
   // A body left unread (refused as too large or for the budget, or sent to a path with no route) is not
   // drained for keep-alive, which would read all of it: the connection closes after the answer instead.
   const req = event.Request.raw;
-  if (!req.complete && hasBody(req) && req.httpVersionMajor < 2) head['connection'] = 'close';
+  if (!req.complete && hasBody(req) && !isHttp2(req)) head['connection'] = 'close';
   const accept = event.Request.Headers.accept;
   if (accept !== undefined && accept.includes('json')) {
     writeBody(event, status, 'application/json; charset=utf-8', JSON.stringify({ status, message: text }), head);

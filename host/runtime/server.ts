@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { PodeError } from '../binder/errors.ts';
-import { createPodeHttpServer, type PodeHttpServer } from '../http/server.ts';
+import { createPodeHttpServer, type PodeHttpServer, type PodeHttpServerOptions } from '../http/server.ts';
 import { createEmbeddedDispatch, type EmbeddedDispatch, type PodeRequestHandler } from '../http/handler.ts';
 import type { BoundEndpoint, EndpointConfig } from '../http/endpoints.ts';
 import { Router } from '../http/router.ts';
@@ -99,8 +99,10 @@ export class PodeServer {
       headersTimeoutMs: options.headersTimeoutMs,
     };
     this.limits = resolveLimits(this.givenLimits);
-    this.timers = new Timers({ clock: options.clock, runner: (event, run) => runAmbient({ server: this, trigger: event }, run) });
-    this.schedules = new Schedules({ clock: options.clock, runner: (event, run) => runAmbient({ server: this, trigger: event }, run) });
+    // A timer's or schedule's script runs in this server's ambient context, with its event as the trigger.
+    const runner = <R>(trigger: TimerEvent | ScheduleEvent, run: () => R): R => runAmbient({ server: this, trigger }, run);
+    this.timers = new Timers({ clock: options.clock, runner });
+    this.schedules = new Schedules({ clock: options.clock, runner });
     // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any route runs.
     this.middleware.push({ name: '__pode_sse_reference__', logic: (event) => attachSseReference(this.sse, event) });
     this.onStop(() => this.sse.shutdown());
@@ -111,28 +113,36 @@ export class PodeServer {
    * server's routes, static content and SSE. Built on first use, after the script has registered them.
    */
   get handler(): PodeRequestHandler {
-    this.embedded ??= createEmbeddedDispatch({
+    this.embedded ??= createEmbeddedDispatch(this.dispatchOptions());
+    return this.embedded.handler;
+  }
+
+  /** What the dispatcher needs, whoever listens; read when it is built, after the script registered it all. */
+  private dispatchOptions(): PodeHttpServerOptions {
+    return {
       server: this,
       router: this.router,
       statics: this.statics,
       middleware: this.middleware,
+      // Only when enabled: the dispatcher then skips the per-request bookkeeping entirely.
       onRequestLog: this.requestLog,
-      bodyLimit: this.limits.bodyLimit,
-      bodyBudget: this.limits.bodyBudget,
-    });
-    return this.embedded.handler;
+      ...this.limits,
+    };
   }
 
   /** Starts what runs without a listener of its own: the setup blocks, then timers and schedules (once). */
   async startDetached(): Promise<void> {
     await Promise.all(this.setup);
-    if (this.runsTimers && !this.timersStarted) {
-      this.timersStarted = true;
-      this.timers.start();
-      this.schedules.start();
-    }
+    this.startTimers();
   }
+
   private timersStarted = false;
+  private startTimers(): void {
+    if (!this.runsTimers || this.timersStarted) return;
+    this.timersStarted = true;
+    this.timers.start();
+    this.schedules.start();
+  }
 
   get running(): boolean {
     return this.http !== undefined;
@@ -173,18 +183,10 @@ export class PodeServer {
     if (this.http) throw new PodeError('ServerAlreadyRunning', '', 'The server is already running.');
     // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
     await Promise.all(this.setup);
-    const http = createPodeHttpServer({
-      server: this,
-      router: this.router,
-      statics: this.statics,
-      middleware: this.middleware,
-      // Only when enabled: the dispatcher then skips the per-request bookkeeping entirely.
-      onRequestLog: this.requestLog,
-      ...this.limits,
-    });
+    const http = createPodeHttpServer(this.dispatchOptions());
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;
-    await this.startDetached();
+    this.startTimers();
     return bound;
   }
 

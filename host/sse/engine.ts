@@ -22,6 +22,7 @@ import { isValidlySigned, newClientId, signClientId } from './signing.ts';
 import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
 import type { Ordered, SseHub } from './hub/types.ts';
 import type { PodeServer } from '../runtime/server.ts';
+import { isHttp2 } from '../http/version.ts';
 
 export const DEFAULT_PING_SECONDS = 60;
 
@@ -166,7 +167,7 @@ export class SseEngine {
 
     // Exactly these headers: anything the route set before is dropped (Pode does the same).
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const http2 = event.Request.raw.httpVersionMajor >= 2;
+    const http2 = isHttp2(event.Request.raw);
     const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2 });
     event.ended = true;
     event.keepOpen = true;

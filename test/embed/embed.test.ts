@@ -93,65 +93,57 @@ describe('createPodeServer: podets inside an app of your own', function () {
   this.timeout(20000);
 
   describe('the recipes (examples/embed/)', () => {
-    it('node:http: the SSE route, a route of the app that sends through pode.run, and 404 for what neither has', async () => {
-      const app = await nodeRecipe(0);
+    /**
+     * Starts a recipe, opens its SSE stream at `path` (200, text/event-stream, pode.open), runs `checks`,
+     * then closes the app: the stream ends with pode.close.
+     */
+    async function withRecipe(main: (port: number) => Promise<{ url: string; close(): Promise<unknown> }>, path: string, checks: (url: string, events: Stream) => Promise<void>) {
+      const app = await main(0);
+      let closed = false;
       try {
-        const events = await Stream.open(`${app.url}/events`);
+        const events = await Stream.open(`${app.url}${path}`);
         expect(events.res.statusCode).to.equal(200);
         expect(events.res.headers['content-type']).to.equal('text/event-stream');
         await events.until('event: pode.open\n');
-        expect(await request(`${app.url}/status`)).to.deep.equal({ status: 200, text: '{"ok":true}', type: 'application/json; charset=utf-8' });
-        expect((await request(`${app.url}/hello`, { method: 'POST' })).status).to.equal(202);
-        // --sse-history 100 as sseHistory: the event is numbered.
-        await events.until('\ndata: hello from node:http\n\n');
-        expect(events.text).to.match(/\nid: \d+\ndata: hello from node:http\n\n$/);
-        expect((await request(`${app.url}/nowhere`)).status).to.equal(404);
-        await app.close();
-        expect((await events.end()).endsWith(CLOSE_FRAME)).to.equal(true);
-      } finally {
-        await app.close();
-      }
-    });
-
-    it('Express 5: podets routes (with their bodies), Express routes beside them, SendPodeSseEvent from an Express route', async () => {
-      const app = await expressRecipe(0);
-      try {
-        const events = await Stream.open(`${app.url}/events`);
-        await events.until('event: pode.open\n');
-        expect(await request(`${app.url}/api/hello`)).to.deep.include({ status: 200, text: '{"from":"express"}' });
-        expect(await request(`${app.url}/pode/echo`, { method: 'POST', body: { a: 1 } })).to.deep.include({ status: 200, text: '{"got":{"a":1}}' });
-        expect(await request(`${app.url}/api/notify`, { method: 'POST', body: { text: 'hi' } })).to.deep.include({ status: 202, text: '{"sent":true}' });
-        await events.until('data: {"text":"hi"}\n\n');
-        // Neither has it: Express' own 404.
-        const missing = await request(`${app.url}/nowhere`);
-        expect(missing.status).to.equal(404);
-        expect(missing.text).to.include('Cannot GET /nowhere');
-        await app.close();
-        expect((await events.end()).endsWith(CLOSE_FRAME)).to.equal(true);
-      } finally {
-        await app.close();
-      }
-    });
-
-    it('Fastify 5: podets under /sse/ (hijacked replies, bodies left to podets), Fastify routes beside it', async () => {
-      const app = await fastifyRecipe(0);
-      let closed = false;
-      try {
-        const events = await Stream.open(`${app.url}/sse/events`);
-        expect(events.res.statusCode).to.equal(200);
-        await events.until('event: pode.open\n');
-        expect(await request(`${app.url}/api/hello`)).to.deep.include({ status: 200, text: '{"from":"fastify"}' });
-        expect(await request(`${app.url}/sse/echo`, { method: 'POST', body: { b: [1, 2] } })).to.deep.include({ status: 200, text: '{"got":{"b":[1,2]}}' });
-        expect(await request(`${app.url}/api/notify`, { method: 'POST', body: { text: 'from fastify' } })).to.deep.include({ status: 202 });
-        await events.until('data: {"text":"from fastify"}\n\n');
-        expect((await request(`${app.url}/sse/nowhere`)).status).to.equal(404); // podets' 404 inside its scope
+        await checks(app.url, events);
         await app.close();
         closed = true;
         expect((await events.end()).endsWith(CLOSE_FRAME)).to.equal(true);
       } finally {
         if (!closed) await app.close();
       }
-    });
+    }
+
+    it('node:http: the SSE route, a route of the app that sends through pode.run, and 404 for what neither has', () =>
+      withRecipe(nodeRecipe, '/events', async (url, events) => {
+        expect(await request(`${url}/status`)).to.deep.equal({ status: 200, text: '{"ok":true}', type: 'application/json; charset=utf-8' });
+        expect((await request(`${url}/hello`, { method: 'POST' })).status).to.equal(202);
+        // --sse-history 100 as sseHistory: the event is numbered.
+        await events.until('\ndata: hello from node:http\n\n');
+        expect(events.text).to.match(/\nid: \d+\ndata: hello from node:http\n\n$/);
+        expect((await request(`${url}/nowhere`)).status).to.equal(404);
+      }));
+
+    it('Express 5: podets routes (with their bodies), Express routes beside them, SendPodeSseEvent from an Express route', () =>
+      withRecipe(expressRecipe, '/events', async (url, events) => {
+        expect(await request(`${url}/api/hello`)).to.deep.include({ status: 200, text: '{"from":"express"}' });
+        expect(await request(`${url}/pode/echo`, { method: 'POST', body: { a: 1 } })).to.deep.include({ status: 200, text: '{"got":{"a":1}}' });
+        expect(await request(`${url}/api/notify`, { method: 'POST', body: { text: 'hi' } })).to.deep.include({ status: 202, text: '{"sent":true}' });
+        await events.until('data: {"text":"hi"}\n\n');
+        // Neither has it: Express' own 404.
+        const missing = await request(`${url}/nowhere`);
+        expect(missing.status).to.equal(404);
+        expect(missing.text).to.include('Cannot GET /nowhere');
+      }));
+
+    it('Fastify 5: podets under /sse/ (hijacked replies, bodies left to podets), Fastify routes beside it', () =>
+      withRecipe(fastifyRecipe, '/sse/events', async (url, events) => {
+        expect(await request(`${url}/api/hello`)).to.deep.include({ status: 200, text: '{"from":"fastify"}' });
+        expect(await request(`${url}/sse/echo`, { method: 'POST', body: { b: [1, 2] } })).to.deep.include({ status: 200, text: '{"got":{"b":[1,2]}}' });
+        expect(await request(`${url}/api/notify`, { method: 'POST', body: { text: 'from fastify' } })).to.deep.include({ status: 202 });
+        await events.until('data: {"text":"from fastify"}\n\n');
+        expect((await request(`${url}/sse/nowhere`)).status).to.equal(404); // podets' 404 inside its scope
+      }));
   });
 
   it('node:https: the same handler behind TLS; $WebEvent.Endpoint says https and the port', async () => {

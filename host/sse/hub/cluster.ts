@@ -54,8 +54,11 @@ export class ClusterHub implements SseHub {
    */
   publish(message: HubSend | HubClose): Ordered {
     this.post(message);
-    return { then: (done, failed) => this.sync().then(done, failed) };
+    return this.ordered;
   }
+
+  /** One for every publish: a sync asked for when awaited covers everything posted before it. */
+  private readonly ordered: Ordered = { then: (done, failed) => this.sync().then(done, failed) };
 
   private sync(): Promise<void> {
     if (!this.connected) return Promise.resolve();
