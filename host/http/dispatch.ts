@@ -25,6 +25,8 @@ export interface DispatchOptions {
   statics?: StaticRoutes;
   /** Global middleware, run in order before a route's own. The array is read per request. */
   middleware?: Middleware[];
+  /** The server's own preparation of every routed request, before any middleware (e.g. $WebEvent.Sse). */
+  prepare?: (event: WebEvent) => void;
   /** Sees every error that escapes a request (after it is logged); may write its own response. */
   onError?: ErrorHook;
   /** Called once per finished response. */
@@ -49,7 +51,7 @@ export interface DispatchState {
 
 export function createDispatcher(options: DispatchOptions, state: DispatchState): RequestHandler {
   const { router, statics, onRequestLog } = options;
-  const ctx: PipelineContext = { server: options.server, middleware: options.middleware ?? [], onError: options.onError };
+  const ctx: PipelineContext = { server: options.server, prepare: options.prepare, middleware: options.middleware ?? [], onError: options.onError };
   const { bodyLimit, bodyBudget } = resolveLimits(options);
   const budget = new BodyBudget(bodyBudget);
 
@@ -143,11 +145,18 @@ function onResponseError(this: ServerResponse, err: Error): void {
 function watchForLog(event: WebEvent, hook: RequestLogHook): void {
   const startedAt = performance.now();
   void event.Request.RemoteIPAddress; // read now: once the client has gone, the socket no longer knows it
-  event.Response.raw.once('finish', () => {
+  let logged = false;
+  const done = () => {
+    if (logged) return;
+    logged = true;
     try {
       hook(requestLogEntry(event, startedAt));
     } catch (err) {
       logException('Request log hook', err);
     }
-  });
+  };
+  const res = event.Response.raw;
+  res.once('finish', done);
+  // A taken-over response (an SSE stream on its socket) never 'finish'es through node: it is over at 'close'.
+  res.once('close', () => event.takenOver && done());
 }

@@ -40,11 +40,11 @@ export function failRequest(event: WebEvent, err: unknown, onError: ErrorHook | 
 
   const res = event.Response.raw;
   try {
-    if (res.writableEnded) return;
+    // A taken-over response (SSE) belongs to its owner, who decides its fate.
+    if (event.takenOver || res.writableEnded) return;
     if (res.headersSent) {
       // Part of a body is out: the only honest signal left is cutting the connection.
-      // A taken-over response (SSE) belongs to its owner, who decides its fate.
-      if (!event.keepOpen) res.destroy();
+      res.destroy();
       return;
     }
     event.ended = false; // the error body replaces whatever was (not) written

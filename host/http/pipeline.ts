@@ -12,6 +12,8 @@ import { commit, writeEmpty } from './write.ts';
 export interface PipelineContext {
   /** The server the requests belong to: cmdlets in handlers reach it through the ambient context. */
   server: PodeServer | undefined;
+  /** Runs first, before any middleware: the server's own setup of the request, not a middleware of the script's. */
+  prepare: ((event: WebEvent) => void) | undefined;
   /** Read on every request, so middleware added later is picked up. */
   middleware: Middleware[];
   onError: ErrorHook | undefined;
@@ -28,6 +30,7 @@ export function runPipeline(ctx: PipelineContext, event: WebEvent): void {
 
 function step(ctx: PipelineContext, event: WebEvent, from: number): void {
   try {
+    if (from === 0 && ctx.prepare !== undefined) ctx.prepare(event);
     const global = ctx.middleware;
     const own = event.Route !== null ? event.Route.middleware : event.StaticContent?.route.middleware;
     const total = global.length + (own === undefined ? 0 : own.length);
@@ -100,7 +103,7 @@ function fail(ctx: PipelineContext, event: WebEvent, err: unknown): void {
 /** The handler is done: end the response as it stands, unless it was written or taken over. */
 function finish(ctx: PipelineContext, event: WebEvent): void {
   if (event.onSettled !== null) settle(event);
-  if (event.keepOpen || event.ended) return;
+  if (event.takenOver || event.ended) return;
   try {
     event.ended = true;
     const res = event.Response.raw;

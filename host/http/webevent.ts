@@ -112,14 +112,12 @@ export class WebEvent {
   Metadata: Record<string, unknown> = {};
 
   /**
-   * Set by a handler that takes the response over (an SSE connection, a long stream): the dispatcher
-   * then neither ends the response when the handler returns nor writes a default body.
+   * Set by takeOver (host/http/takeover.ts) when a handler takes the response over (an SSE connection):
+   * the pipeline then neither ends the response when the handler returns, nor writes a default body or
+   * an error page; it only calls onSettled.
    */
-  keepOpen = false;
-  /**
-   * Called once when the route's handler has settled (returned, resolved or thrown): a local SSE
-   * connection closes here, like a normal response.
-   */
+  takenOver = false;
+  /** The taken-over response's owner hears here, once, that the route's handler has settled. */
   onSettled: (() => void) | null = null;
   /** Internal: the response has been committed; any further write is an error. */
   ended = false;

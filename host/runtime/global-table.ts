@@ -117,7 +117,7 @@ export const GLOBALS: readonly GlobalDecl[] = [
         raw: 'Node’s ServerResponse.',
       },
     },
-    internal: ['keepOpen', 'onSettled', 'ended'],
+    internal: ['takenOver', 'onSettled', 'ended'],
   },
   {
     name: '$TriggeredEvent',

@@ -103,8 +103,6 @@ export class PodeServer {
     const runner = <R>(trigger: TimerEvent | ScheduleEvent, run: () => R): R => runAmbient({ server: this, trigger }, run);
     this.timers = new Timers({ clock: options.clock, runner });
     this.schedules = new Schedules({ clock: options.clock, runner });
-    // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any route runs.
-    this.middleware.push({ name: '__pode_sse_reference__', logic: (event) => attachSseReference(this.sse, event) });
     this.onStop(() => this.sse.shutdown());
   }
 
@@ -124,6 +122,8 @@ export class PodeServer {
       router: this.router,
       statics: this.statics,
       middleware: this.middleware,
+      // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any middleware runs.
+      prepare: (event) => attachSseReference(this.sse, event),
       // Only when enabled: the dispatcher then skips the per-request bookkeeping entirely.
       onRequestLog: this.requestLog,
       ...this.limits,

@@ -23,6 +23,7 @@ import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
 import type { Ordered, SseHub } from './hub/types.ts';
 import type { PodeServer } from '../runtime/server.ts';
 import { isHttp2 } from '../http/version.ts';
+import { canTakeOver, takeOver } from '../http/takeover.ts';
 
 export const DEFAULT_PING_SECONDS = 60;
 
@@ -154,8 +155,7 @@ export class SseEngine {
         `SSE can only be configured on requests with an Accept header value of text/event-stream (got '${accept}'). Use -Force to convert anyway.`,
         { status: 406 },
       );
-    const res = event.Response.raw;
-    if (event.ended || res.headersSent)
+    if (!canTakeOver(event))
       throw new PodeError('SseResponseAlreadySent', CONVERT, 'The response has already been sent: it cannot become an SSE connection.');
 
     // The binder hands over ValidateSet members in their declared casing.
@@ -165,21 +165,11 @@ export class SseEngine {
     const lastEventId = headerText(event.Request.Headers['last-event-id']);
     const conn = new SseConnection(o.Name, clientId, group, scope, o.RetryDuration, o.AllowAllOrigins, lastEventId);
 
-    // Exactly these headers: anything the route set before is dropped (Pode does the same).
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const http2 = isHttp2(event.Request.raw);
-    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2 });
-    event.ended = true;
-    event.keepOpen = true;
-    event.Response.StatusCode = 200;
-    res.writeHead(200, head);
-    // An HTTP/2 stream shares its session's socket: not this response's to tune.
-    if (!http2) {
-      res.socket?.setNoDelay(true);
-      res.socket?.setKeepAlive(true);
-    }
-
-    conn.writer = new SseWriter(res, { maxBuffer: this.maxBuffer, onClose: (reason) => this.disposed(conn, reason) });
+    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2: isHttp2(event.Request.raw) });
+    // A local connection's route finishing closes it, like a normal response.
+    const settled = scope === 'Local' ? () => this.endLocal(conn) : undefined;
+    const transport = takeOver(event, { headers: head, settled });
+    conn.writer = new SseWriter(transport, { maxBuffer: this.maxBuffer, onClose: (reason) => this.disposed(conn, reason) });
     if (o.RetryDuration > 0) conn.writer.write(frameRetry(o.RetryDuration), true);
     conn.writer.write(frameOpen(clientId, group, o.Name), true);
     // Replay and registering happen in one synchronous step, so no event can fall in between; scaled out,
@@ -199,7 +189,6 @@ export class SseEngine {
       this.scale?.hub.join({ name: conn.Name, clientId, group });
     } else {
       this.locals.add(conn);
-      event.onSettled = () => this.endLocal(conn);
     }
     event.Sse = conn;
     logVerbose(`SSE ${scope} connection opened: ${o.Name} ${clientId}${group ? ` (${group})` : ''}`);

@@ -12,6 +12,8 @@ import { StaticRoutes } from '../../../host/http/static.ts';
 import type { RequestLogEntry } from '../../../host/http/requestlog.ts';
 import type { Middleware } from '../../../host/http/types.ts';
 import type { WebEvent } from '../../../host/http/webevent.ts';
+import { takeOver } from '../../../host/http/takeover.ts';
+import type { Transport } from '../../../host/http/transport/index.ts';
 import { captureLog, delay, parseRaw, rawExchange, startServer, waitFor, type TestServer } from './helpers.ts';
 
 describe('http/server', () => {
@@ -312,32 +314,39 @@ describe('http/server', () => {
     });
   });
 
-  describe('keepOpen', () => {
-    it('leaves a taken-over response open after the handler returns', async () => {
-      let owned: WebEvent | undefined;
+  describe('takeOver (the explicit hijack)', () => {
+    it('leaves a taken-over response to its owner: open after the handler returns, no error page after a throw', async () => {
+      let owned: Transport | undefined;
+      let settled = 0;
       const srv = await startServer();
       srv.router.add({
         method: 'GET',
         path: '/stream',
         handler: (e) => {
-          e.keepOpen = true;
-          e.ended = true;
-          e.Response.raw.writeHead(200, { 'content-type': 'text/plain' });
-          e.Response.raw.write('first;');
-          owned = e;
+          owned = takeOver(e, { headers: { 'content-type': 'text/plain' }, settled: () => settled++ });
+          owned.write(Buffer.from('first;'));
+          throw new Error('after the take-over');
         },
       });
+      const lines = captureLog();
       try {
         const res = await fetch(`${srv.url}/stream`);
+        expect(res.status).to.equal(200);
+        expect(res.headers.get('content-type')).to.equal('text/plain');
         const reader = res.body!.getReader();
         const first = await reader.read();
         expect(Buffer.from(first.value!).toString()).to.equal('first;');
+        expect(settled).to.equal(1);
+        expect(owned!.kind).to.equal('h1');
         await delay(30);
-        owned!.Response.raw.end('second');
+        owned!.write(Buffer.from('second;'));
+        owned!.end(Buffer.from('third'));
         let rest = '';
         for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString();
-        expect(rest).to.equal('second');
+        expect(rest).to.equal('second;third');
+        expect(lines.text()).to.include('after the take-over');
       } finally {
+        lines.restore();
         await srv.close();
       }
     });
@@ -426,7 +435,7 @@ describe('http/server', () => {
 
     it('cuts requests still running at the end of the grace period', async () => {
       const srv = await startServer();
-      srv.router.add({ method: 'GET', path: '/forever', handler: (e) => { e.keepOpen = true; e.Response.raw.writeHead(200); e.Response.raw.write('open'); } });
+      srv.router.add({ method: 'GET', path: '/forever', handler: (e) => void takeOver(e, { headers: {} }).write(Buffer.from('open')) });
       const res = await fetch(`${srv.url}/forever`);
       const reader = res.body!.getReader();
       await reader.read();

@@ -61,7 +61,7 @@ describe('http/webevent', () => {
     expect(last!.Timestamp.getTime()).to.be.within(started - 1000, Date.now());
     expect(last!.Response.StatusCode).to.equal(200);
     expect(last!.ended).to.equal(true);
-    expect(last!.keepOpen).to.equal(false);
+    expect(last!.takenOver).to.equal(false);
   });
 
   it('gives an empty Query without a query string', async () => {

@@ -5,7 +5,7 @@ import { SseWriter } from '../../../host/sse/writer.ts';
 import type { SseCloseReason } from '../../../host/sse/writer.ts';
 import { frameEvent, frameComment, PODE_PING } from '../../../host/sse/framing.ts';
 import { setLogSink } from '../../../host/log.ts';
-import { startServer, RawClient } from './helpers.ts';
+import { startServer, RawClient, on } from './helpers.ts';
 import type { TestServer } from './helpers.ts';
 
 const PING = PODE_PING.toString();
@@ -37,7 +37,7 @@ describe('sse heartbeat', () => {
 
   it('its one timer pings an idle connection', async () => {
     const { client, res } = await connect();
-    const writer = new SseWriter(res);
+    const writer = new SseWriter(on(res));
     heartbeat(20, () => [writer]);
     expect(await client.waitForBody((b) => b.length > 0)).to.equal(PING);
   });
@@ -46,8 +46,8 @@ describe('sse heartbeat', () => {
     let now = 0;
     const idle = await connect();
     const busy = await connect();
-    const idleWriter = new SseWriter(idle.res, { now: () => now });
-    const busyWriter = new SseWriter(busy.res, { now: () => now });
+    const idleWriter = new SseWriter(on(idle.res), { now: () => now });
+    const busyWriter = new SseWriter(on(busy.res), { now: () => now });
     const hb = heartbeat(1000, () => [idleWriter, busyWriter], { now: () => now });
     hb.stop(); // ticked by hand below, on the same clock as the writers
     now = 900;
@@ -64,7 +64,7 @@ describe('sse heartbeat', () => {
   it('a ping counts as activity, so the next one waits a full interval', async () => {
     let now = 0;
     const { res } = await connect();
-    const writer = new SseWriter(res, { now: () => now });
+    const writer = new SseWriter(on(res), { now: () => now });
     const hb = heartbeat(1000, () => [writer], { now: () => now });
     hb.stop();
     now = 1000;
@@ -79,7 +79,7 @@ describe('sse heartbeat', () => {
     let now = 0;
     const { res } = await connect();
     const reasons: SseCloseReason[] = [];
-    const writer = new SseWriter(res, { now: () => now, onClose: (r) => reasons.push(r) });
+    const writer = new SseWriter(on(res), { now: () => now, onClose: (r) => reasons.push(r) });
     const hb = heartbeat(1000, () => [writer], { now: () => now });
     hb.stop();
     now = 5000;
@@ -92,7 +92,7 @@ describe('sse heartbeat', () => {
 
   it('the interval can change at runtime; 0 stops pinging', async () => {
     const { client, res } = await connect();
-    const writer = new SseWriter(res);
+    const writer = new SseWriter(on(res));
     const hb = heartbeat(0, () => [writer]);
     expect(hb.interval).to.equal(0);
     expect(hb.tick()).to.equal(0);
@@ -106,7 +106,7 @@ describe('sse heartbeat', () => {
 
   it('can send a comment line instead of pode.ping', async () => {
     const { client, res } = await connect();
-    const writer = new SseWriter(res);
+    const writer = new SseWriter(on(res));
     heartbeat(15, () => [writer], { frame: frameComment('keep-alive') });
     expect(await client.waitForBody((b) => b.length > 0)).to.equal(': keep-alive\n\n');
   });

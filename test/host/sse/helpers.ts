@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { transportFor, type Transport } from '../../../host/http/transport/index.ts';
 
 export interface Exchange {
   req: IncomingMessage;
@@ -12,7 +13,7 @@ export interface Exchange {
 
 export interface TestServer {
   port: number;
-  /** The next request the server receives, with its headers already sent. */
+  /** The next request the server receives; `on(res)` takes it over and sends the head. */
   next(): Promise<Exchange>;
   close(): Promise<void>;
 }
@@ -21,8 +22,6 @@ export async function startServer(): Promise<TestServer> {
   const arrived: Exchange[] = [];
   const waiting: ((ex: Exchange) => void)[] = [];
   const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-    res.flushHeaders();
     const ex = { req, res };
     const resolve = waiting.shift();
     if (resolve) resolve(ex);
@@ -149,3 +148,10 @@ export class RawClient {
 }
 
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The transport podets would pick for this response (HTTP/1.1 here: chunks straight to the socket), head sent. */
+export function on(res: ServerResponse): Transport {
+  const transport = transportFor(res.req, res);
+  transport.open(200, { 'content-type': 'text/event-stream' });
+  return transport;
+}

@@ -5,7 +5,7 @@ import type { SseCloseReason } from '../../../host/sse/writer.ts';
 import { frameEvent, PODE_CLOSE } from '../../../host/sse/framing.ts';
 import { setLogSink } from '../../../host/log.ts';
 import type { LogSink } from '../../../host/log.ts';
-import { startServer, RawClient, tick } from './helpers.ts';
+import { startServer, RawClient, tick, on } from './helpers.ts';
 import type { TestServer } from './helpers.ts';
 
 describe('sse writer', () => {
@@ -28,7 +28,7 @@ describe('sse writer', () => {
 
   it('writes frames intact and in order, including writes coalesced in one tick', async () => {
     const { client, res } = await connect();
-    const writer = new SseWriter(res);
+    const writer = new SseWriter(on(res));
     const a = frameEvent({ id: '1', data: 'first' });
     const b = frameEvent({ id: '2', event: 'x', data: 'second\nline' });
     const c = frameEvent({ data: 'ünïcode 🌍' });
@@ -45,14 +45,14 @@ describe('sse writer', () => {
 
   it('uncorks even when nothing else happens (a single write arrives)', async () => {
     const { client, res } = await connect();
-    new SseWriter(res).write(frameEvent({ data: 'solo' }));
+    new SseWriter(on(res)).write(frameEvent({ data: 'solo' }));
     expect(await client.waitForBody((b) => b.length > 0)).to.equal('data: solo\n\n');
   });
 
   it('close(finalFrame) ends the response once and reports server', async () => {
     const { client, res } = await connect();
     const reasons: SseCloseReason[] = [];
-    const writer = new SseWriter(res, { onClose: (r) => reasons.push(r) });
+    const writer = new SseWriter(on(res), { onClose: (r) => reasons.push(r) });
     const resClosed = once(res, 'close');
     writer.write(frameEvent({ data: 'bye soon' }));
     writer.close(PODE_CLOSE);
@@ -63,14 +63,15 @@ describe('sse writer', () => {
     const body = await client.waitForBody((b) => b.endsWith(PODE_CLOSE.toString()));
     expect(body).to.equal('data: bye soon\n\nevent: pode.close\ndata: \n\n');
     await resClosed;
-    expect(res.writableFinished).to.equal(true);
+    // The stream owned its connection: after the last chunk it is closed, not handed back to node.
+    await client.waitForEnd();
     expect(reasons).to.deep.equal(['server']); // the response's own 'close' does not count again
   });
 
   it('reports client when the peer goes away, exactly once', async () => {
     const { client, res } = await connect();
     const reasons: SseCloseReason[] = [];
-    const writer = new SseWriter(res, { onClose: (r) => reasons.push(r) });
+    const writer = new SseWriter(on(res), { onClose: (r) => reasons.push(r) });
     const closed = once(res, 'close');
     client.destroy();
     await closed;
@@ -86,7 +87,7 @@ describe('sse writer', () => {
     client.destroy();
     await closed;
     const reasons: SseCloseReason[] = [];
-    const writer = new SseWriter(res, { onClose: (r) => reasons.push(r) });
+    const writer = new SseWriter(on(res), { onClose: (r) => reasons.push(r) });
     expect(reasons).to.deep.equal([]);
     await new Promise((resolve) => process.nextTick(resolve));
     expect(reasons).to.deep.equal(['client']);
@@ -96,7 +97,7 @@ describe('sse writer', () => {
   it('a write to a destroyed response fails and reports the close at once', async () => {
     const { res } = await connect();
     const reasons: SseCloseReason[] = [];
-    const writer = new SseWriter(res, { onClose: (r) => reasons.push(r) });
+    const writer = new SseWriter(on(res), { onClose: (r) => reasons.push(r) });
     res.destroy(); // its 'close' event has not been delivered yet
     expect(writer.write(frameEvent({ data: 'x' }))).to.equal(false);
     expect(reasons).to.deep.equal(['client']);
@@ -108,8 +109,8 @@ describe('sse writer', () => {
     const slowReasons: SseCloseReason[] = [];
     const fastReasons: SseCloseReason[] = [];
     const maxBuffer = 64 * 1024;
-    const slowWriter = new SseWriter(slow.res, { maxBuffer, onClose: (r) => slowReasons.push(r) });
-    const fastWriter = new SseWriter(fast.res, { maxBuffer, onClose: (r) => fastReasons.push(r) });
+    const slowWriter = new SseWriter(on(slow.res), { maxBuffer, onClose: (r) => slowReasons.push(r) });
+    const fastWriter = new SseWriter(on(fast.res), { maxBuffer, onClose: (r) => fastReasons.push(r) });
     const frame = frameEvent({ data: 'x'.repeat(16 * 1024) });
     const slowClosed = once(slow.res, 'close');
 
@@ -145,7 +146,7 @@ describe('sse writer', () => {
   it('a frame bigger than maxBuffer is an overflow straight away', async () => {
     const { client, res } = await connect();
     const reasons: SseCloseReason[] = [];
-    const writer = new SseWriter(res, { maxBuffer: 100, onClose: (r) => reasons.push(r) });
+    const writer = new SseWriter(on(res), { maxBuffer: 100, onClose: (r) => reasons.push(r) });
     expect(writer.write(frameEvent({ data: 'y'.repeat(200) }))).to.equal(false);
     expect(reasons).to.deep.equal(['overflow']);
     await client.waitForEnd();
@@ -155,7 +156,7 @@ describe('sse writer', () => {
   it('tracks lastActivity on writes', async () => {
     const { res } = await connect();
     let now = 1000;
-    const writer = new SseWriter(res, { now: () => now });
+    const writer = new SseWriter(on(res), { now: () => now });
     expect(writer.lastActivity).to.equal(1000);
     now = 5000;
     writer.write(frameEvent({ data: 'x' }));
@@ -171,7 +172,7 @@ describe('sse writer', () => {
     const lines: string[] = [];
     const old: LogSink = setLogSink((_level, line) => lines.push(line));
     try {
-      const writer = new SseWriter(res, {
+      const writer = new SseWriter(on(res), {
         onClose: () => {
           throw new Error('handler broke');
         },
