@@ -1,6 +1,7 @@
 // Pode's Add-PodeEndpoint (file group "Endpoint"). The endpoint is bound when the server starts; the
 // engine's side is host/http/endpoints.ts.
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { errors } from '../host/errors/catalog.ts';
 import type { EndpointConfig } from '../host/http/endpoints.ts';
 import { currentServer } from '../host/runtime/server.ts';
 
@@ -60,12 +61,10 @@ export const AddPodeEndpoint = cmdlet({
     const server = currentServer(ctx.command);
     const https = args.Protocol === 'Https';
     if ((args.Certificate !== undefined || args.SelfSigned) && !https)
-      throw ctx.error('CertificateSuppliedForNonHttpsEndpoint', 'Certificate supplied for non-HTTPS endpoint.');
-    if (https && args.Certificate === undefined && !args.SelfSigned) {
-      throw ctx.error('CertificateRequired', 'An Https endpoint needs a -Certificate (PEM with -CertificateKey, or .pfx/.p12) or -SelfSigned.');
-    }
+      throw errors.CertificateSuppliedForNonHttpsEndpoint(ctx.command);
+    if (https && args.Certificate === undefined && !args.SelfSigned) throw errors.CertificateRequired(ctx.command);
     if (args.Name && server.endpoints.some((e) => e.name?.toLowerCase() === args.Name!.toLowerCase())) {
-      throw ctx.error('EndpointAlreadyDefined', `An endpoint named '${args.Name}' has already been defined.`);
+      throw errors.EndpointAlreadyDefined(ctx.command, { name: args.Name });
     }
     const config: EndpointConfig = {
       address: args.Address.toLowerCase() === 'all' ? '*' : args.Address,

@@ -1,6 +1,7 @@
 // Pode's terminal logging: New-PodeLogTerminalMethod, Enable-PodeRequestLogging, Enable-PodeErrorLogging.
 // The formats and the method model live in host/runtime/logging.ts; these only check and register.
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { errors } from '../host/errors/catalog.ts';
 import { getErrorLog, setErrorLog } from '../host/log.ts';
 import { ERROR_LEVELS, errorLogTarget, isLogMethod, requestLogger, terminalMethod, type LogMethod } from '../host/runtime/logging.ts';
 import { currentServer } from '../host/runtime/server.ts';
@@ -45,9 +46,9 @@ export const EnablePodeRequestLogging = cmdlet({
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
-    if (server.requestLog !== undefined) throw ctx.error('RequestLoggingAlreadyEnabled', 'Request Logging has already been enabled');
-    if (server.running) throw ctx.error('RequestLoggingAfterStart', 'Request Logging must be enabled before the server starts');
-    if (!isLogMethod(args.Method)) throw ctx.error('LoggingMethodRequiresValidScriptBlock', 'The supplied output Method for Request Logging requires a valid ScriptBlock');
+    if (server.requestLog !== undefined) throw errors.RequestLoggingAlreadyEnabled(ctx.command);
+    if (server.running) throw errors.RequestLoggingAfterStart(ctx.command);
+    if (!isLogMethod(args.Method)) throw errors.LoggingMethodRequiresValidScriptBlock(ctx.command, { logging: 'Request' });
     server.requestLog = requestLogger(args.Method, args.Raw);
   },
 });
@@ -85,8 +86,8 @@ export const EnablePodeErrorLogging = cmdlet({
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
-    if (getErrorLog() !== undefined) throw ctx.error('ErrorLoggingAlreadyEnabled', 'Error Logging has already been enabled');
-    if (!isLogMethod(args.Method)) throw ctx.error('LoggingMethodRequiresValidScriptBlock', 'The supplied output Method for Error Logging requires a valid ScriptBlock');
+    if (getErrorLog() !== undefined) throw errors.ErrorLoggingAlreadyEnabled(ctx.command);
+    if (!isLogMethod(args.Method)) throw errors.LoggingMethodRequiresValidScriptBlock(ctx.command, { logging: 'Error' });
     const target = errorLogTarget(args.Method, args.Levels, args.Raw);
     setErrorLog(target);
     // Errors while stopping still go through it; it goes with the server.

@@ -1,6 +1,7 @@
 // Pode's response cmdlets (file group "Responses"), acting on the current $WebEvent. The writers live
 // in host/http/respond.ts (and view.ts, html.ts); a second write to one response is logged and ignored.
 import * as msg from '../host/binder/messages.ts';
+import { binding } from '../host/binder/messages.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { convertNested } from '../host/cmdlet/nesting.ts';
 import { currentWebEvent } from '../host/http/context.ts';
@@ -60,7 +61,7 @@ export const WritePodeJsonResponse = cmdlet({
   ],
   run: (args, ctx) => {
     if (!CONTENT_TYPE_RE.test(args.ContentType)) {
-      throw msg.validationError(ctx.command, 'ContentType', msg.innerPattern(args.ContentType, CONTENT_TYPE_PATTERN));
+      throw binding.ParameterArgumentValidationError(ctx.command, { name: 'ContentType', inner: msg.innerPattern(args.ContentType, CONTENT_TYPE_PATTERN) });
     }
     const value = typeof args.Value === 'string' && args.Value.trim() === '' ? '{}' : args.Value;
     const event = currentWebEvent(ctx.command);
@@ -106,7 +107,7 @@ function toBytes(value: unknown, command: string): Buffer | null {
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer) return Buffer.from(value);
   if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value as number[]);
-  throw msg.transformationError(command, 'Bytes', msg.innerCannotConvert(String(value), typeof value, 'System.Byte[]'));
+  throw binding.ParameterArgumentTransformationError(command, { name: 'Bytes', inner: msg.innerCannotConvert(String(value), typeof value, 'System.Byte[]') });
 }
 
 export const WritePodeHtmlResponse = cmdlet({

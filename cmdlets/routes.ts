@@ -1,9 +1,10 @@
 // Pode's route cmdlets (file group "Routes"): Add-PodeRoute, Remove-PodeRoute, Add-PodeStaticRoute.
 // Routing, matching and static files live in host/http/ (router.ts, static.ts); this is the glue.
 import { existsSync, statSync } from 'node:fs';
-import { isPodeError } from '../host/binder/errors.ts';
 import type { CallContext } from '../host/cmdlet/context.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
+import { errors } from '../host/errors/catalog.ts';
+import { isPodeError } from '../host/errors/error.ts';
 import { normaliseRoutePath } from '../host/http/routepath.ts';
 import type { Middleware, Route, RouteHandler, RouteMethod } from '../host/http/types.ts';
 import { callerSource } from '../host/runtime/callsite.ts';
@@ -20,13 +21,13 @@ const IF_EXISTS = ['Default', 'Error', 'Overwrite', 'Skip'] as const;
 /** Pode drops a query string from a route path (`/users?x=1` → `/users`); nothing left is an error. */
 function routePath(path: string, ctx: CallContext): string {
   const bare = path.split('?')[0]!;
-  if (bare.trim() === '') throw ctx.error('NoPathSuppliedForRoute', 'No Path supplied for the Route.');
+  if (bare.trim() === '') throw errors.NoPathSuppliedForRoute(ctx.command);
   return bare;
 }
 
 /** The engine's own errors (duplicates) get the cmdlet's name in their ErrorId, like every cmdlet error. */
 function asCmdletError(err: unknown, ctx: CallContext): unknown {
-  return isPodeError(err) && !err.ErrorId.includes(',') ? ctx.error(err.Id, err.message) : err;
+  return isPodeError(err) && !err.ErrorId.includes(',') ? err.withCommand(ctx.command) : err;
 }
 
 export const AddPodeRoute = cmdlet({
@@ -79,7 +80,7 @@ export const AddPodeRoute = cmdlet({
     const path = routePath(args.Path, ctx);
     const methods = args.Method.map((m) => m.toUpperCase() as RouteMethod);
     if (args.ScriptBlock == null && args.FilePath === undefined && (args.Middleware == null || args.Middleware.length === 0)) {
-      throw ctx.error('NoLogicPassedForMethodRoute', `[${methods.join(',')}] ${path}: No logic passed.`);
+      throw errors.NoLogicPassedForMethodRoute(ctx.command, { methods, path });
     }
     const handler = routeLogic(server, args.ScriptBlock ?? undefined, args.FilePath, ctx);
     const middleware = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
@@ -166,7 +167,7 @@ export const AddPodeStaticRoute = cmdlet({
     const path = routePath(args.Path, ctx);
     const folder = server.path(args.Source);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw ctx.error('SourcePathDoesNotExistForStaticRoute', `[Static] ${path}: The Source path supplied for Static Route does not exist: ${folder}`);
+      throw errors.SourcePathDoesNotExistForStaticRoute(ctx.command, { path, folder });
     }
     const middleware: Middleware[] | undefined = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
     const key = normaliseRoutePath(path).toLowerCase();

@@ -2,6 +2,7 @@
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { convertNested } from '../host/cmdlet/nesting.ts';
 import type { CallContext } from '../host/cmdlet/context.ts';
+import { errors } from '../host/errors/catalog.ts';
 import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { connectBackplane } from '../host/runtime/backplane.ts';
@@ -26,7 +27,7 @@ function clientIdAndKey(given: string | undefined) {
 }
 
 function knownName(name: string, ctx: CallContext): string {
-  if (!sse().hasName(name)) throw ctx.error('SseConnectionNotFound', `SSE connection not found: ${name}`);
+  if (!sse().hasName(name)) throw errors.SseConnectionNotFound(ctx.command, { name });
   return name;
 }
 
@@ -192,7 +193,7 @@ export const SendPodeSseEvent = cmdlet({
         clientIds = [current.ClientId];
       }
     }
-    if (!names || names.length === 0) throw ctx.error('SseNameRequired', 'An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name');
+    if (!names || names.length === 0) throw errors.SseNameRequired(ctx.command);
     return engine.send({ names, groups, clientIds, id: args.Id, eventType: args.EventType, data });
   },
 });
@@ -645,7 +646,7 @@ export const SetPodeSseBackplane = cmdlet({
     const connected = connectBackplane(server, args.Url).then(
       () => undefined,
       (err: Error) => {
-        throw ctx.error('SseBackplaneFailed', err.message);
+        throw errors.SseBackplaneFailed(ctx.command, { message: err.message });
       },
     );
     // The server listens only once connected; awaiting the call is optional.

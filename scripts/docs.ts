@@ -1,12 +1,13 @@
 // Generates docs/Functions from the cmdlet declarations: `npm run docs` writes it, `npm run docs:check`
 // (or `--check`) writes nothing and exits 1 when the tree differs. `--out <dir>` targets another folder.
-// With the default tree it also generates globals.d.ts, docs/globals.md (host/runtime/global-table.ts) and
-// docs/pode-cmdlets.md (from scripts/pode-cmdlets.json).
+// With the default tree it also generates globals.d.ts, docs/globals.md (host/runtime/global-table.ts),
+// docs/pode-cmdlets.md (from scripts/pode-cmdlets.json) and docs/errors.md (the error catalogs).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../cmdlets/index.ts';
 import { allCmdlets, type RegisteredCmdlet } from '../host/cmdlet/registry.ts';
+import { renderErrorsPage } from '../host/help/errors.ts';
 import { renderGlobals } from '../host/help/globals.ts';
 import { diffDocs, docsFiles, pagePath } from '../host/help/pages.ts';
 import { renderGlobalsPage } from './global-fields.ts';
@@ -95,6 +96,7 @@ function generatedFiles(out: string): Generated[] {
     { rel: '../../globals.d.ts', path: join(repoRoot, 'globals.d.ts'), text: renderGlobals(allCmdlets()) },
     { rel: '../globals.md', path: join(repoRoot, 'docs', 'globals.md'), text: renderGlobalsPage(repoRoot) },
     { rel: '../pode-cmdlets.md', path: join(repoRoot, 'docs', 'pode-cmdlets.md'), text: renderPodeCmdlets(allCmdlets(), podeFunctions()) },
+    { rel: '../errors.md', path: join(repoRoot, 'docs', 'errors.md'), text: renderErrorsPage() },
   ];
 }
 

@@ -5,8 +5,8 @@
 import { isRequestData } from '../http/request-data.ts';
 import { ALL_SETS, bindArgument, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
 import { isPlainObject, psString, TAKES_OBJECTS } from './convert.ts';
-import { errorText, PodeError } from './errors.ts';
-import * as msg from './messages.ts';
+import { errorText, PodeError } from '../errors/error.ts';
+import { binding } from './messages.ts';
 import type { Token } from './tokenize.ts';
 
 export interface Binding {
@@ -58,10 +58,10 @@ function bindNamed(s: State, named: readonly Named[]): void {
   for (const n of named) {
     const p = n.param;
     if (!p) {
-      noteLeftover(s, n.order, () => msg.namedParameterNotFound(s.c.name, n.typed));
+      noteLeftover(s, n.order, () => binding.NamedParameterNotFound(s.c.name, { typed: n.typed }));
       continue;
     }
-    if (s.values[p.index] !== undefined) throw msg.parameterAlreadyBound(s.c.name, p.name);
+    if (s.values[p.index] !== undefined) throw binding.ParameterAlreadyBound(s.c.name, { name: p.name });
     bindValue(s, p, n.value);
   }
 }
@@ -83,7 +83,7 @@ function bindPositional(s: State, values: readonly unknown[], count: number, ord
     }
     if (!p) {
       const value = values[i];
-      noteLeftover(s, orders ? orders[i]! : i, () => msg.positionalParameterNotFound(s.c.name, psString(value)));
+      noteLeftover(s, orders ? orders[i]! : i, () => binding.PositionalParameterNotFound(s.c.name, { text: psString(value) }));
       return;
     }
     bindValue(s, p, values[i]);
@@ -92,7 +92,7 @@ function bindPositional(s: State, values: readonly unknown[], count: number, ord
 
 function finish(s: State, expectingInput: boolean): Binding {
   const c = s.c;
-  if (s.candidates === 0) throw msg.ambiguousParameterSet(c.name);
+  if (s.candidates === 0) throw binding.AmbiguousParameterSet(c.name);
   if (s.leftover) throw s.leftover.error();
 
   const setMask = resolveSet(s, expectingInput);
@@ -102,12 +102,12 @@ function finish(s: State, expectingInput: boolean): Binding {
     if (p.mandatory && (p.mask & setMask) !== 0 && s.values[i] === undefined && !(expectingInput && p.pipeline))
       (missing ??= []).push(p.name);
   }
-  if (missing) throw msg.missingMandatory(c.name, missing);
+  if (missing) throw binding.MissingMandatoryParameter(c.name, { names: missing });
 
   let pipelineParam: CompiledParam | undefined;
   if (expectingInput) {
     pipelineParam = c.pipelineParams.find((p) => s.values[p.index] === undefined && (p.mask & setMask) !== 0);
-    if (!pipelineParam) throw msg.inputObjectNotBound(c.name);
+    if (!pipelineParam) throw binding.InputObjectNotBound(c.name);
   }
   const setName = c.setNames.length === 0 ? ALL_SETS : c.setNames[31 - Math.clz32(setMask)]!;
   return { cmdlet: c, values: s.values, setName, setMask, pipelineParam };
@@ -127,7 +127,7 @@ function resolveSet(s: State, expectingInput: boolean): number {
     if (complete) viable |= bit;
   }
   if (viable !== 0 && (viable & (viable - 1)) === 0) return viable;
-  throw msg.ambiguousParameterSet(c.name);
+  throw binding.AmbiguousParameterSet(c.name);
 }
 
 /**
@@ -135,7 +135,7 @@ function resolveSet(s: State, expectingInput: boolean): number {
  * reached while reading the arguments (a Proxy trap, say): it becomes a ParameterBindingException.
  */
 function asBindingError(c: CompiledCmdlet, err: unknown): PodeError {
-  return err instanceof PodeError ? err : msg.argumentsUnreadable(c.name, errorText(err));
+  return err instanceof PodeError ? err : binding.ParameterBindingException(c.name, { message: errorText(err) });
 }
 
 // ---- Call form 1 and 2: JS arguments with an optional trailing splat object -------------------------
@@ -206,7 +206,7 @@ function splatToNamed(c: CompiledCmdlet, obj: Record<string, unknown>, firstOrde
     try {
       value = obj[key];
     } catch (err) {
-      throw msg.exceptionWhenGetting(c.name, key, errorText(err));
+      throw binding.ExceptionWhenGetting(c.name, { key, message: errorText(err) });
     }
     if (value === undefined) continue; // JS callers forward optional values as undefined: not given
     named.push({ param: resolveName(c, key), typed: key, value, order: order++ });
@@ -216,7 +216,7 @@ function splatToNamed(c: CompiledCmdlet, obj: Record<string, unknown>, firstOrde
 
 function resolveName(c: CompiledCmdlet, typed: string): CompiledParam | null {
   const m = c.match(typed);
-  if (m && 'ambiguous' in m) throw msg.ambiguousParameter(c.name, typed, m.ambiguous);
+  if (m && 'ambiguous' in m) throw binding.AmbiguousParameter(c.name, { typed, matches: m.ambiguous });
   return m;
 }
 
@@ -251,7 +251,8 @@ function bindTokenList(c: CompiledCmdlet, tokens: readonly Token[], expectingInp
     else if (p.isSwitch) value = true; // a switch never consumes the next token
     else {
       const next = tokens[i + 1];
-      if (!next || (next.kind === 'parameter' && c.match(next.name) !== null)) throw msg.missingArgument(c.name, p.name, p.dotnetType);
+      if (!next || (next.kind === 'parameter' && c.match(next.name) !== null))
+        throw binding.MissingArgument(c.name, { name: p.name, dotnetType: p.dotnetType });
       value = next.kind === 'value' ? next.value : next.text;
       i++;
     }

@@ -4,8 +4,9 @@
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
 import { COMMON_PARAMETERS } from './common.ts';
 import { CONVERTERS, DOTNET_TYPE, psString, type Converter } from './convert.ts';
-import { errorText, PodeError } from './errors.ts';
+import { errorText, PodeError } from '../errors/error.ts';
 import * as msg from './messages.ts';
+import { binding } from './messages.ts';
 
 export const ALL_SETS = '__AllParameterSets';
 
@@ -177,7 +178,7 @@ export function bindArgument(p: CompiledParam, value: unknown, cmd: string): unk
     return p.validates ? validateValue(p, converted, cmd) : converted;
   } catch (err) {
     if (err instanceof PodeError) throw err;
-    throw msg.transformationError(cmd, p.name, msg.innerNoStringForConversion(p.dotnetType, errorText(err)));
+    throw binding.ParameterArgumentTransformationError(cmd, { name: p.name, inner: msg.innerNoStringForConversion(p.dotnetType, errorText(err)) });
   }
 }
 
@@ -190,12 +191,12 @@ export function bindArgument(p: CompiledParam, value: unknown, cmd: string): unk
 export function validateValue(p: CompiledParam, value: unknown, cmd: string): unknown {
   const d = p.decl;
   if (p.mandatory) {
-    if ((value === null || value === undefined) && d.allowNull !== true) throw msg.nullNotAllowed(cmd, p.name);
-    if (value === '' && d.type === 'String') throw msg.emptyStringNotAllowed(cmd, p.name);
-    if (Array.isArray(value) && value.length === 0) throw msg.emptyArrayNotAllowed(cmd, p.name);
+    if ((value === null || value === undefined) && d.allowNull !== true) throw binding.ParameterArgumentValidationErrorNullNotAllowed(cmd, { name: p.name });
+    if (value === '' && d.type === 'String') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });
+    if (Array.isArray(value) && value.length === 0) throw binding.ParameterArgumentValidationErrorEmptyArrayNotAllowed(cmd, { name: p.name });
   }
   if (d.validateNotNullOrEmpty && (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)))
-    throw msg.validationError(cmd, p.name, msg.innerNotNullOrEmpty);
+    throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerNotNullOrEmpty });
   if (p.setLower) value = Array.isArray(value) ? checkSetEach(p, value, cmd) : checkSet(p, value, cmd);
   if (d.validateRange && value !== null && value !== undefined) {
     if (Array.isArray(value)) for (const v of value) checkRange(p, v as number, cmd);
@@ -222,11 +223,11 @@ function checkSet(p: CompiledParam, v: unknown, cmd: string): unknown {
   if (set.includes(text)) return v;
   const i = p.setLower!.indexOf(text.toLowerCase());
   if (i >= 0) return typeof v === 'string' ? set[i] : v;
-  throw msg.validationError(cmd, p.name, msg.innerValidateSet(text, set));
+  throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerValidateSet(text, set) });
 }
 
 function checkRange(p: CompiledParam, v: number, cmd: string): void {
   const [min, max] = p.decl.validateRange!;
-  if (v < min) throw msg.validationError(cmd, p.name, msg.innerRangeLow(v, min));
-  if (v > max) throw msg.validationError(cmd, p.name, msg.innerRangeHigh(v, max));
+  if (v < min) throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerRangeLow(v, min) });
+  if (v > max) throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerRangeHigh(v, max) });
 }

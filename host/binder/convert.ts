@@ -2,6 +2,7 @@
 // once when a declaration is compiled, so binding a value is a single function call.
 import type { ParamType } from '../cmdlet/declare.ts';
 import * as msg from './messages.ts';
+import { binding } from './messages.ts';
 
 /** The .NET full names that binding messages print. */
 export const DOTNET_TYPE: Record<ParamType, string> = {
@@ -101,11 +102,11 @@ const toStringValue: Converter = (value, name, cmd) => {
   }
   if (value instanceof Date) {
     if (!Number.isNaN(value.getTime())) return value.toISOString();
-    throw msg.transformationError(cmd, name, msg.innerCannotConvert('Invalid Date', DOTNET_TYPE.DateTime, DOTNET_TYPE.String));
+    throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerCannotConvert('Invalid Date', DOTNET_TYPE.DateTime, DOTNET_TYPE.String) });
   }
   // Never the value's own toString: PowerShell reports a failing ToString as this text too, and a script-given
   // object must not run code here.
-  throw msg.transformationError(cmd, name, msg.innerToString);
+  throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerToString });
 };
 
 function roundHalfToEven(x: number): number {
@@ -142,14 +143,15 @@ const toInt32: Converter = (value, name, cmd) => {
     const trimmed = value.trim();
     if (trimmed === '') return 0;
     const parsed = parsePsNumber(trimmed);
-    if (parsed === undefined) throw msg.transformationError(cmd, name, msg.innerNotFormatted(value, 'System.Int32'));
+    if (parsed === undefined) throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerNotFormatted(value, 'System.Int32') });
     n = parsed;
   } else {
-    throw msg.transformationError(cmd, name, msg.innerCannotConvert(psString(value), dotnetTypeOf(value), 'System.Int32'));
+    throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerCannotConvert(psString(value), dotnetTypeOf(value), 'System.Int32') });
   }
-  if (Number.isNaN(n)) throw msg.transformationError(cmd, name, msg.innerNotFormatted(text, 'System.Int32'));
+  if (Number.isNaN(n)) throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerNotFormatted(text, 'System.Int32') });
   const rounded = roundHalfToEven(n);
-  if (rounded > 2147483647 || rounded < -2147483648) throw msg.transformationError(cmd, name, msg.innerOverflow(text, 'System.Int32'));
+  if (rounded > 2147483647 || rounded < -2147483648)
+    throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerOverflow(text, 'System.Int32') });
   return rounded === 0 ? 0 : rounded;
 };
 
@@ -158,7 +160,7 @@ function toBooleanOf(dotnet: string): Converter {
     if (typeof value === 'boolean') return value;
     if (typeof value === 'number') return value !== 0;
     if (value === null || value === undefined) return false;
-    throw msg.transformationError(cmd, name, msg.innerBoolean(dotnetTypeOf(value), dotnet));
+    throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerBoolean(dotnetTypeOf(value), dotnet) });
   };
 }
 
@@ -178,12 +180,14 @@ const toObjectArray: Converter = (value) => (value === null || value === undefin
 const toHashtable: Converter = (value, name, cmd) => {
   if (value === null || value === undefined || isPlainObject(value)) return value ?? null;
   if (value instanceof Map) return Object.fromEntries(value);
-  throw msg.transformationError(cmd, name, msg.innerCannotConvert(psString(value), dotnetTypeOf(value), DOTNET_TYPE.Hashtable));
+  const inner = msg.innerCannotConvert(psString(value), dotnetTypeOf(value), DOTNET_TYPE.Hashtable);
+  throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
 };
 
 const toScriptBlock: Converter = (value, name, cmd) => {
   if (value === null || value === undefined || typeof value === 'function') return value ?? null;
-  throw msg.transformationError(cmd, name, msg.innerCannotConvert(psString(value), dotnetTypeOf(value), DOTNET_TYPE.ScriptBlock));
+  const inner = msg.innerCannotConvert(psString(value), dotnetTypeOf(value), DOTNET_TYPE.ScriptBlock);
+  throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
 };
 
 const toDateTime: Converter = (value, name, cmd) => {
@@ -193,7 +197,7 @@ const toDateTime: Converter = (value, name, cmd) => {
     const d = new Date(value);
     if (!Number.isNaN(d.getTime())) return d;
   }
-  throw msg.transformationError(cmd, name, msg.innerDateTime(psString(value)));
+  throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerDateTime(psString(value)) });
 };
 
 /** Enum conversion: exact name (any case), then an unambiguous prefix. Common parameters report as CannotConvertArgumentNoMessage. */
@@ -207,7 +211,7 @@ export function toEnum(names: readonly string[], enumType: string): Converter {
     const matches = t === '' ? [] : names.filter((_, i) => lower[i]!.startsWith(t));
     if (matches.length === 1) return matches[0];
     const inner = matches.length > 1 ? msg.innerAmbiguousEnum(text, enumType, matches) : msg.innerEnum(text, enumType, names);
-    throw msg.cannotConvertCommon(cmd, name, inner);
+    throw binding.CannotConvertArgumentNoMessage(cmd, { name, inner });
   };
 }
 

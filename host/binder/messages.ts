@@ -1,101 +1,74 @@
-// PowerShell's en-US binding messages (ParameterBinderStrings.resx), one constructor per ErrorId, so every
-// text lives in exactly one place.
-import { PodeError } from './errors.ts';
+// PowerShell's en-US binding messages (ParameterBinderStrings.resx and ExtendedTypeSystem.resx), one entry per
+// ErrorId, so every text lives in exactly one place. Built like the engine's catalog (host/errors/catalog.ts),
+// kept apart because these are PowerShell's texts, not podets' own. Every binding error answers a request with 500.
+import { defineCatalog, entry } from '../errors/define.ts';
 
-const err = (id: string, command: string, message: string, parameter?: string) =>
-  new PodeError(id, command, message, { parameter, status: 500 });
-
-export const namedParameterNotFound = (cmd: string, typed: string) =>
-  err('NamedParameterNotFound', cmd, `A parameter cannot be found that matches parameter name '${typed}'.`, typed);
-
-export const positionalParameterNotFound = (cmd: string, text: string) =>
-  err('PositionalParameterNotFound', cmd, `A positional parameter cannot be found that accepts argument '${text}'.`);
-
-export const missingArgument = (cmd: string, name: string, dotnetType: string) =>
-  err(
-    'MissingArgument',
-    cmd,
-    `Missing an argument for parameter '${name}'. Specify a parameter of type '${dotnetType}' and try again.`,
-    name,
-  );
-
-export const ambiguousParameter = (cmd: string, typed: string, matches: readonly string[]) =>
-  err(
-    'AmbiguousParameter',
-    cmd,
-    `Parameter cannot be processed because the parameter name '${typed}' is ambiguous. Possible matches include: ${matches.map((m) => '-' + m).join(' ')}.`,
-    typed,
-  );
-
-export const parameterAlreadyBound = (cmd: string, name: string) =>
-  err(
-    'ParameterAlreadyBound',
-    cmd,
-    `Cannot bind parameter because parameter '${name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`,
-    name,
-  );
-
-export const ambiguousParameterSet = (cmd: string) =>
-  err(
-    'AmbiguousParameterSet',
-    cmd,
-    'Parameter set cannot be resolved using the specified named parameters. One or more parameters issued cannot be used together or an insufficient number of parameters were provided.',
-  );
-
-export const missingMandatory = (cmd: string, names: readonly string[]) =>
-  err(
-    'MissingMandatoryParameter',
-    cmd,
-    `Cannot process command because of one or more missing mandatory parameters: ${names.join(' ')}.`,
-    names[0],
-  );
-
-export const transformationError = (cmd: string, name: string, inner: string) =>
-  err('ParameterArgumentTransformationError', cmd, `Cannot process argument transformation on parameter '${name}'. ${inner}`, name);
-
-export const validationError = (cmd: string, name: string, inner: string) =>
-  err('ParameterArgumentValidationError', cmd, `Cannot validate argument on parameter '${name}'. ${inner}`, name);
-
-export const nullNotAllowed = (cmd: string, name: string) =>
-  err('ParameterArgumentValidationErrorNullNotAllowed', cmd, `Cannot bind argument to parameter '${name}' because it is null.`, name);
-
-export const emptyStringNotAllowed = (cmd: string, name: string) =>
-  err(
-    'ParameterArgumentValidationErrorEmptyStringNotAllowed',
-    cmd,
-    `Cannot bind argument to parameter '${name}' because it is an empty string.`,
-    name,
-  );
-
-export const emptyArrayNotAllowed = (cmd: string, name: string) =>
-  err(
-    'ParameterArgumentValidationErrorEmptyArrayNotAllowed',
-    cmd,
-    `Cannot bind argument to parameter '${name}' because it is an empty array.`,
-    name,
-  );
-
-export const cannotConvertCommon = (cmd: string, name: string, inner: string) =>
-  err('CannotConvertArgumentNoMessage', cmd, `Cannot bind parameter '${name}'. ${inner}`, name);
-
-export const inputObjectNotBound = (cmd: string) =>
-  err(
-    'InputObjectNotBound',
-    cmd,
-    'The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.',
-  );
-
-/** A getter of a splat object threw (ExtendedTypeSystem.resx ExceptionWhenGetting). */
-export const exceptionWhenGetting = (cmd: string, key: string, message: string) =>
-  err('ExceptionWhenGetting', cmd, `Exception getting "${key}": "${message}"`, key);
-
-/** The arguments themselves could not be read (a Proxy whose traps throw): ParameterBindingException, the class of every binding error. */
-export const argumentsUnreadable = (cmd: string, message: string) =>
-  err('ParameterBindingException', cmd, `Cannot bind the arguments: reading them threw "${message}".`);
-
-/** Pipeline input whose iterator threw (ExtendedTypeSystem.resx EnumerationException). */
-export const enumerationFailed = (cmd: string, message: string) =>
-  err('BadEnumeration', cmd, `The following exception occurred while trying to enumerate the collection: "${message}".`);
+export const binding = defineCatalog(
+  {
+    NamedParameterNotFound: entry((a: { typed: string }) => `A parameter cannot be found that matches parameter name '${a.typed}'.`, {
+      parameter: (a) => a.typed,
+    }),
+    PositionalParameterNotFound: entry((a: { text: string }) => `A positional parameter cannot be found that accepts argument '${a.text}'.`),
+    MissingArgument: entry(
+      (a: { name: string; dotnetType: string }) =>
+        `Missing an argument for parameter '${a.name}'. Specify a parameter of type '${a.dotnetType}' and try again.`,
+      { parameter: (a) => a.name },
+    ),
+    AmbiguousParameter: entry(
+      (a: { typed: string; matches: readonly string[] }) =>
+        `Parameter cannot be processed because the parameter name '${a.typed}' is ambiguous. Possible matches include: ${a.matches.map((m) => '-' + m).join(' ')}.`,
+      { parameter: (a) => a.typed },
+    ),
+    ParameterAlreadyBound: entry(
+      (a: { name: string }) =>
+        `Cannot bind parameter because parameter '${a.name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`,
+      { parameter: (a) => a.name },
+    ),
+    AmbiguousParameterSet: entry(
+      'Parameter set cannot be resolved using the specified named parameters. One or more parameters issued cannot be used together or an insufficient number of parameters were provided.',
+    ),
+    MissingMandatoryParameter: entry(
+      (a: { names: readonly string[] }) => `Cannot process command because of one or more missing mandatory parameters: ${a.names.join(' ')}.`,
+      { parameter: (a) => a.names[0] },
+    ),
+    ParameterArgumentTransformationError: entry(
+      (a: { name: string; inner: string }) => `Cannot process argument transformation on parameter '${a.name}'. ${a.inner}`,
+      { parameter: (a) => a.name },
+    ),
+    ParameterArgumentValidationError: entry((a: { name: string; inner: string }) => `Cannot validate argument on parameter '${a.name}'. ${a.inner}`, {
+      parameter: (a) => a.name,
+    }),
+    ParameterArgumentValidationErrorNullNotAllowed: entry(
+      (a: { name: string }) => `Cannot bind argument to parameter '${a.name}' because it is null.`,
+      { parameter: (a) => a.name },
+    ),
+    ParameterArgumentValidationErrorEmptyStringNotAllowed: entry(
+      (a: { name: string }) => `Cannot bind argument to parameter '${a.name}' because it is an empty string.`,
+      { parameter: (a) => a.name },
+    ),
+    ParameterArgumentValidationErrorEmptyArrayNotAllowed: entry(
+      (a: { name: string }) => `Cannot bind argument to parameter '${a.name}' because it is an empty array.`,
+      { parameter: (a) => a.name },
+    ),
+    CannotConvertArgumentNoMessage: entry((a: { name: string; inner: string }) => `Cannot bind parameter '${a.name}'. ${a.inner}`, {
+      parameter: (a) => a.name,
+    }),
+    InputObjectNotBound: entry(
+      'The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.',
+    ),
+    /** A getter of a splat object threw (ExtendedTypeSystem.resx ExceptionWhenGetting). */
+    ExceptionWhenGetting: entry((a: { key: string; message: string }) => `Exception getting "${a.key}": "${a.message}"`, {
+      parameter: (a) => a.key,
+    }),
+    /** The arguments themselves could not be read (a Proxy whose traps throw): ParameterBindingException, the class of every binding error. */
+    ParameterBindingException: entry((a: { message: string }) => `Cannot bind the arguments: reading them threw "${a.message}".`),
+    /** Pipeline input whose iterator threw (ExtendedTypeSystem.resx EnumerationException). */
+    BadEnumeration: entry(
+      (a: { message: string }) => `The following exception occurred while trying to enumerate the collection: "${a.message}".`,
+    ),
+  },
+  { status: 500 },
+);
 
 // ---- inner texts -------------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@
 // parameter name, never gets re-scanned as syntax, and never changes how the text around it is read, so user
 // data cannot inject a parameter.
 
-import { PodeError } from './errors.ts';
+import { errors } from '../errors/catalog.ts';
+import type { PodeError } from '../errors/error.ts';
 
 export type Token =
   | { kind: 'parameter'; name: string /* without dash, as typed */; text: string /* e.g. '-Name:' */; colonArg?: { value: unknown } }
@@ -735,7 +736,7 @@ function isDigit(c: string): boolean {
 }
 
 function parseError(message: string): PodeError {
-  return new PodeError('ParseError', '', message);
+  return errors.ParseError('', { message });
 }
 
 const INT64_MIN = -(1n << 63n);

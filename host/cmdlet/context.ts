@@ -1,7 +1,6 @@
 // What an implementation sees besides its arguments: the chosen parameter set, which parameters the caller
 // bound ($PSBoundParameters), and the output streams whose behaviour the common parameters control.
-import { PodeError } from '../binder/errors.ts';
-
+// A cmdlet's own errors come from the catalog: `throw errors.SseNameRequired(ctx.command)` (host/errors/catalog.ts).
 export interface CallContext {
   /** `Verb-PodeNoun`. */
   readonly command: string;
@@ -21,6 +20,4 @@ export interface CallContext {
   information(message: string): void;
   /** Write-Progress: governed by -ProgressAction. */
   progress(activity: string, status: string): void;
-  /** A cmdlet's own error, with ErrorId `<id>,<Command-Name>`. */
-  error(id: string, message: string, status?: number): PodeError;
 }

@@ -2,8 +2,8 @@
 // the function scripts call, typed from that declaration, with `.pipe()` for pipeline input.
 import { bindArgs, bindTokens } from '../binder/bind.ts';
 import { compile } from '../binder/compile.ts';
-import { errorText } from '../binder/errors.ts';
-import * as msg from '../binder/messages.ts';
+import { binding } from '../binder/messages.ts';
+import { errorText } from '../errors/error.ts';
 import type { Token } from '../binder/tokenize.ts';
 import type { CallSignatures, CmdletDecl, ParamDecl, PipeSignatures } from './declare.ts';
 import { invoke } from './invoke.ts';
@@ -27,7 +27,7 @@ function toInput(input: unknown, cmd: string): unknown[] {
     if (input !== null && typeof input === 'object' && Symbol.iterator in input) return Array.from(input as Iterable<unknown>);
     return [input];
   } catch (err) {
-    throw msg.enumerationFailed(cmd, errorText(err));
+    throw binding.BadEnumeration(cmd, { message: errorText(err) });
   }
 }
 

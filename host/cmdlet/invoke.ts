@@ -3,7 +3,8 @@
 import type { Binding } from '../binder/bind.ts';
 import type { CompiledCmdlet, CompiledParam } from '../binder/compile.ts';
 import { bindArgument } from '../binder/compile.ts';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
+import type { PodeError } from '../errors/error.ts';
 import { log } from '../log.ts';
 import type { ActionPreference } from './declare.ts';
 import type { CallContext } from './context.ts';
@@ -53,10 +54,6 @@ const DEFAULT_STREAMS: Streams = Object.freeze({
 
 const INTERACTIVE_ONLY = new Set(['Inquire', 'Suspend', 'Break']);
 
-function refuse(cmd: string, id: string, message: string): PodeError {
-  return new PodeError(id, cmd, message, { status: 500 });
-}
-
 /** Reads the common parameters of a binding; most calls bind none, and then share one frozen object. */
 function streamsOf(b: Binding): Streams {
   const base = b.cmdlet.ownCount;
@@ -75,12 +72,10 @@ function streamsOf(b: Binding): Streams {
   ] as const) {
     const pref = v(k) as string | undefined;
     if (pref && INTERACTIVE_ONLY.has(pref))
-      throw refuse(cmd, 'ActionPreferenceNotSupported', `The value '${pref}' of -${name} is not supported by podets: scripts run without an interactive host. Use SilentlyContinue, Stop, Continue or Ignore.`);
+      throw errors.ActionPreferenceNotSupported(cmd, { value: pref, parameter: name });
   }
-  if (v(Common.OutBuffer) !== undefined)
-    throw refuse(cmd, 'CommonParameterNotSupported', 'The -OutBuffer parameter is not supported by podets: cmdlet output is returned to the caller, not streamed through a pipeline buffer.');
-  if (v(Common.PipelineVariable) !== undefined)
-    throw refuse(cmd, 'CommonParameterNotSupported', 'The -PipelineVariable parameter is not supported by podets: cmdlets are not chained in a pipeline; use the returned value.');
+  if (v(Common.OutBuffer) !== undefined) throw errors.CommonParameterNotSupported(cmd, { parameter: 'OutBuffer' });
+  if (v(Common.PipelineVariable) !== undefined) throw errors.CommonParameterNotSupported(cmd, { parameter: 'PipelineVariable' });
   const variable = (k: Common) => {
     const name = v(k) as string | undefined;
     return name ? openVariable(name) : undefined;
@@ -100,7 +95,7 @@ function streamsOf(b: Binding): Streams {
 }
 
 function actionStop(cmd: string, preference: string, message: string): PodeError {
-  return refuse(cmd, 'ActionPreferenceStop', `The running command stopped because the preference variable "${preference}" or common parameter is set to Stop: ${message}`);
+  return errors.ActionPreferenceStop(cmd, { preference, message });
 }
 
 class Context implements CallContext {
@@ -147,9 +142,6 @@ class Context implements CallContext {
     if (pref === 'Stop') throw actionStop(this.command, 'ProgressPreference', `${activity}: ${status}`);
     // Progress is chatty: shown at verbose level unless the call asked for it with -ProgressAction Continue.
     log(pref === 'Continue' ? 'info' : 'verbose', `${activity}: ${status}`);
-  }
-  error(id: string, message: string, status?: number): PodeError {
-    return new PodeError(id, this.command, message, { status });
   }
 }
 

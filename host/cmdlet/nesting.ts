@@ -4,7 +4,7 @@
 // host/http/request-data.ts), but one a script builds can. That failure is the call's PodeError, never a
 // RangeError: a limit checked beforehand would cost a walk over every value on the hot path, and the engine's
 // own stack check is exact.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import type { CallContext } from './context.ts';
 
 function isStackOverflow(err: unknown): boolean {
@@ -17,9 +17,6 @@ export function convertNested<T>(ctx: CallContext, parameter: string, target: st
     return convert();
   } catch (err) {
     if (!isStackOverflow(err)) throw err;
-    throw new PodeError('ValueNestedTooDeep', ctx.command, `The value of -${parameter} is nested too deeply to be converted to ${target}.`, {
-      parameter,
-      status: 500,
-    });
+    throw errors.ValueNestedTooDeep(ctx.command, { parameter, target });
   }
 }

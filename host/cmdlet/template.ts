@@ -3,7 +3,8 @@
 // lookup) is cached per site; a call only places the interpolated values.
 import { bindTokens } from '../binder/bind.ts';
 import { compile, type CompiledCmdlet } from '../binder/compile.ts';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
+import type { PodeError } from '../errors/error.ts';
 import { instantiate, parseTemplate } from '../binder/tokenize.ts';
 import { closestCmdlets, findCmdlet } from './registry.ts';
 import { invoke } from './invoke.ts';
@@ -12,11 +13,7 @@ type Parsed = ReturnType<typeof parseTemplate>;
 const sites = new WeakMap<TemplateStringsArray, { parsed: Parsed; cmdlet: CompiledCmdlet }>();
 
 export function commandNotFound(name: string): PodeError {
-  return new PodeError(
-    'CommandNotFoundException',
-    '',
-    `The term '${name}' is not recognized as a name of a podets cmdlet. Check the spelling; the closest names are: ${closestCmdlets(name).join(', ')}.`,
-  );
+  return errors.CommandNotFoundException('', { name, closest: closestCmdlets(name) });
 }
 
 export function compileCommand(name: string): CompiledCmdlet {
@@ -33,7 +30,7 @@ export function bindCommandLine(line: string) {
 
 /** `pode` called as a plain function, with something other than a template's strings. */
 function notATemplate(): PodeError {
-  return new PodeError('ParseError', '', 'pode is a template tag: write pode`Verb-PodeNoun -Name ${value}`, not pode(...).');
+  return errors.ParseError('', { message: 'pode is a template tag: write pode`Verb-PodeNoun -Name ${value}`, not pode(...).' });
 }
 
 export function pode(strings: TemplateStringsArray, ...values: unknown[]): any {

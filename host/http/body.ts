@@ -1,7 +1,8 @@
 // Request bodies: read with a size cap, then parse by Content-Type into what Pode puts in
 // $WebEvent.Data. Failures are PodeErrors carrying the HTTP status the client should get.
 import type { IncomingMessage } from 'node:http';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
+import type { PodeError } from '../errors/error.ts';
 import type { BodyBudget, BodyHold } from './bodybudget.ts';
 import { DEFAULT_BODY_LIMIT } from './limits.ts';
 import { RequestRefusal } from './refusal.ts';
@@ -21,17 +22,12 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 export function tooLarge(limit: number): PodeError {
-  return new PodeError('RequestBodyTooLarge', '', `The request body is larger than the limit of ${limit} bytes.`, { status: 413 });
+  return errors.RequestBodyTooLarge('', { limit });
 }
 
 /** 503, not 413: the body may be fine, the server is busy holding others. The client may retry. */
 export function budgetExceeded(): RequestRefusal {
-  return new RequestRefusal(
-    'RequestBodyBudgetExceeded',
-    'The server is holding as many request bodies as it can right now: try again shortly.',
-    503,
-    { 'retry-after': '1' },
-  );
+  return new RequestRefusal(errors.RequestBodyBudgetExceeded(''), { 'retry-after': '1' });
 }
 
 /** The server-wide budget a body is read against, and this request's share of it. */
@@ -76,7 +72,7 @@ export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT, share
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
-      refuse(new PodeError('RequestBodyAborted', '', `The request body could not be read: ${err.message}`, { status: 400 }));
+      refuse(errors.RequestBodyAborted('', { message: err.message }));
     };
     const onAborted = () => onError(new Error('the client closed the connection'));
     const cleanup = () => {
@@ -121,7 +117,7 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new PodeError('InvalidRequestBody', '', `The request body is not valid JSON: ${(err as Error).message}`, { status: 400 });
+      throw errors.InvalidRequestBody('', { jsonError: (err as Error).message });
     }
     // Request data is data: the binder never takes it (or anything nested in it) as a splat.
     return markRequestData(data);

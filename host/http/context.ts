@@ -1,7 +1,7 @@
 // The WebEvent of the request being handled, reachable from anywhere in its async call chain, so
 // cmdlets like Write-PodeJsonResponse need no explicit event argument. It lives in the ambient context
 // (host/runtime/ambient.ts), beside the server the request came to.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { ambient, runAmbient } from '../runtime/ambient.ts';
 import type { PodeServer } from '../runtime/server.ts';
 import type { WebEvent } from './webevent.ts';
@@ -14,13 +14,7 @@ export function runInRequest<A extends unknown[], R>(server: PodeServer | undefi
 /** The current request's WebEvent; throws when called outside a request (naming `command`, when given). */
 export function currentWebEvent(command = ''): WebEvent {
   const event = ambient()?.webEvent;
-  if (!event) {
-    throw new PodeError(
-      'NoCurrentWebEvent',
-      command,
-      'There is no current web request: this can only be used inside a route, middleware or other request handler.',
-    );
-  }
+  if (!event) throw errors.NoCurrentWebEvent(command);
   return event;
 }
 

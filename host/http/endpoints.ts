@@ -7,7 +7,7 @@ import http2 from 'node:http2';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import type { Protocol } from './webevent.ts';
 
 export interface EndpointConfig {
@@ -62,22 +62,18 @@ export function createNodeServer(config: EndpointConfig, onRequest: http.Request
 
 function tlsOptions(config: EndpointConfig): https.ServerOptions {
   const cert = config.certificate;
-  if (!cert) {
-    throw new PodeError('CertificateRequired', '', `An https endpoint needs a certificate (endpoint ${describe(config)}).`);
-  }
+  if (!cert) throw errors.CertificateRequired('', { endpoint: describe(config) });
   const read = (path: string, what: string) => {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new PodeError('CertificateNotFound', '', `Cannot read the ${what} '${path}': ${(err as Error).message}`);
+      throw errors.CertificateNotFound('', { what, path, message: (err as Error).message });
     }
   };
   const passphrase = config.certificatePassword;
   const ext = extname(cert).toLowerCase();
   if (ext === '.pfx' || ext === '.p12') return { pfx: read(cert, 'certificate'), passphrase };
-  if (!config.certificateKey) {
-    throw new PodeError('CertificateKeyRequired', '', `The https endpoint ${describe(config)} has a certificate but no certificate key.`);
-  }
+  if (!config.certificateKey) throw errors.CertificateKeyRequired('', { endpoint: describe(config) });
   return { cert: read(cert, 'certificate'), key: read(config.certificateKey, 'certificate key'), passphrase };
 }
 
@@ -88,7 +84,7 @@ export function bindServer(server: NodeServer, config: EndpointConfig): Promise<
   const host = bindAddress(config.address);
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      const failure = new PodeError('EndpointBindFailed', '', `Cannot listen on ${protocol}://${hostForUrl(host)}:${port}: ${err.code ?? err.message}`);
+      const failure = errors.EndpointBindFailed('', { protocol, host: hostForUrl(host), port, reason: err.code ?? err.message });
       failure.cause = err; // the CLI explains some codes (EADDRINUSE) in a sentence
       reject(failure);
     };

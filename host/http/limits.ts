@@ -1,7 +1,7 @@
 // What one client may cost the server while its request is received: the size of one body, the bytes
 // of all bodies buffered at once, and the time to send the head and the whole request. Defaults and
 // the checks between them live here, for the engine and for `podets serve`'s flags alike.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 
 export interface RequestLimits {
   /** Largest accepted request body, in bytes (413 above it). */
@@ -31,21 +31,11 @@ export function resolveLimits(given: Partial<RequestLimits> = {}): RequestLimits
   // With no limit on the whole request (long uploads), the head still has one.
   const headersTimeoutMs = given.headersTimeoutMs ?? (requestTimeoutMs > 0 ? requestTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS);
   for (const [name, value] of Object.entries({ bodyLimit, bodyBudget, requestTimeoutMs, headersTimeoutMs })) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new PodeError('InvalidRequestLimit', '', `${name} must be a whole number of at least 0 (got ${value}).`);
+    if (!Number.isSafeInteger(value) || value < 0) throw errors.InvalidRequestLimit('', { name, value });
   }
-  if (bodyLimit > bodyBudget) {
-    throw new PodeError(
-      'BodyLimitAboveBudget',
-      '',
-      `The body limit (${bodyLimit} bytes) is larger than the body budget (${bodyBudget} bytes): no body that large could ever be accepted.`,
-    );
-  }
+  if (bodyLimit > bodyBudget) throw errors.BodyLimitAboveBudget('', { limit: bodyLimit, budget: bodyBudget });
   if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
-    throw new PodeError(
-      'HeadersTimeoutAboveRequestTimeout',
-      '',
-      `The headers timeout (${headersTimeoutMs / 1000} s) is longer than the request timeout (${requestTimeoutMs / 1000} s), which already covers the headers.`,
-    );
+    throw errors.HeadersTimeoutAboveRequestTimeout('', { headersSeconds: headersTimeoutMs / 1000, requestSeconds: requestTimeoutMs / 1000 });
   }
   return { bodyLimit, bodyBudget, requestTimeoutMs, headersTimeoutMs };
 }

@@ -6,7 +6,8 @@
 // like a WeakSet entry it is invisible to the object's keys, JSON, spread and inspection, and lives exactly as
 // long as the object, at a fraction of the cost. Marking the 20,000 objects of a 700 kB JSON body added 450% to
 // JSON.parse with a WeakSet, and adds about 25% with the stamp; a small body, about 0.3 µs (npm run bench:body).
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
+import type { PodeError } from '../errors/error.ts';
 
 class ReturnsItsArgument {
   constructor(target: object) {
@@ -30,9 +31,7 @@ class RequestDataMark extends ReturnsItsArgument {
 export const MAX_REQUEST_DATA_DEPTH = 1024;
 
 export function requestDataTooDeep(): PodeError {
-  return new PodeError('InvalidRequestBody', '', `The request body is nested more than ${MAX_REQUEST_DATA_DEPTH} levels deep.`, {
-    status: 400,
-  });
+  return errors.InvalidRequestBody('', { maxDepth: MAX_REQUEST_DATA_DEPTH });
 }
 
 /**

@@ -1,7 +1,8 @@
 // Route table: method + Pode-style path (`/users/:id`). Paths are compiled once into a segment tree;
 // requests for exact static paths are answered from a Map without walking the tree. Matching is
 // case-insensitive like Pode's (`-imatch`), but parameter values keep the case the client sent.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
+import type { PodeError } from '../errors/error.ts';
 import { compileRoutePath, decodeSegment, splitRequestPath, type CompiledPath } from './routepath.ts';
 import { matchSegmentPattern, type SegmentPattern } from './segmentpattern.ts';
 import type { Route, RouteMethod } from './types.ts';
@@ -50,7 +51,7 @@ export class Router {
   add(route: Route): void {
     const method = route.method.toUpperCase();
     if (!VALID_METHODS.has(method)) {
-      throw new PodeError('InvalidRouteMethod', '', `Unknown HTTP method '${route.method}' for route ${route.path}`);
+      throw errors.InvalidRouteMethod('', { method: route.method, path: route.path });
     }
     const compiled = compileRoutePath(route.path);
     const id = `${method} ${compiled.key}`;
@@ -238,11 +239,11 @@ function bindParams(names: string[], values: string[]): RouteParams {
 }
 
 function duplicateError(method: string, first: Route, second: Route): PodeError {
-  const where = (r: Route) => (r.source ? ` (${r.source})` : '');
-  return new PodeError(
-    'MethodPathAlreadyDefined',
-    '',
-    `[${method}] ${second.path}: Already defined. ` +
-      `'${second.path}'${where(second)} is the same route as '${first.path}'${where(first)}, registered earlier.`,
-  );
+  return errors.MethodPathAlreadyDefined('', {
+    method,
+    path: second.path,
+    source: second.source,
+    earlierPath: first.path,
+    earlierSource: first.source,
+  });
 }

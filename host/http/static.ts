@@ -5,7 +5,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { logWarn } from '../log.ts';
 import { normaliseRoutePath } from './routepath.ts';
 import type { StaticRoute } from './types.ts';
@@ -43,12 +43,12 @@ export class StaticRoutes {
     const prefix = normaliseRoutePath(route.path).toLowerCase();
     const existing = this.entries.find((e) => e.prefix === prefix);
     if (existing) {
-      const where = (r: StaticRoute) => (r.source ? ` (${r.source})` : '');
-      throw new PodeError(
-        'StaticPathAlreadyDefined',
-        '',
-        `[Static] ${route.path}: Already defined. '${route.path}'${where(route)} is the same static route as '${existing.route.path}'${where(existing.route)}, registered earlier.`,
-      );
+      throw errors.StaticPathAlreadyDefined('', {
+        path: route.path,
+        source: route.source,
+        earlierPath: existing.route.path,
+        earlierSource: existing.route.source,
+      });
     }
     this.entries.push({ prefix, route, root: resolve(route.folder) });
     this.entries.sort((a, b) => b.prefix.length - a.prefix.length);

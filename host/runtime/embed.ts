@@ -4,7 +4,7 @@
 // route, a queue consumer). Several can live in one process: each keeps its own routes, connections,
 // history and settings, because cmdlets find their server in the ambient context.
 import { InvalidArgumentError } from 'commander';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { checkEmbeddedOptions, type EmbeddedOptionValues } from '../cli/serve-options.ts';
 import type { PodeRequestHandler } from '../http/handler.ts';
 import { logException } from '../log.ts';
@@ -33,13 +33,13 @@ export interface PodeApp {
 }
 
 export async function createPodeServer(block: () => unknown, options: PodeServerOptions = {}): Promise<PodeApp> {
-  if (typeof block !== 'function') throw new PodeError('ScriptBlockRequired', COMMAND, 'createPodeServer needs a function that registers the routes: createPodeServer(() => { AddPodeRoute(…) }).');
+  if (typeof block !== 'function') throw errors.ScriptBlockRequired(COMMAND);
   const { rootPath, ...rest } = options;
   let flags: EmbeddedOptionValues;
   try {
     flags = checkEmbeddedOptions(rest as Record<string, unknown>);
   } catch (err) {
-    if (err instanceof InvalidArgumentError) throw new PodeError('InvalidServerOption', COMMAND, err.message);
+    if (err instanceof InvalidArgumentError) throw errors.InvalidServerOption(COMMAND, { message: err.message });
     throw err;
   }
   const server = composeServer({ rootPath: rootPath ?? process.cwd() }, flags);

@@ -1,5 +1,5 @@
 // CLI flags that set server-wide settings before the script runs (the script's own cmdlet calls win).
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import type { ServeOptionValues } from '../cli/serve-options.ts';
 import type { BroadcastLevel } from '../sse/settings.ts';
 import type { PodeServer } from './server.ts';
@@ -10,8 +10,7 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
     sse.settings.defaultScope = opts.sseDefaultScope;
     sse.settings.defaultScopeFromFlag = true;
   }
-  if (opts.sseStrict && !opts.sseSecret)
-    throw new PodeError('SseStrictWithoutSecret', '', '--sse-strict needs a secret: set PODETS_SSE_SECRET (or --sse-secret).');
+  if (opts.sseStrict && !opts.sseSecret) throw errors.SseStrictWithoutSecret('');
   if (opts.sseSecret) {
     sse.settings.secret = opts.sseSecret;
     sse.settings.strict = opts.sseStrict === true;

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isPodeError, type PodeError } from '../binder/errors.ts';
+import { isPodeError, type PodeError } from '../errors/error.ts';
 import { closestParameter } from '../cmdlet/registry.ts';
 
 /** What tsx's loader runs (TypeScript and JavaScript, ES module or CommonJS); anything else is refused first. */

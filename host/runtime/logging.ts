@@ -5,7 +5,7 @@
 import chalk from 'chalk';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { isPodeError } from '../binder/errors.ts';
+import { isPodeError } from '../errors/error.ts';
 import { clfDate, formatRequestLog, requestLogText, type RequestLogEntry, type RequestLogHook } from '../http/requestlog.ts';
 import { LINE_BREAK, describeError, log, logLines, logRaw, logText, paintText, splitStack, type ErrorLogTarget, type FailureItem, type LogLevel, type LogText } from '../log.ts';
 

@@ -1,6 +1,6 @@
 // Middleware as scripts hand it over: a function, or a hashtable in Pode's shape (Logic, Route,
 // Arguments — what New-PodeMiddleware returns) or the engine's (logic, route, argumentList).
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { isPlainObject, dotnetTypeOf } from '../binder/convert.ts';
 import type { Middleware, MiddlewareDefinition, MiddlewareFn } from '../http/types.ts';
 
@@ -30,12 +30,7 @@ export function toMiddlewareList(items: readonly unknown[], command: string): Mi
     if (typeof item === 'function') return item as MiddlewareFn;
     const def = isPlainObject(item) ? fromHashtable(item) : undefined;
     if (def) return def;
-    throw new PodeError(
-      'InvalidMiddlewareType',
-      command,
-      `One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: ${dotnetTypeOf(item)}`,
-      { parameter: 'Middleware' },
-    );
+    throw errors.InvalidMiddlewareType(command, { type: dotnetTypeOf(item) });
   });
 }
 
@@ -54,10 +49,10 @@ export interface AddMiddlewareOptions {
 export function addMiddleware(list: Middleware[], options: AddMiddlewareOptions, command: string): MiddlewareDefinition {
   const { name } = options;
   const taken = list.some((m) => typeof m !== 'function' && m.name?.toLowerCase() === name.toLowerCase());
-  if (taken) throw new PodeError('MiddlewareAlreadyDefined', command, `[Middleware] ${name}: Middleware already defined.`, { parameter: 'Name' });
+  if (taken) throw errors.MiddlewareAlreadyDefined(command, { name });
 
   const base = options.inputObject ? fromHashtable(options.inputObject) : options.logic && { logic: options.logic };
-  if (!base) throw new PodeError('MiddlewareNoLogicSupplied', command, '[Middleware]: No logic supplied in ScriptBlock.', { parameter: 'InputObject' });
+  if (!base) throw errors.MiddlewareNoLogicSupplied(command);
   const route = options.route || base.route;
   const argumentList = options.argumentList ?? base.argumentList;
   const def: MiddlewareDefinition = {

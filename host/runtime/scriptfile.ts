@@ -3,7 +3,7 @@
 // Used by Add-PodeRoute, Add-PodeTimer and Add-PodeSchedule.
 import { existsSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { describeLoadError } from './load.ts';
 import type { PodeServer } from './server.ts';
 
@@ -12,18 +12,16 @@ export type ScriptBlock = (...args: any[]) => unknown;
 /** Imports `path` (absolute) and resolves to its default export, or rejects with a PodeError naming the file. */
 export async function importScriptBlock(path: string, command: string): Promise<ScriptBlock> {
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new PodeError('PathNotFound', command, `The path does not exist: ${path}`, { parameter: 'FilePath' });
+    throw errors.PathNotFound(command, { path });
   }
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
-    throw new PodeError('ScriptFileLoadFailed', command, describeLoadError(err, path).message, { parameter: 'FilePath' });
+    throw errors.ScriptFileLoadFailed(command, { message: describeLoadError(err, path).message });
   }
   if (typeof mod.default !== 'function') {
-    throw new PodeError('ScriptFileHasNoDefaultFunction', command, `${path} must export a default function (the script block)`, {
-      parameter: 'FilePath',
-    });
+    throw errors.ScriptFileHasNoDefaultFunction(command, { path });
   }
   return mod.default as ScriptBlock;
 }

@@ -4,7 +4,7 @@
 // pode.run), else the one `podets serve` or StartPodeServer is configuring.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { createPodeHttpServer, type PodeHttpServer, type PodeHttpServerOptions } from '../http/server.ts';
 import { createEmbeddedDispatch, type EmbeddedDispatch, type PodeRequestHandler } from '../http/handler.ts';
 import type { BoundEndpoint, EndpointConfig } from '../http/endpoints.ts';
@@ -180,7 +180,7 @@ export class PodeServer {
   }
 
   async start(): Promise<readonly BoundEndpoint[]> {
-    if (this.http) throw new PodeError('ServerAlreadyRunning', '', 'The server is already running.');
+    if (this.http) throw errors.ServerAlreadyRunning('');
     // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
     await Promise.all(this.setup);
     const http = createPodeHttpServer(this.dispatchOptions());
@@ -249,18 +249,8 @@ export function currentServer(command = ''): PodeServer {
   const own = ambient()?.server;
   if (own) return own;
   if (!current && copies.some((copy) => copy !== thisCopy && copy.configuring()))
-    throw new PodeError(
-      'PodetsLoadedTwice',
-      command,
-      `No podets server is being configured in this copy of podets: the process has loaded podets ${copies.length} times (${copies.map((c) => c.url).join('; ')}). ` +
-        'A script must import the podets that runs it: `import … from \'podets\'` in a project that installed podets, run with that project\'s `podets serve`.',
-    );
-  if (!current)
-    throw new PodeError(
-      'NoPodeServer',
-      command,
-      'No podets server is being configured: run the script with `podets serve`, call it inside StartPodeServer(() => { … }), or, for a server made with createPodeServer, in its block, its handlers or pode.run(() => { … }).',
-    );
+    throw errors.PodetsLoadedTwice(command, { count: copies.length, urls: copies.map((c) => c.url) });
+  if (!current) throw errors.NoPodeServer(command);
   return current;
 }
 

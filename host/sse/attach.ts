@@ -1,6 +1,6 @@
 // X-PODE-SSE-CLIENT-ID (+ -NAME, -GROUP) on a normal request: validated, then exposed as $WebEvent.Sse so
 // `Send-PodeSseEvent -FromEvent` in that route reaches the client's own global connection.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import type { SseEngine } from './engine.ts';
 import { fromHeaderValue } from './head.ts';
@@ -18,8 +18,7 @@ export function attachSseReference(engine: SseEngine, event: WebEvent): void {
   if (clientId === undefined || event.Sse) return;
   const req = event.Request;
   const key = engine.settings.keyFor({ userAgent: req.UserAgent, ip: req.RemoteIPAddress });
-  if (!isClientIdValid(clientId, key))
-    throw new PodeError('SseInvalidClientId', '', `The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${clientId}'.`, { status: 400 });
+  if (!isClientIdValid(clientId, key)) throw errors.SseInvalidClientId('', { clientId });
   event.Sse = {
     Name: first(headers['x-pode-sse-name']) ?? null,
     Group: first(headers['x-pode-sse-group']) ?? null,

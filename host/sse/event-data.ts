@@ -2,15 +2,13 @@
 // `ConvertTo-Json -Compress -Depth <n>`: a string goes as-is, anything else becomes compact JSON through
 // the engine's one serializer (host/values/json.ts, the same text Write-PodeJsonResponse sends). Unlike
 // ConvertTo-Json, Depth <= 0 means "no bound" (the spec's choice); a cycle then asks for a -Depth.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { toPsJson } from '../values/json.ts';
 
 export function toEventData(value: unknown, depth = 10, command = 'Send-PodeSseEvent'): string {
   if (typeof value === 'string') return value;
   return toPsJson(value, {
     depth: depth > 0 ? depth : Infinity,
-    circular: () =>
-      new PodeError('SseDataCircularReference', command,
-        'The SSE event data contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth greater than 0.'),
+    circular: () => errors.SseDataCircularReference(command),
   });
 }

@@ -1,6 +1,6 @@
 // Register-PodeSseEvent: scripts that run when a connection of a Name connects or disconnects, with
 // $TriggeredEvent set for them. An error in one is logged and never reaches the server.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { logException } from '../log.ts';
 import { ambient, runAmbient } from '../runtime/ambient.ts';
 import type { PodeServer } from '../runtime/server.ts';
@@ -48,7 +48,7 @@ export class SseEvents {
     const types = this.byName.get(reg.Name) ?? new Map<SseEventType, Map<string, SseEventRegistration>>();
     const names = types.get(reg.Type) ?? new Map<string, SseEventRegistration>();
     if (names.has(reg.EventName))
-      throw new PodeError('SseEventAlreadyRegistered', command, `An SSE ${reg.Type} event named '${reg.EventName}' is already registered for '${reg.Name}'.`);
+      throw errors.SseEventAlreadyRegistered(command, { type: reg.Type, eventName: reg.EventName, name: reg.Name });
     names.set(reg.EventName, reg);
     types.set(reg.Type, names);
     this.byName.set(reg.Name, types);
@@ -57,7 +57,7 @@ export class SseEvents {
   unregister(name: string, type: SseEventType, eventName: string, command: string): void {
     const names = this.byName.get(name)?.get(type);
     if (!names?.delete(eventName))
-      throw new PodeError('SseEventNotRegistered', command, `No SSE ${type} event named '${eventName}' is registered for '${name}'.`);
+      throw errors.SseEventNotRegistered(command, { type, eventName, name });
   }
 
   /** Registrations matching the filters (every Name / EventName when not given). */

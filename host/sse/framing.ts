@@ -1,6 +1,6 @@
 // The SSE wire format: every event becomes ONE Buffer, built once and written as-is to every target,
 // so a broadcast to N connections costs one encode, not N.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 
 export { toEventData } from './event-data.ts';
 
@@ -37,17 +37,11 @@ function firstForbidden(value: string, allowNul: boolean): string | undefined {
 export function validateEventFields(fields: { id?: string; event?: string }, command = DEFAULT_COMMAND): void {
   if (fields.id) {
     const bad = firstForbidden(fields.id, false);
-    if (bad !== undefined) {
-      throw new PodeError('SseInvalidEventId', command,
-        `The SSE event Id cannot contain a ${describe(bad)}: line breaks would inject extra fields into the stream and NUL is not allowed in an event id.`);
-    }
+    if (bad !== undefined) throw errors.SseInvalidEventId(command, { what: describe(bad) });
   }
   if (fields.event) {
     const bad = firstForbidden(fields.event, true);
-    if (bad !== undefined) {
-      throw new PodeError('SseInvalidEventType', command,
-        `The SSE EventType cannot contain a ${describe(bad)}: line breaks would inject extra fields into the stream.`);
-    }
+    if (bad !== undefined) throw errors.SseInvalidEventType(command, { what: describe(bad) });
   }
 }
 
@@ -89,9 +83,7 @@ export const PODE_PING: Buffer = Buffer.from('event: pode.ping\ndata: \n\n', 'ut
 /** A comment line: ignored by clients, but it keeps proxies from timing out an idle stream. */
 export function frameComment(text: string, command = ''): Buffer {
   const bad = firstForbidden(text, true);
-  if (bad !== undefined) {
-    throw new PodeError('SseInvalidComment', command, `An SSE comment cannot contain a ${describe(bad)}.`);
-  }
+  if (bad !== undefined) throw errors.SseInvalidComment(command, { what: describe(bad) });
   return Buffer.from(`: ${text}\n\n`, 'utf8');
 }
 

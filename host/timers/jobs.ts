@@ -1,7 +1,7 @@
 // What timers and schedules share: a named registry that starts with the server, runs each job's
 // script without overlapping itself, counts runs against Limit, logs failures without
 // unscheduling, and on stop waits (bounded) for runs still in flight.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { logException, logVerbose, logWarn } from '../log.ts';
 import { sleep, systemClock, wakeAt } from './clock.ts';
 import type { Clock } from './clock.ts';
@@ -62,7 +62,7 @@ export abstract class JobRegistry<I extends JobInfo> {
   private started = false;
 
   /** 'Timer' or 'Schedule', for messages. */
-  protected abstract readonly kind: string;
+  protected abstract readonly kind: 'Timer' | 'Schedule';
   /** The Pode command whose errors these are, e.g. 'Add-PodeTimer'. */
   protected abstract readonly command: string;
   /** When this job should first fire after becoming active (undefined: never). */
@@ -125,17 +125,11 @@ export abstract class JobRegistry<I extends JobInfo> {
 
   protected register(info: JobState<I>, script: (...args: unknown[]) => unknown): void {
     if (this.slots.has(info.Name)) {
-      throw new PodeError(`${this.kind}AlreadyDefined`, this.command, `${this.kind} called '${info.Name}' already exists`, {
-        parameter: 'Name',
-      });
+      throw errors[`${this.kind}AlreadyDefined`](this.command, { name: info.Name });
     }
     const slot: Slot<I> = { info, script };
     this.slots.set(info.Name, slot);
     if (this.started) this.activate(slot);
-  }
-
-  protected fail(id: string, message: string, parameter?: string): never {
-    throw new PodeError(id, this.command, message, parameter ? { parameter } : {});
   }
 
   private isCurrent(slot: Slot<I>): boolean {

@@ -3,6 +3,7 @@
 // croner parses the expressions and computes next fire times; our own clock does the waiting, so
 // tests can drive schedules with a ManualClock.
 import { Cron } from 'croner';
+import { errors } from '../errors/catalog.ts';
 import { JobRegistry } from './jobs.ts';
 import type { JobInfo, JobState, RegistryOptions, RunEvent, Runner } from './jobs.ts';
 
@@ -67,29 +68,27 @@ export class Schedules extends JobRegistry<ScheduleInfo> {
 
   add<A extends unknown[]>(options: ScheduleOptions<A>): ScheduleInfo {
     const { Name, ScriptBlock, Limit = 0, StartTime, EndTime, ArgumentList, OnStart = false } = options;
-    if (typeof Name !== 'string' || Name === '') this.fail('ScheduleNameRequired', 'A schedule needs a Name', 'Name');
+    const cmd = this.command;
+    if (typeof Name !== 'string' || Name === '') throw errors.ScheduleNameRequired(cmd);
+    const named = { name: Name };
     const expressions = typeof options.Cron === 'string' ? [options.Cron] : [...(options.Cron ?? [])];
-    if (expressions.length === 0) this.fail('InvalidCronExpression', `[Schedule] ${Name}: at least one Cron expression is required`, 'Cron');
+    if (expressions.length === 0) throw errors.InvalidCronExpression(cmd, named);
     const crons = expressions.map((expr) => {
       try {
         return parseCron(expr);
       } catch (err) {
-        return this.fail('InvalidCronExpression', `[Schedule] ${Name}: ${(err as Error).message}`, 'Cron');
+        throw errors.InvalidCronExpression(cmd, { name: Name, error: (err as Error).message });
       }
     });
-    if (!(Number.isInteger(Limit) && Limit >= 0)) this.fail('ScheduleLimitInvalid', `[Schedule] ${Name}: Limit must be 0 or greater`, 'Limit');
-    for (const [param, value] of [['StartTime', StartTime], ['EndTime', EndTime]] as const) {
+    if (!(Number.isInteger(Limit) && Limit >= 0)) throw errors.ScheduleLimitInvalid(cmd, named);
+    for (const [parameter, value] of [['StartTime', StartTime], ['EndTime', EndTime]] as const) {
       if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
-        this.fail('ScheduleTimeInvalid', `[Schedule] ${Name}: ${param} must be a valid date`, param);
+        throw errors.ScheduleTimeInvalid(cmd, { name: Name, parameter });
       }
     }
-    if (EndTime && EndTime.getTime() < this.clock.now().getTime()) {
-      this.fail('ScheduleEndTimeInPast', `[Schedule] ${Name}: the EndTime value must be in the future`, 'EndTime');
-    }
-    if (StartTime && EndTime && EndTime.getTime() <= StartTime.getTime()) {
-      this.fail('ScheduleStartTimeAfterEndTime', `[Schedule] ${Name}: cannot have a StartTime after the EndTime`, 'StartTime');
-    }
-    if (typeof ScriptBlock !== 'function') this.fail('ScheduleScriptRequired', `[Schedule] ${Name}: a ScriptBlock is required`, 'ScriptBlock');
+    if (EndTime && EndTime.getTime() < this.clock.now().getTime()) throw errors.ScheduleEndTimeInPast(cmd, named);
+    if (StartTime && EndTime && EndTime.getTime() <= StartTime.getTime()) throw errors.ScheduleStartTimeAfterEndTime(cmd, named);
+    if (typeof ScriptBlock !== 'function') throw errors.ScheduleScriptRequired(cmd, named);
 
     const info: JobState<ScheduleInfo> = {
       Name,

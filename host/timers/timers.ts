@@ -1,5 +1,6 @@
 // Pode's Add-PodeTimer: run a script every Interval seconds, optionally a limited number of times,
 // skipping the first few intervals, and/or once as soon as the server starts.
+import { errors } from '../errors/catalog.ts';
 import { JobRegistry } from './jobs.ts';
 import type { JobInfo, JobState, RegistryOptions, RunEvent, Runner } from './jobs.ts';
 
@@ -33,17 +34,13 @@ export class Timers extends JobRegistry<TimerInfo> {
 
   add<A extends unknown[]>(options: TimerOptions<A>): TimerInfo {
     const { Name, Interval, ScriptBlock, Limit = 0, Skip = 0, ArgumentList, OnStart = false } = options;
-    if (typeof Name !== 'string' || Name === '') this.fail('TimerNameRequired', 'A timer needs a Name', 'Name');
-    if (!(Number.isFinite(Interval) && Interval > 0)) {
-      this.fail('TimerParameterMustBeGreaterThanZero', `[Timer] ${Name}: Interval must be greater than 0`, 'Interval');
-    }
-    if (!(Number.isInteger(Limit) && Limit >= 0)) {
-      this.fail('TimerParameterMustBeGreaterThanZero', `[Timer] ${Name}: Limit must be 0 or greater`, 'Limit');
-    }
-    if (!(Number.isInteger(Skip) && Skip >= 0)) {
-      this.fail('TimerParameterMustBeGreaterThanZero', `[Timer] ${Name}: Skip must be 0 or greater`, 'Skip');
-    }
-    if (typeof ScriptBlock !== 'function') this.fail('TimerScriptRequired', `[Timer] ${Name}: a ScriptBlock is required`, 'ScriptBlock');
+    const cmd = this.command;
+    if (typeof Name !== 'string' || Name === '') throw errors.TimerNameRequired(cmd);
+    const outOfRange = (parameter: 'Interval' | 'Limit' | 'Skip') => errors.TimerParameterMustBeGreaterThanZero(cmd, { name: Name, parameter });
+    if (!(Number.isFinite(Interval) && Interval > 0)) throw outOfRange('Interval');
+    if (!(Number.isInteger(Limit) && Limit >= 0)) throw outOfRange('Limit');
+    if (!(Number.isInteger(Skip) && Skip >= 0)) throw outOfRange('Skip');
+    if (typeof ScriptBlock !== 'function') throw errors.TimerScriptRequired(cmd, { name: Name });
 
     const info: JobState<TimerInfo> = {
       Name,

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { hostname } from 'node:os';
 import { EnablePodeErrorLogging, EnablePodeRequestLogging, NewPodeLogTerminalMethod } from '../../cmdlets/index.ts';
-import { PodeError } from '../../host/binder/errors.ts';
+import { PodeError } from '../../host/errors/error.ts';
 import { findCmdlet } from '../../host/cmdlet/registry.ts';
 import type { RequestLogEntry } from '../../host/http/requestlog.ts';
 import { getErrorLog, logException, logFailure, setErrorLog, setQuiet } from '../../host/log.ts';

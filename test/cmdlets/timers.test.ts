@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddPodeTimer, RemovePodeTimer } from '../../cmdlets/index.ts';
-import { PodeError } from '../../host/binder/errors.ts';
+import { PodeError } from '../../host/errors/error.ts';
 import { findCmdlet } from '../../host/cmdlet/registry.ts';
 import { PodeServer, currentTimerEvent, setCurrentServer } from '../../host/runtime/server.ts';
 import { ManualClock } from '../../host/timers/clock.ts';

@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import '../../../cmdlets/index.ts';
 import { describeBinding } from '../../binder/describe.ts';
-import { isPodeError } from '../../binder/errors.ts';
+import { isPodeError } from '../../errors/error.ts';
 import { bindCommandLine } from '../../cmdlet/template.ts';
 import { describePodeError } from '../../runtime/load.ts';
 

@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import '../../../cmdlets/index.ts';
-import { isPodeError } from '../../binder/errors.ts';
+import { isPodeError } from '../../errors/error.ts';
 import { describeError, logError, setLogLevel, setQuiet } from '../../log.ts';
 import { installGlobals } from '../../runtime/globals.ts';
 import { describePodeError, loadScript, ScriptLoadError, SCRIPT_EXTENSIONS } from '../../runtime/load.ts';

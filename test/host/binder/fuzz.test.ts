@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { bindArgs, bindTokens, type Binding } from '../../../host/binder/bind.ts';
 import { compile, type CompiledCmdlet, type CompiledParam } from '../../../host/binder/compile.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { tokenizeCommand } from '../../../host/binder/tokenize.ts';
 import type { CmdletDecl, ParamDecl } from '../../../host/cmdlet/declare.ts';
 import { allCmdlets } from '../../../host/cmdlet/registry.ts';

@@ -2,7 +2,7 @@
 import { bindArgs } from '../../../host/binder/bind.ts';
 import { compile } from '../../../host/binder/compile.ts';
 import { describeBinding, type BindingDescription } from '../../../host/binder/describe.ts';
-import type { PodeError } from '../../../host/binder/errors.ts';
+import type { PodeError } from '../../../host/errors/error.ts';
 import type { CmdletDecl, ParamDecl } from '../../../host/cmdlet/declare.ts';
 import { bindCommandLine } from '../../../host/cmdlet/template.ts';
 import '../../../cmdlets/index.ts';

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { bindArgs } from '../../../host/binder/bind.ts';
 import { compile } from '../../../host/binder/compile.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import type { CmdletDecl, ParamDecl } from '../../../host/cmdlet/declare.ts';
 import { pode } from '../../../host/cmdlet/template.ts';
 import { ConvertToPodeSseConnection as CSC } from '../../../cmdlets/sse.ts';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { bindArgs } from '../../../host/binder/bind.ts';
 import { compile } from '../../../host/binder/compile.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { MAX_NESTING, tokenizeCommand } from '../../../host/binder/tokenize.ts';
 import type { CmdletDecl, ParamDecl } from '../../../host/cmdlet/declare.ts';
 import { closestCmdlets } from '../../../host/cmdlet/registry.ts';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   instantiate, parseTemplate, templateText, tokenizeCommand, type Token,
 } from '../../../host/binder/tokenize.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 
 /** The tagged-template form, as `pode` receives it. */
 function pode(strings: TemplateStringsArray, ...values: unknown[]) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { emptyBody, hasBody, mediaType, parseBody } from '../../../host/http/body.ts';
 import { json } from '../../../host/http/respond.ts';
 import { captureLog, rawRequest, startServer, type TestServer } from './helpers.ts';

@@ -2,7 +2,7 @@
 // bodies held at once (503), and the request and headers timeouts (408) that cut a trickling client.
 // Pode's defaults (Server.Request.Timeout = 30, BodySize = 100MB) are in src/Private/Context.ps1.
 import { expect } from 'chai';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, checkingIntervalMs, resolveLimits } from '../../../host/http/limits.ts';
 import { json } from '../../../host/http/respond.ts';
 import type { WebEvent } from '../../../host/http/webevent.ts';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { bindArgs } from '../../../host/binder/bind.ts';
 import { compile } from '../../../host/binder/compile.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import type { CmdletDecl, ParamDecl } from '../../../host/cmdlet/declare.ts';
 import { parseBody } from '../../../host/http/body.ts';
 import { isRequestData, markRequestData, MAX_REQUEST_DATA_DEPTH } from '../../../host/http/request-data.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { Router } from '../../../host/http/router.ts';
 import { json, text } from '../../../host/http/respond.ts';
 import { createPodeHttpServer } from '../../../host/http/server.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { toEventData } from '../../../host/sse/framing.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 
 describe('sse toEventData', () => {
   it('sends a string as-is (no JSON quoting, newlines kept)', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   frameEvent, frameRetry, frameOpen, frameComment, frameGap, PODE_CLOSE, PODE_PING, validateEventFields,
 } from '../../../host/sse/framing.ts';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 
 const text = (b: Buffer) => b.toString('utf8');
 

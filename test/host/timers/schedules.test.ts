@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { ManualClock } from '../../../host/timers/clock.ts';
 import { Schedules, parseCron } from '../../../host/timers/schedules.ts';
 import type { ScheduleEvent } from '../../../host/timers/schedules.ts';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { expect } from 'chai';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { ManualClock, systemClock } from '../../../host/timers/clock.ts';
 import { Timers } from '../../../host/timers/timers.ts';
 import type { TimerEvent } from '../../../host/timers/timers.ts';

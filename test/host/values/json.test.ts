@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PodeError } from '../../../host/binder/errors.ts';
+import { PodeError } from '../../../host/errors/error.ts';
 import { toJson } from '../../../host/http/respond.ts';
 import { toEventData } from '../../../host/sse/framing.ts';
 import { toPsJson } from '../../../host/values/json.ts';
