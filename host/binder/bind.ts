@@ -4,7 +4,9 @@
 // positional arguments and share this core.
 import { isRequestData } from '../http/request-data.ts';
 import { ALL_SETS, bindArgument, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
-import { isPlainObject, psString, TAKES_OBJECTS } from './convert.ts';
+import { isPlainObject } from '../values/hashtable.ts';
+import { psString } from '../values/text.ts';
+import { TAKES_OBJECTS } from './convert.ts';
 import { errorText, PodeError } from '../errors/error.ts';
 import { binding } from './messages.ts';
 import type { Token } from './tokenize.ts';

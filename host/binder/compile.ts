@@ -3,7 +3,8 @@
 // then does no metadata walking.
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
 import { COMMON_PARAMETERS } from './common.ts';
-import { CONVERTERS, DOTNET_TYPE, psString, type Converter } from './convert.ts';
+import { psString } from '../values/text.ts';
+import { CONVERTERS, DOTNET_TYPE, type Converter } from './convert.ts';
 import { errorText, PodeError } from '../errors/error.ts';
 import * as msg from './messages.ts';
 import { binding } from './messages.ts';

@@ -1,6 +1,9 @@
 // Argument conversion and validation, PowerShell style. Each parameter type gets one converter, chosen
 // once when a declaration is compiled, so binding a value is a single function call.
 import type { ParamType } from '../cmdlet/declare.ts';
+import { isPlainObject } from '../values/hashtable.ts';
+import { psString } from '../values/text.ts';
+import { dotnetTypeOf } from '../values/typename.ts';
 import * as msg from './messages.ts';
 import { binding } from './messages.ts';
 
@@ -21,72 +24,6 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
 };
 
 export const ACTION_PREFERENCES = ['SilentlyContinue', 'Stop', 'Continue', 'Inquire', 'Ignore', 'Suspend', 'Break'] as const;
-
-/** The .NET type name PowerShell would report for a JS value. */
-export function dotnetTypeOf(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return 'System.String';
-    case 'number':
-      return Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'System.Int32' : 'System.Double';
-    case 'boolean':
-      return 'System.Boolean';
-    case 'bigint':
-      return 'System.Int64';
-    case 'function':
-      return 'System.Management.Automation.ScriptBlock';
-  }
-  if (Array.isArray(value)) return 'System.Object[]';
-  if (value instanceof Date) return 'System.DateTime';
-  if (isPlainObject(value)) return 'System.Collections.Hashtable';
-  return 'System.Object';
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * PowerShell's string form of a value: booleans are True/False, null is empty, an array joins its items with a
- * space. Like PowerShell, only one level is enumerated (PSObject.ToString in engine/MshObject.cs recurses with
- * `recurse: false`), so an array inside an array shows as its type name and a deeply nested value costs nothing.
- * It feeds error messages, so it never throws: an invalid Date reads `Invalid Date`, a value whose own toString
- * throws reads as its .NET type name.
- */
-export function psString(value: unknown): string {
-  try {
-    if (!Array.isArray(value)) return scalarString(value);
-    let text = '';
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (i > 0) text += ' ';
-      text += Array.isArray(item) ? 'System.Object[]' : scalarString(item);
-    }
-    return text;
-  } catch {
-    return typeName(value);
-  }
-}
-
-/** What .NET's Object.ToString() prints, the type name: the text of a value whose own toString throws. */
-function typeName(value: unknown): string {
-  try {
-    return dotnetTypeOf(value);
-  } catch {
-    return 'System.Object';
-  }
-}
-
-function scalarString(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  return String(value);
-}
 
 export type Converter = (value: unknown, name: string, cmd: string) => unknown;
 

@@ -1,6 +1,7 @@
 // Write-PodeHtmlResponse with a non-string Value: Pode pipes it through ConvertTo-Html, which renders
 // objects as a table, one row per object and one column per property. This is that, for JS values.
-import { isPlainObject, psString } from '../binder/convert.ts';
+import { isPlainObject } from '../values/hashtable.ts';
+import { psString } from '../values/text.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

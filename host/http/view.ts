@@ -3,7 +3,8 @@
 // Pode's own engine: each `$($data.Name)` (a property path into -Data) is replaced by its value.
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { isPlainObject, psString } from '../binder/convert.ts';
+import { isPlainObject } from '../values/hashtable.ts';
+import { psString } from '../values/text.ts';
 import { logWarn } from '../log.ts';
 import { respondStatus } from './failure.ts';
 import { html, view } from './respond.ts';

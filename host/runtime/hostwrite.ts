@@ -2,7 +2,9 @@
 // Pode's -Quiet silences it), never by the log level: it is the script's own output, not a log line.
 import { inspect } from 'node:util';
 import chalk from 'chalk';
-import { dotnetTypeOf, isPlainObject, psString } from '../binder/convert.ts';
+import { isPlainObject } from '../values/hashtable.ts';
+import { psString } from '../values/text.ts';
+import { dotnetTypeOf } from '../values/typename.ts';
 import { isQuiet } from '../log.ts';
 
 /** [System.ConsoleColor], mapped onto the 16 ANSI colours the way Windows Terminal does. */

@@ -1,7 +1,8 @@
 // Middleware as scripts hand it over: a function, or a hashtable in Pode's shape (Logic, Route,
 // Arguments — what New-PodeMiddleware returns) or the engine's (logic, route, argumentList).
 import { errors } from '../errors/catalog.ts';
-import { isPlainObject, dotnetTypeOf } from '../binder/convert.ts';
+import { isPlainObject } from '../values/hashtable.ts';
+import { dotnetTypeOf } from '../values/typename.ts';
 import type { Middleware, MiddlewareDefinition, MiddlewareFn } from '../http/types.ts';
 
 const pick = (obj: Record<string, unknown>, ...keys: string[]) => {
