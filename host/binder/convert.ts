@@ -2,6 +2,7 @@
 // once when a declaration is compiled, so binding a value is a single function call.
 import type { ParamType } from '../cmdlet/declare.ts';
 import { isPlainObject } from '../values/hashtable.ts';
+import { numberFromString, roundHalfToEven } from '../values/number.ts';
 import { psString } from '../values/text.ts';
 import { dotnetTypeOf } from '../values/typename.ts';
 import * as msg from './messages.ts';
@@ -46,50 +47,40 @@ const toStringValue: Converter = (value, name, cmd) => {
   throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerToString });
 };
 
-function roundHalfToEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+const INT32 = 'System.Int32';
 
-const MULTIPLIERS: Record<string, number> = { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4, pb: 1024 ** 5 };
-// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter splits a run of digits in n ways, and a long non-number such as
-// '1111…1x' then took quadratic time (20,000 digits: 3 s).
-const NUMBER_TEXT = /^([+-]?)(?:0x([0-9a-f]+)|((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))(kb|mb|gb|tb|pb)?$/i;
+/**
+ * Text that .NET's Int32Converter reads as an integer, and so overflows rather than failing to parse when the
+ * value is too large: `[sign]digits` (Int32.Parse) or `0x`+hex digits. Any other number PowerShell's scan accepts
+ * but an Int32 cannot hold (`1e10`, `1tb`, `5000000000l`) falls through to a FormatException
+ * (LanguagePrimitives.ConvertStringToInteger; dotnet/runtime BaseNumberConverter.ConvertFrom).
+ */
+const DOTNET_INTEGER_TEXT = /^(?:[+-]?\d+|0x[0-9a-f]+)$/i;
 
-/** A number in PowerShell's syntax (`0x10`, `1.5`, `1e3`, `2kb`), or undefined. */
-export function parsePsNumber(text: string): number | undefined {
-  const m = NUMBER_TEXT.exec(text);
-  if (!m) return undefined;
-  const magnitude = m[2] !== undefined ? parseInt(m[2], 16) : Number(m[3]);
-  const scaled = magnitude * (m[4] ? MULTIPLIERS[m[4].toLowerCase()]! : 1);
-  return m[1] === '-' ? -scaled : scaled;
+/** `n` rounded half to even into an Int32, or undefined when it does not fit (Convert.ToInt32(double)). */
+function int32Of(n: number): number | undefined {
+  const rounded = roundHalfToEven(n);
+  if (!(rounded >= -2147483648 && rounded <= 2147483647)) return undefined; // NaN too
+  return rounded === 0 ? 0 : rounded;
 }
 
 const toInt32: Converter = (value, name, cmd) => {
-  let n: number;
-  let text: string;
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const fail = (inner: string) => binding.ParameterArgumentTransformationError(cmd, { name, inner });
   if (typeof value === 'number') {
-    n = value;
-    text = String(value);
-  } else if (value === null || value === undefined) {
-    return 0;
-  } else if (typeof value === 'boolean') {
-    return value ? 1 : 0;
-  } else if (typeof value === 'string') {
-    text = value;
-    const trimmed = value.trim();
-    if (trimmed === '') return 0;
-    const parsed = parsePsNumber(trimmed);
-    if (parsed === undefined) throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerNotFormatted(value, 'System.Int32') });
-    n = parsed;
-  } else {
-    throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerCannotConvert(psString(value), dotnetTypeOf(value), 'System.Int32') });
+    const n = int32Of(value);
+    if (n !== undefined) return n;
+    throw fail(Number.isNaN(value) ? msg.innerNotFormatted(String(value), INT32) : msg.innerOverflow(String(value), INT32));
   }
-  if (Number.isNaN(n)) throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerNotFormatted(text, 'System.Int32') });
-  const rounded = roundHalfToEven(n);
-  if (rounded > 2147483647 || rounded < -2147483648)
-    throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerOverflow(text, 'System.Int32') });
-  return rounded === 0 ? 0 : rounded;
+  if (typeof value === 'string') {
+    // PowerShell's string-to-number conversion (host/values/number.ts), then Int32's range.
+    const parsed = numberFromString(value);
+    const n = parsed === undefined ? undefined : int32Of(Number(parsed));
+    if (n !== undefined) return n;
+    throw fail(DOTNET_INTEGER_TEXT.test(value.trim()) ? msg.innerOverflow(value, INT32) : msg.innerNotFormatted(value, INT32));
+  }
+  throw fail(msg.innerCannotConvert(psString(value), dotnetTypeOf(value), INT32));
 };
 
 function toBooleanOf(dotnet: string): Converter {

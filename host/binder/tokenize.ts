@@ -10,6 +10,7 @@
 
 import { errors } from '../errors/catalog.ts';
 import type { PodeError } from '../errors/error.ts';
+import { scanNumberLiteral } from '../values/number.ts';
 
 export type Token =
   | { kind: 'parameter'; name: string /* without dash, as typed */; text: string /* e.g. '-Name:' */; colonArg?: { value: unknown } }
@@ -58,13 +59,6 @@ const PARAM_END = ',;|&(){}.[';
 const WS = /[\s\u0085]/;
 const LETTER = /\p{L}/u;
 const VAR_NAME = /[\p{L}\p{N}_]+(?::[\p{L}\p{N}_]+)*/uy;
-const NUMBER =
-  /([-\u2013\u2014\u2015+]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-\u2013\u2014\u2015+]?\d+)?))([a-zA-Z]*)/y;
-const MULTIPLIERS: Record<string, bigint> = { kb: 1n << 10n, mb: 1n << 20n, gb: 1n << 30n, tb: 1n << 40n, pb: 1n << 50n };
-// Integer type suffixes: [bits, signed]. `d` (decimal) and `n` (BigInteger) are handled apart.
-const INT_SUFFIXES: Record<string, readonly [number, boolean]> = {
-  y: [8, true], uy: [8, false], s: [16, true], us: [16, false], l: [64, true], ul: [64, false], u: [64, false],
-};
 const BACKTICK_ESCAPES: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
@@ -470,15 +464,10 @@ class Parser {
   /** A PowerShell numeric literal, or undefined when the token is not one (`5abc`, `1.2.3`), which makes it a
    *  bareword, as PowerShell's tokenizer does in argument mode. */
   private number(ctx: Ctx): Expr | undefined {
-    NUMBER.lastIndex = this.p;
-    const m = NUMBER.exec(this.src);
-    if (!m) return undefined;
-    const end = this.p + m[0].length;
-    if (!this.isTokenEnd(end, ctx)) return undefined;
-    const v = numberValue(m[1]!, m[2], m[3], m[4], m[5]!.toLowerCase());
-    if (v === undefined) return undefined;
-    this.p = end;
-    return { k: 'lit', v };
+    const n = scanNumberLiteral(this.src, this.p);
+    if (n === undefined || n.value === undefined || !this.isTokenEnd(n.end, ctx)) return undefined;
+    this.p = n.end;
+    return { k: 'lit', v: n.value };
   }
 
   /** `$true`, `$false`, `$null`; any other variable is an error; a `$` not starting a name is literal text. */
@@ -737,68 +726,6 @@ function isDigit(c: string): boolean {
 
 function parseError(message: string): PodeError {
   return errors.ParseError('', { message });
-}
-
-const INT64_MIN = -(1n << 63n);
-const UINT64_MAX = (1n << 64n) - 1n;
-
-/** Round half to even, as .NET does when a real literal carries an integer type suffix. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** The value of a numeric literal (about_Numeric_Literals): sign, hex / binary / decimal digits, an optional
- *  type suffix (y uy s us l ul u d n) and multiplier (kb mb gb tb pb); undefined when it is not a valid one. */
-function numberValue(
-  sign: string,
-  hex: string | undefined,
-  bin: string | undefined,
-  dec: string | undefined,
-  suffix: string,
-): number | bigint | undefined {
-  let multiplier = 1n;
-  const mult = suffix.slice(-2);
-  if (suffix.length >= 2 && MULTIPLIERS[mult] !== undefined) {
-    multiplier = MULTIPLIERS[mult]!;
-    suffix = suffix.slice(0, -2);
-  }
-  const intType = INT_SUFFIXES[suffix];
-  if (suffix !== '' && suffix !== 'd' && suffix !== 'n' && intType === undefined) return undefined;
-  const negative = sign !== '' && sign !== '+';
-
-  let big: bigint;
-  if (hex !== undefined || bin !== undefined) {
-    const digits = (hex ?? bin)!;
-    const width = digits.length * (hex !== undefined ? 4 : 1);
-    big = BigInt((hex !== undefined ? '0x' : '0b') + digits);
-    // A literal that spells out every bit of its type is two's complement: 0xFFFFFFFF is -1 (Int32).
-    const bits = intType ? (intType[1] ? intType[0] : 0) : suffix === '' ? (width <= 32 ? 32 : 64) : 0;
-    if (suffix === '' && width > 64) return undefined;
-    if (bits && width === bits) big = BigInt.asIntN(bits, big);
-  } else {
-    const text = dec!.replace(/[\u2013\u2014\u2015]/, '-');
-    if (/[.eE]/.test(text)) {
-      let x = Number(text) * Number(multiplier);
-      if (negative) x = -x;
-      if (suffix === '' || suffix === 'd') return x;
-      if (!Number.isFinite(x)) return undefined;
-      big = BigInt(roundHalfEven(x));
-      return inRange(big, intType) ? (suffix === 'n' ? big : Number(big)) : undefined;
-    }
-    big = BigInt(text);
-  }
-  big *= multiplier;
-  if (negative) big = -big;
-  if (suffix === 'n') return big;
-  return inRange(big, intType) ? Number(big) : undefined;
-}
-
-function inRange(v: bigint, type: readonly [number, boolean] | undefined): boolean {
-  if (!type) return true;
-  const [bits, signed] = type;
-  if (signed) return bits === 64 ? v >= INT64_MIN && v < -INT64_MIN : v >= -(1n << BigInt(bits - 1)) && v < 1n << BigInt(bits - 1);
-  return v >= 0n && v <= (bits === 64 ? UINT64_MAX : (1n << BigInt(bits)) - 1n);
 }
 
 /**

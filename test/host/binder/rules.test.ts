@@ -251,6 +251,28 @@ describe('binder: conversion', () => {
     expect(ps('ConvertTo-PodeSseConnection a -RetryDuration 0x10').BoundParameters.RetryDuration).to.equal(16);
   });
 
+  it('converts a string to Int32 with the same number grammar as a literal (LanguagePrimitives.cs ConvertStringToInteger → Parser.cs ScanNumber)', () => {
+    const r = (v: string) => js(CSC, 'a', { RetryDuration: v }).BoundParameters.RetryDuration;
+    // Before the grammar was shared, a string took no binary, type suffix or dash sign, and 0xFFFFFFFF overflowed.
+    expect(['0xFFFFFFFF', '0b101', '10l', '7n', '255uy', '\u20135', '1lkb', ' 2.5 '].map(r)).to.deep.equal([-1, 5, 10, 7, 255, -5, 1024, 2]);
+    // The literal and the string agree.
+    expect(ps('ConvertTo-PodeSseConnection a -RetryDuration 0b101').BoundParameters.RetryDuration).to.equal(5);
+  });
+
+  it('reports a string Int32 cannot hold as .NET does: overflow for integer text, a format error for the rest', () => {
+    const inner = (v: string) => failure(() => js(CSC, 'a', { RetryDuration: v })).message.replace(/^.*Error: /, '');
+    // Int32Converter parses `[sign]digits` and `0x` hex itself, and overflows (dotnet/runtime BaseNumberConverter.cs).
+    expect(inner('3000000000')).to.equal('"Value was either too large or too small for an Int32."');
+    expect(inner('0x100000000')).to.equal('"Value was either too large or too small for an Int32."');
+    // A number only the scan reads falls through to Int32.Parse's FormatException.
+    expect(inner('1e10')).to.equal(`"The input string '1e10' was not in a correct format."`);
+    expect(inner('1tb')).to.equal(`"The input string '1tb' was not in a correct format."`);
+    expect(inner('300y')).to.equal(`"The input string '300y' was not in a correct format."`);
+    // PowerShell's .NET fallbacks after the scan are not carried.
+    expect(inner('#10')).to.equal(`"The input string '#10' was not in a correct format."`);
+    expect(inner('1,000')).to.equal(`"The input string '1,000' was not in a correct format."`);
+  });
+
   it('reports a bad Int32 with the .NET text', () => {
     const err = failure(() => ps('ConvertTo-PodeSseConnection a -RetryDuration abc'));
     expect(err.ErrorId).to.equal('ParameterArgumentTransformationError' + CSC_ID);
