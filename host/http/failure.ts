@@ -2,7 +2,7 @@
 // server faults), the optional onError hook gets a look, and the client gets a short status body.
 // Nothing here may throw: it is the last line of defence for a request.
 import { STATUS_CODES } from 'node:http';
-import { isPodeError } from '../binder/errors.ts';
+import { isPodeError } from '../errors/error.ts';
 import { logException, logFailure } from '../log.ts';
 import { RequestRefusal } from './refusal.ts';
 import type { WebEvent } from './webevent.ts';

@@ -2,7 +2,7 @@
 // Each takes the WebEvent explicitly; cmdlets pass currentWebEvent(). A write after the response
 // has been sent is logged and ignored (see write.ts), never thrown at the script.
 import { isAbsolute, relative, resolve, extname } from 'node:path';
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import { logError, logWarn } from '../log.ts';
 import { toPsJson } from '../values/json.ts';
 import { sendFile } from './sendfile.ts';
@@ -22,9 +22,7 @@ export function json(event: WebEvent, value: unknown, status?: number, depth?: n
   writeBody(event, status ?? event.Response.StatusCode, contentType, body);
 }
 
-const circularValue = () =>
-  new PodeError('JsonCircularReference', 'Write-PodeJsonResponse',
-    'The value contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth.');
+const circularValue = () => errors.JsonCircularReference('Write-PodeJsonResponse');
 
 /** A response value as JSON text, the same text the SSE data of that value is (host/values/json.ts). */
 export function toJson(value: unknown, depth?: number, pretty = false): string {
@@ -78,7 +76,7 @@ export function view(event: WebEvent, viewsDir: string, name: string, data?: Rec
  */
 export function status(event: WebEvent, code: number, description?: string, noErrorPage = false): void {
   if (!Number.isInteger(code) || code < 100 || code > 999) {
-    throw new PodeError('InvalidStatusCode', 'Set-PodeResponseStatus', `'${code}' is not a valid HTTP status code.`);
+    throw errors.InvalidStatusCode('Set-PodeResponseStatus', { code });
   }
   if (event.ended) {
     logError(`Set-PodeResponseStatus: the response to ${event.Method.toUpperCase()} ${event.Path} has already been sent; status ${code} is ignored.`);

@@ -6,7 +6,7 @@
 // The delivery guarantee, on every hub: per Name, the positions (seqs, the automatic ids) a connection sees
 // strictly increase; a reconnect with Last-Event-ID gets every missed event once, in order, then the live
 // ones with no copy and no hole; where that cannot be done it gets pode.gap, never a silent loss.
-import { PodeError } from '../binder/errors.ts';
+import { errors } from '../errors/catalog.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import { logInfo, logVerbose } from '../log.ts';
 import { SseConnection, type SseScope } from './connection.ts';
@@ -146,17 +146,12 @@ export class SseEngine {
   }
 
   convert(event: WebEvent, o: ConvertOptions): SseConnection {
-    if (this.shuttingDown) throw new PodeError('SseServerStopping', CONVERT, 'The server is stopping: no new SSE connections.', { status: 503 });
+    if (this.shuttingDown) throw errors.SseServerStopping(CONVERT);
     const accept = event.Request.Headers.accept ?? '';
     if (!o.Force && !/text\/event-stream/i.test(accept))
-      throw new PodeError(
-        'SseAcceptNotEventStream',
-        CONVERT,
-        `SSE can only be configured on requests with an Accept header value of text/event-stream (got '${accept}'). Use -Force to convert anyway.`,
-        { status: 406 },
-      );
+      throw errors.SseAcceptNotEventStream(CONVERT, { accept });
     if (!canTakeOver(event))
-      throw new PodeError('SseResponseAlreadySent', CONVERT, 'The response has already been sent: it cannot become an SSE connection.');
+      throw errors.SseResponseAlreadySent(CONVERT);
 
     // The binder hands over ValidateSet members in their declared casing.
     const scope: SseScope = o.Scope === 'Default' ? this.settings.defaultScope : o.Scope;
@@ -235,11 +230,7 @@ export class SseEngine {
     for (const name of o.names) {
       if (!this.settings.allows(name, o.groups, o.clientIds)) {
         const level = this.settings.level(name);
-        throw new PodeError(
-          'SseBroadcastLevelExceeded',
-          SEND,
-          `SSE failed to broadcast due to defined SSE broadcast level for '${name}': ${level}. Supply ${level === 'clientid' ? 'ClientIds' : 'Groups or ClientIds'} to send to it.`,
-        );
+        throw errors.SseBroadcastLevelExceeded(SEND, { name, level });
       }
     }
     validateEventFields({ id: o.id, event: o.eventType }, SEND);
