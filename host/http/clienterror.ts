@@ -6,7 +6,6 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { log } from '../log.ts';
 import type { RequestLimits } from './limits.ts';
-import { isTakenOverSocket } from './transport/index.ts';
 
 const refused = new WeakSet<Socket>();
 
@@ -63,8 +62,7 @@ export function clientErrorHandler(limits: RequestLimits): (err: ClientError, so
     const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
     const request = inFlight?.req ? `${inFlight.req.method} ${inFlight.req.url}` : (socket.remoteAddress ?? 'a client');
     const silent = socket.bytesRead === 0;
-    // Not into a response already under way, nor into a taken-over stream (its head went past node).
-    if ((inFlight === undefined || !inFlight.headersSent) && !isTakenOverSocket(socket)) socket.write(errorPage(status));
+    if (inFlight === undefined || !inFlight.headersSent) socket.write(errorPage(status));
     socket.destroy();
 
     const why =

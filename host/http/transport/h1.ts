@@ -1,97 +1,55 @@
-// A taken-over HTTP/1.1 body, on its socket, written for fan-out. The transport owns the socket from the
-// head on: it writes the head itself (exactly the given headers, then Date and Transfer-Encoding as node
-// would), and every frame as ONE pre-framed chunk (size line, frame, CRLF), built once per frame and shared
+// A taken-over HTTP/1.1 chunked body, written for fan-out: once the head is on the wire, a frame goes
+// straight to the socket as ONE pre-framed chunk (size line, frame, CRLF), built once per frame and shared
 // by every connection a broadcast writes it to, instead of the four pieces res.write() queues per
-// connection. Node's response object is never written to, so it keeps no copy of the head (about 1 KiB
-// per idle connection) and there is no state of node's to read. The price: node cannot reuse the
-// connection after the body ends, so end() closes it (the head's keep-alive held while the stream lived).
-import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+// connection (size line, CRLF, frame, CRLF). The head and the last chunk go through node's response, so
+// the connection stays node's: kept alive and reused after the stream ends, as the head's
+// `connection: keep-alive` tells the client. (A transport writing its own head would save node's copy of it,
+// about 1 KiB per idle connection, but node could then never finish the response: the connection would
+// have to close after the stream, and a client that reuses it, as the head allows, would see it hang up.)
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { listenForEnd } from './owners.ts';
 import type { Transport, TransportOwner } from './types.ts';
+
+/** Frames up to this size are pre-framed as a chunk (one copy per frame); bigger ones go through res.write. */
+const MAX_PREFRAMED = 64 * 1024;
 
 /** The last frame chunked and its chunk: a broadcast writes the same frame to every connection. */
 let chunkFrame: Buffer | null = null;
 let chunk: Buffer | null = null;
 
-/** `frame` as one HTTP/1.1 chunk: its size in hex, CRLF, the frame, CRLF (`last` adds the final 0-chunk). */
-function chunkOf(frame: Buffer, last = false): Buffer {
-  if (frame === chunkFrame && !last) return chunk!;
+/** `frame` as one HTTP/1.1 chunk: its size in hex, CRLF, the frame, CRLF. */
+function chunkOf(frame: Buffer): Buffer {
+  if (frame === chunkFrame) return chunk!;
   const size = frame.length.toString(16);
-  const out = Buffer.allocUnsafe(size.length + frame.length + 4 + (last ? 5 : 0));
+  const out = Buffer.allocUnsafe(size.length + frame.length + 4);
   let at = out.write(size, 0, 'latin1');
   out[at++] = 13;
   out[at++] = 10;
   at += frame.copy(out, at);
   out[at++] = 13;
-  out[at++] = 10;
-  if (last) out.write('0\r\n\r\n', at, 'latin1');
-  else {
-    chunkFrame = frame;
-    chunk = out;
-  }
+  out[at] = 10;
+  chunkFrame = frame;
+  chunk = out;
   return out;
 }
-
-const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
 /** Lets go of the last chunk (called at the end of a tick, so an idle server holds no frame). */
 export function forgetChunk(): void {
   chunkFrame = chunk = null;
 }
 
-/** The Date header's value, made once per second as node makes it. */
-let dateSecond = -1;
-let dateText = '';
-function httpDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(now).toUTCString();
-  }
-  return dateText;
-}
-
-/** A client that keeps its half of an ended stream's connection open is let go after this long. */
-const LINGER_MS = 5000;
-
-/** Sockets whose response a transport owns: node's clientError handling must not write on them. */
-const owned = new WeakSet<Socket>();
-export function isTakenOverSocket(socket: Socket): boolean {
-  return owned.has(socket);
-}
-
-function linger(this: Socket): void {
-  this.destroy();
-}
-
 export class H1Transport implements Transport {
   readonly kind = 'h1';
-  private readonly socket: Socket;
-  /** The head, until the first write sends it with the first frame (one packet, one syscall). */
-  private head: Buffer | null = null;
-  private ended = false;
+  /** The socket chunks go to; null until the first write has put the head on the wire through res. */
+  private socket: Socket | null = null;
 
-  /** `res` must be HTTP/1.1, with a body (not HEAD), on its socket (see transportFor). */
-  constructor(private readonly res: ServerResponse) {
-    this.socket = res.socket!;
-    owned.add(this.socket);
-  }
+  /** `res` must be chunked: HTTP/1.1, a body (not HEAD), no Content-Length (see transportFor). */
+  constructor(private readonly res: ServerResponse) {}
 
-  /** The head: the status line, exactly `headers`, then Date and chunked, as node:http would send them. */
   open(status: number, headers: Record<string, string>): void {
-    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-    for (const name in headers) {
-      const value = headers[name]!;
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      text += `${name}: ${value}\r\n`;
-    }
-    text += `Date: ${httpDate()}\r\nTransfer-Encoding: chunked\r\n\r\n`;
-    this.head = Buffer.from(text, 'latin1');
+    this.res.writeHead(status, headers);
   }
-
   attach(owner: TransportOwner): void {
     listenForEnd(this.res, owner);
   }
@@ -100,43 +58,37 @@ export class H1Transport implements Transport {
    * take-over, are then corked and leave with the head as one write.
    */
   get direct(): boolean {
-    return this.head === null;
+    return this.socket !== null;
   }
   get pending(): number {
-    return this.socket.writableLength;
+    return this.socket !== null ? this.socket.writableLength : this.res.writableLength;
   }
   get gone(): boolean {
-    return this.ended || this.socket.destroyed;
+    const res = this.res;
+    // A socket destroyed under the response: a write to it would vanish silently.
+    return res.destroyed || res.writableEnded || (this.socket !== null && this.socket.destroyed);
   }
   write(data: Buffer): void {
-    this.send(chunkOf(data));
-  }
-  cork(): void {
-    this.socket.cork();
-  }
-  uncork(): void {
-    this.socket.uncork();
-  }
-  end(last?: Buffer): void {
-    this.ended = true;
-    this.send(last && last.length > 0 ? chunkOf(last, true) : LAST_CHUNK);
     const socket = this.socket;
-    socket.end();
-    socket.setTimeout(LINGER_MS);
-    socket.once('timeout', linger);
-  }
-  destroy(): void {
-    this.ended = true;
-    this.res.destroy(); // and with it the socket
-  }
-
-  private send(bytes: Buffer): void {
-    const head = this.head;
-    if (head === null) {
-      this.socket.write(bytes);
+    if (socket !== null && data.length <= MAX_PREFRAMED) {
+      socket.write(chunkOf(data));
       return;
     }
-    this.head = null;
-    this.socket.write(Buffer.concat([head, bytes], head.length + bytes.length));
+    this.res.write(data);
+    // The head is on the wire now (res.headersSent): from here frames go to the socket as chunks.
+    if (socket === null) this.socket = this.res.socket;
+  }
+  cork(): void {
+    this.res.cork();
+  }
+  uncork(): void {
+    this.res.uncork();
+  }
+  end(last?: Buffer): void {
+    if (last) this.res.end(last);
+    else this.res.end();
+  }
+  destroy(): void {
+    this.res.destroy();
   }
 }

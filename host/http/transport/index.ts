@@ -8,7 +8,7 @@ import { ResponseTransport } from './response.ts';
 import type { Transport } from './types.ts';
 
 export type { Transport, TransportOwner } from './types.ts';
-export { forgetChunk, isTakenOverSocket } from './h1.ts';
+export { forgetChunk } from './h1.ts';
 
 /**
  * HTTP/2: the request's stream. HTTP/1.1 with a body: the socket, in chunks. HEAD (no body) and HTTP/1.0

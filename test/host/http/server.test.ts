@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -347,6 +348,27 @@ describe('http/server', () => {
         expect(lines.text()).to.include('after the take-over');
       } finally {
         lines.restore();
+        await srv.close();
+      }
+    });
+    it('hands the connection back when a taken-over stream ends: the client reuses it for its next request', async () => {
+      const srv = await startServer();
+      srv.router.add({ method: 'GET', path: '/stream', handler: (e) => void takeOver(e, { headers: { 'content-type': 'text/plain' } }).end(Buffer.from('done')) });
+      srv.router.add({ method: 'GET', path: '/after', handler: (e) => text(e, 'after') });
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const get = (path: string) =>
+        new Promise<{ body: string; reused: boolean }>((done, fail) => {
+          const req = http.get(`${srv.url}${path}`, { agent }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => done({ body, reused: req.reusedSocket }));
+          });
+          req.on('error', fail);
+        });
+      try {
+        expect(await get('/stream')).to.deep.equal({ body: 'done', reused: false });
+        expect(await get('/after')).to.deep.equal({ body: 'after', reused: true });
+      } finally {
+        agent.destroy();
         await srv.close();
       }
     });
