@@ -63,7 +63,7 @@ declare global {
   const WritePodeViewResponse: typeof cmdlets.WritePodeViewResponse;
   /** A cmdlet call written as a PowerShell command line: pode`Send-PodeSseEvent -Name Events -Data ${x}`. Set in: anywhere in the script. */
   const pode: typeof podeTag;
-  /** Variables written by -ErrorVariable, -WarningVariable, -InformationVariable and -OutVariable. Set in: anywhere in the script. */
+  /** Variables written by -ErrorVariable, -WarningVariable, -InformationVariable and -OutVariable: those of the server the code runs for. Set in: anywhere in the script. */
   const PodeVariables: Map<string, unknown[]>;
   /** The current request; reading it outside a request throws NoCurrentWebEvent. Set in: route scripts (AddPodeRoute), through their awaits; middleware (AddPodeMiddleware), through their awaits. */
   const $WebEvent: WebEvent;

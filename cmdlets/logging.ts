@@ -2,7 +2,6 @@
 // The formats and the method model live in host/runtime/logging.ts; these only check and register.
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
-import { getErrorLog, setErrorLog } from '../host/log.ts';
 import { ERROR_LEVELS, errorLogTarget, isLogMethod, requestLogger, terminalMethod, type LogMethod } from '../host/runtime/logging.ts';
 import { currentServer } from '../host/runtime/server.ts';
 
@@ -86,13 +85,14 @@ export const EnablePodeErrorLogging = cmdlet({
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
-    if (getErrorLog() !== undefined) throw errors.ErrorLoggingAlreadyEnabled(ctx.command);
+    // The server's own: another server in the process keeps its own error log (host/log.ts).
+    if (server.log.errorLog !== undefined) throw errors.ErrorLoggingAlreadyEnabled(ctx.command);
     if (!isLogMethod(args.Method)) throw errors.LoggingMethodRequiresValidScriptBlock(ctx.command, { logging: 'Error' });
     const target = errorLogTarget(args.Method, args.Levels, args.Raw);
-    setErrorLog(target);
+    server.log.errorLog = target;
     // Errors while stopping still go through it; it goes with the server.
     void server.closed().then(() => {
-      if (getErrorLog() === target) setErrorLog(undefined);
+      if (server.log.errorLog === target) server.log.errorLog = undefined;
     });
   },
 });

@@ -3,6 +3,7 @@
 // in one place: a plain string is always escaped here, so no caller can let a client's control
 // characters reach the terminal; colour codes and line breaks get in only through LogText.
 import chalk from 'chalk';
+import { ambient } from './runtime/ambient.ts';
 
 // chalk already turns colour off for pipes and files; NO_COLOR (https://no-color.org) is ours to honour.
 if (process.env.NO_COLOR) chalk.level = 0;
@@ -24,27 +25,56 @@ export interface LogSink {
   (level: LogLevel, line: string): void;
 }
 
+/**
+ * What decides which lines are printed and where failures go. Each server has its own (PodeServer.log:
+ * --log-level, --quiet, Enable-PodeErrorLogging), read here through the ambient context, so two servers in
+ * one process keep their own; code outside any server (the CLI, a socket's error) uses the process's.
+ */
+export interface LogSettings {
+  level: LogLevel;
+  quiet: boolean;
+  /** Enable-PodeErrorLogging's target. */
+  errorLog: ErrorLogTarget | undefined;
+}
+
+const processSettings: LogSettings = { level: 'info', quiet: false, errorLog: undefined };
+
+/** The running server's settings, else the process's: one AsyncLocalStorage read. */
+function settings(): LogSettings {
+  return ambient()?.server?.log ?? processSettings;
+}
+
+/** The process's own settings object (for the CLI's one server, which shares it). */
+export function sharedProcessLogSettings(): LogSettings {
+  return processSettings;
+}
+
+/** A copy of the process's settings, for a new server to start from. */
+export function processLogSettings(): LogSettings {
+  return { ...processSettings, errorLog: undefined };
+}
+
+/** The terminal is the process's: one sink for every server. */
 const state = {
-  level: 'info' as LogLevel,
-  quiet: false,
   sink: ((level, line) => {
     (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
   }) as LogSink,
 };
 
+/** The level of the running server (or, outside any, of the process: the CLI sets it from --log-level). */
 export function setLogLevel(level: LogLevel): void {
-  state.level = level;
+  settings().level = level;
 }
 export function getLogLevel(): LogLevel {
-  return state.level;
+  return settings().level;
 }
 /** --quiet: only errors reach the terminal. */
 export function setQuiet(quiet: boolean): void {
-  state.quiet = quiet;
+  settings().quiet = quiet;
 }
 /** Write-PodeHost obeys --quiet only (as Write-Host obeys Pode's -Quiet), not the log level. */
 export function isQuiet(): boolean {
-  return state.quiet;
+  return settings().quiet;
 }
 /** Tests capture log lines by swapping the sink; returns the previous one. */
 export function setLogSink(sink: LogSink): LogSink {
@@ -55,8 +85,9 @@ export function setLogSink(sink: LogSink): LogSink {
 
 /** Would a line at this level be printed? `force` is a cmdlet's own -Verbose/-Debug. */
 export function enabled(level: LogLevel, force = false): boolean {
-  if (state.quiet && level !== 'error') return false;
-  return force || rank[level] <= rank[state.level];
+  const own = settings();
+  if (own.quiet && level !== 'error') return false;
+  return force || rank[level] <= rank[own.level];
 }
 
 // ---- Text safe for a terminal ------------------------------------------------------------------
@@ -162,16 +193,15 @@ export interface ErrorLogTarget {
   write(item: FailureItem): boolean;
 }
 
-let errorLog: ErrorLogTarget | undefined;
-
-/** Installs (or, with undefined, removes) the error log; returns the previous one. */
+/** Installs (or, with undefined, removes) the running server's error log; returns the previous one. */
 export function setErrorLog(target: ErrorLogTarget | undefined): ErrorLogTarget | undefined {
-  const old = errorLog;
-  errorLog = target;
+  const own = settings();
+  const old = own.errorLog;
+  own.errorLog = target;
   return old;
 }
 export function getErrorLog(): ErrorLogTarget | undefined {
-  return errorLog;
+  return settings().errorLog;
 }
 
 /**
@@ -180,7 +210,7 @@ export function getErrorLog(): ErrorLogTarget | undefined {
  * bad request) leaves the stack out of the error log item too.
  */
 export function logFailure(level: LogLevel, context: string, err: unknown, line?: string, stack = true): void {
-  const target = errorLog;
+  const target = settings().errorLog;
   if (target !== undefined && target.levels.has(level)) {
     let written = false;
     try {

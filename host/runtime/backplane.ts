@@ -1,17 +1,15 @@
-// The Redis backplane of a server (`--redis <url>`, Set-PodeSseBackplane -Url): connect, attach to the SSE
-// engine, and leave Redis cleanly (own presence removed) when the server stops. Without either, nothing
-// here runs and no Redis is contacted.
+// The Redis backplane of a server (`--redis <url>`, Set-PodeSseBackplane -Url): connect, give it to the server
+// (server.backplane, and its SSE engine as the hub), and leave Redis cleanly (own presence removed) when the
+// server stops. Without either, nothing here runs and no Redis is contacted.
 import { logError, logInfo, logVerbose } from '../log.ts';
 import type { RedisHub } from '../sse/hub/redis.ts';
 import { parseBackplaneUrl } from '../sse/hub/redis-url.ts';
 import type { PodeServer } from './server.ts';
 
-const attached = new WeakMap<PodeServer, RedisHub>();
-
 /** Connects to Redis and makes the server's SSE engine share its space through it; rejects with a clear error. */
 export async function connectBackplane(server: PodeServer, url: string): Promise<RedisHub> {
   const target = parseBackplaneUrl(url);
-  const current = attached.get(server);
+  const current = server.backplane;
   if (current && current.target.url === target.url && current.target.prefix === target.prefix) return current;
   const { RedisHub } = await import('../sse/hub/redis.ts'); // ioredis loads only when a backplane is used
   const hub = new RedisHub(url);
@@ -22,7 +20,7 @@ export async function connectBackplane(server: PodeServer, url: string): Promise
   }
   // Under --workers the worker's cluster hub is replaced: each worker is then an instance of its own in Redis.
   if (!current && server.sse.scaledOut) logVerbose(`Redis backplane replaces this process's cluster hub: ${hub.instance} shares the space through Redis`);
-  attached.set(server, hub);
+  server.backplane = hub;
   server.sse.attachHub(hub);
   // Connections opened before (a call from a route, say) join the shared space too.
   for (const conn of server.sse.registry.all()) hub.join({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });

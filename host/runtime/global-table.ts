@@ -70,7 +70,7 @@ export const GLOBALS: readonly GlobalDecl[] = [
     name: 'PodeVariables',
     type: 'Map<string, unknown[]>',
     imports: [],
-    description: 'Variables written by -ErrorVariable, -WarningVariable, -InformationVariable and -OutVariable.',
+    description: 'Variables written by -ErrorVariable, -WarningVariable, -InformationVariable and -OutVariable: those of the server the code runs for.',
     kinds: ['anywhere'],
     install: { value: variables },
   },

@@ -20,6 +20,8 @@ import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { SseEngine } from '../sse/engine.ts';
 import { ambient, runAmbient } from './ambient.ts';
 import { attachSseReference } from '../sse/attach.ts';
+import type { RedisHub } from '../sse/hub/redis.ts';
+import { processLogSettings, type LogSettings } from '../log.ts';
 
 export interface ServerOptions {
   /** The folder views/ and relative paths are resolved from (the script's folder). */
@@ -40,6 +42,11 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** `--watch` restarts: endpoint i asking for port 0 binds pinnedPorts[i], the port it had before. */
   pinnedPorts?: readonly number[];
+  /**
+   * Log settings to use instead of a copy of the process's: `podets serve` gives its one server the
+   * process's own, so the script's top level (outside any request) and the server agree.
+   */
+  log?: LogSettings;
 }
 
 /** Runs a teardown step when the server stops; the SSE engine and others hook in here. */
@@ -75,6 +82,12 @@ export class PodeServer {
   private givenLimits: Partial<RequestLimits>;
   /** Get-PodeServerDefaultSecret: random per server start, as in Pode. */
   readonly defaultSecret = randomBytes(32).toString('base64');
+  /** Its log level, --quiet and error log (host/log.ts reads the running server's). */
+  readonly log: LogSettings;
+  /** What -ErrorVariable, -OutVariable… write to (`variables` / PodeVariables read the running server's). */
+  readonly variables = new Map<string, unknown[]>();
+  /** The Redis backplane given to this server (--redis, Set-PodeSseBackplane); its SSE engine's hub too. */
+  backplane: RedisHub | undefined = undefined;
   /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */
   requestLog: RequestLogHook | undefined;
   /** False on cluster workers other than the timer leader: timers and schedules run once per cluster. */
@@ -91,6 +104,7 @@ export class PodeServer {
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
+    this.log = options.log ?? processLogSettings();
     this.rootPath = resolve(options.rootPath ?? process.cwd());
     this.givenLimits = {
       bodyLimit: options.bodyLimit,

@@ -6,7 +6,7 @@ import { EnablePodeErrorLogging, EnablePodeRequestLogging, NewPodeLogTerminalMet
 import { PodeError } from '../../host/errors/error.ts';
 import { findCmdlet } from '../../host/cmdlet/registry.ts';
 import type { RequestLogEntry } from '../../host/http/requestlog.ts';
-import { getErrorLog, logException, logFailure, setErrorLog, setQuiet } from '../../host/log.ts';
+import { getErrorLog, logException, logFailure, setErrorLog, setQuiet, sharedProcessLogSettings } from '../../host/log.ts';
 import { PodeServer, setCurrentServer } from '../../host/runtime/server.ts';
 import { captureLogs, type Captured } from '../host/timers/helpers.ts';
 
@@ -57,7 +57,9 @@ describe('cmdlets/logging.ts', () => {
   let logs: Captured;
 
   beforeEach(() => {
-    server = new PodeServer();
+    // As under `podets serve`: the one server shares the process's log settings, so lines logged outside
+    // a request (as these tests log them) see its error log.
+    server = new PodeServer({ log: sharedProcessLogSettings() });
     setCurrentServer(server);
     logs = captureLogs('info');
   });

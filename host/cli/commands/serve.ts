@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import '../../../cmdlets/index.ts';
 import { isPodeError } from '../../errors/error.ts';
-import { describeError, logError, setLogLevel, setQuiet } from '../../log.ts';
+import { describeError, logError, setLogLevel, setQuiet, sharedProcessLogSettings } from '../../log.ts';
 import { installGlobals } from '../../runtime/globals.ts';
 import { describePodeError, loadScript, ScriptLoadError, SCRIPT_EXTENSIONS } from '../../runtime/load.ts';
 import { announce, setCurrentServer, setHosted, type PodeServer } from '../../runtime/server.ts';
@@ -64,7 +64,7 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
   const path = resolve(script);
   let server: PodeServer;
   try {
-    server = composeServer({ rootPath: dirname(path), pinnedPorts: pinnedPorts() }, opts);
+    server = composeServer({ rootPath: dirname(path), pinnedPorts: pinnedPorts(), log: sharedProcessLogSettings() }, opts);
   } catch (err) {
     logError((err as Error).message);
     return 2;
