@@ -33,6 +33,7 @@ export interface Plan {
 export interface RunResult {
   perSubscriberUs: number; // event-loop time per subscriber per broadcast (call + deferred flush)
   perSubscriberSyncUs: number; // the synchronous call alone
+  cpuPerSubscriberUs: number; // the server process's CPU time over the measured broadcasts, per subscriber per broadcast
   lastP50Ms: number;
   lastP99Ms: number;
   heapPerConn: number;
@@ -103,6 +104,7 @@ interface Live {
   loop: number[];
   sync: number[];
   last: number[];
+  cpuUs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -154,7 +156,7 @@ export async function runSize(plan: Plan, fdLimit: number, n: number): Promise<M
     for (const target of plan.targets) {
       const { server, port } = await startServer(plan, fdLimit, target, n);
       const client = await startClient(plan, fdLimit, target);
-      lives.push({ target, server, port, client, seq: 0, openMs: 0, failed: 0, loop: [], sync: [], last: [] });
+      lives.push({ target, server, port, client, seq: 0, openMs: 0, failed: 0, loop: [], sync: [], last: [], cpuUs: 0 });
     }
     // Warm-up: code paths compiled (connect, broadcast, disconnect) before anything is counted.
     const warm = Math.min(n, 500);
@@ -184,7 +186,10 @@ export async function runSize(plan: Plan, fdLimit: number, n: number): Promise<M
 
     for (const live of lives) for (let i = 0; i < plan.settleBroadcasts; i++) await broadcastOn(live, false, n);
     const count = plan.broadcastsFor(n);
+    const cpu = (live: Live) => live.server.request<{ us: number }>({ type: 'cpu' }).then((r) => r.us);
+    for (const live of lives) live.cpuUs = -(await cpu(live));
     for (let i = 0; i < count; i++) for (const live of rotate(lives, i)) await broadcastOn(live, true, n);
+    for (const live of lives) live.cpuUs += await cpu(live);
 
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const out = new Map<string, RunResult>();
@@ -193,6 +198,7 @@ export async function runSize(plan: Plan, fdLimit: number, n: number): Promise<M
       out.set(live.target.name, {
         perSubscriberUs: mean(live.loop) * 1000,
         perSubscriberSyncUs: mean(live.sync) * 1000,
+        cpuPerSubscriberUs: live.cpuUs / count / n,
         lastP50Ms: quantile(last, 0.5),
         lastP99Ms: quantile(last, 0.99),
         heapPerConn: (live.after!.heapUsed - live.before!.heapUsed) / n,
@@ -232,6 +238,12 @@ export const ROWS: Row[] = [
   { label: 'RSS / idle connection', unit: 'KiB', key: 'rssPerConn', digits: 2 },
   { label: 'connections accepted / s', unit: '/s', key: 'acceptPerSec', digits: 0, higherIsBetter: true },
 ];
+/**
+ * Not in bench/sse.ts's table: the process's CPU time while the measured broadcasts ran, idle turns included.
+ * It also counts what a broadcast leaves past the next setImmediate (bytes a socket did not take at once,
+ * written when it drains) and node's helper threads (GC): a check on the event-loop row, not a replacement.
+ */
+export const CPU_ROW: Row = { label: 'server CPU / subscriber / broadcast ²', unit: 'µs', key: 'cpuPerSubscriberUs', digits: 3 };
 const shown = (row: Row, v: number | undefined) => (v === undefined ? '—' : (row.unit === 'KiB' ? v / 1024 : v).toFixed(row.digits));
 
 /** A ratio column: target `num` ÷ target `den`. */
@@ -245,14 +257,14 @@ export interface Ratio {
 }
 
 /** The results (keyed `${name}@${n}`) as a Markdown table, so they can be pasted into docs/benchmarks.md; and the goals missed. */
-export function table(sizes: number[], names: string[], results: Map<string, RunResult>, ratios: Ratio[]): { text: string; misses: string[] } {
+export function table(sizes: number[], names: string[], results: Map<string, RunResult>, ratios: Ratio[], rows = ROWS): { text: string; misses: string[] } {
   ratios = ratios.filter((r) => names.includes(r.num) && names.includes(r.den));
   const header = ['', 'unit', ...names, ...ratios.map((r) => `${r.num}/${r.den}`)];
   const lines: string[][] = [];
   const misses: string[] = [];
   for (const n of sizes) {
     lines.push([`**${n.toLocaleString('en-US')} connections**`]);
-    for (const row of ROWS) {
+    for (const row of rows) {
       const v = (name: string) => results.get(`${name}@${n}`)?.[row.key] as number | undefined;
       const line = [row.label, row.unit, ...names.map((name) => shown(row, v(name)))];
       for (const r of ratios) {
