@@ -3,6 +3,7 @@
 // SSE sockets), and every measurement is taken inside the server process.
 //   stats            -> how many subscribers the server holds
 //   mem              -> heapUsed and rss after full GCs (the process runs with --expose-gc)
+//   cpu              -> the process's CPU time so far (user + system, µs), for what a broadcast defers past the loop turn
 //   broadcast <seq>  -> one broadcast; how long the event loop was busy with it
 //   exit             -> exits (so that --cpu-prof can write its profile)
 //   snapshot <file>  -> a heap snapshot (diagnostics, not used by a bench run)
@@ -18,7 +19,7 @@ export interface BenchServer {
   subscribers(): number;
 }
 
-export type ControlRequest = { type: 'stats' } | { type: 'mem' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
+export type ControlRequest = { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
 
 export interface BroadcastReply {
   type: 'broadcast';
@@ -48,6 +49,10 @@ export function serveControl(server: BenchServer): void {
         gc();
         const { heapUsed, rss } = process.memoryUsage();
         return reply({ type: 'mem', heapUsed, rss });
+      }
+      case 'cpu': {
+        const { user, system } = process.cpuUsage();
+        return reply({ type: 'cpu', us: user + system });
       }
       case 'snapshot': {
         // Diagnostics only (not part of a bench run): a heap snapshot to see what a connection keeps.
