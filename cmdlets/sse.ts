@@ -503,8 +503,8 @@ export const RegisterPodeSseEvent = cmdlet({
     { name: 'ArgumentList', type: 'Object[]', help: 'An optional array of Arguments to pass to the ScriptBlock when executed.' },
   ],
   run: (args, ctx) => {
-    for (const name of args.Name)
-      sse().events.register({ Name: name, Type: args.Type, EventName: args.EventName, ScriptBlock: args.ScriptBlock, ArgumentList: args.ArgumentList ?? [] }, ctx.command);
+    const reg = { EventName: args.EventName, Type: args.Type, ScriptBlock: args.ScriptBlock, UsingVariables: null, Arguments: args.ArgumentList ?? null };
+    sse().events.register(args.Name, reg, ctx.command);
   },
 });
 

@@ -136,11 +136,12 @@ export const errors = defineCatalog({
     (a: { name: string; level: string }) =>
       `SSE failed to broadcast due to defined SSE broadcast level for '${a.name}': ${a.level}. Supply ${a.level === 'clientid' ? 'ClientIds' : 'Groups or ClientIds'} to send to it.`,
   ),
+  // Pode's texts, as src/Public/SSE.ps1 gives them above its throws (sseEvent{Already,Not}RegisteredExceptionMessage).
   SseEventAlreadyRegistered: entry(
-    (a: { type: string; eventName: string; name: string }) => `An SSE ${a.type} event named '${a.eventName}' is already registered for '${a.name}'.`,
+    (a: { type: string; eventName: string; name: string }) => `${a.type} event already registered for SSE connection ${a.name}: ${a.eventName}`,
   ),
   SseEventNotRegistered: entry(
-    (a: { type: string; eventName: string; name: string }) => `No SSE ${a.type} event named '${a.eventName}' is registered for '${a.name}'.`,
+    (a: { type: string; eventName: string; name: string }) => `${a.type} event not registered for SSE connection ${a.name}: ${a.eventName}`,
   ),
   SseInvalidEventId: entry(
     (a: { what: string }) =>
