@@ -393,7 +393,8 @@ export const SetPodeSseBroadcastLevel = cmdlet({
         'ClientId = Allow broadcasting to only ClientIds. If no ClientIds are supplied, sending an event will fail.',
     },
   ],
-  run: (args) => sse().settings.setLevel(args.Name, BROADCAST_LEVELS[args.Type ?? 'Name']),
+  // Without -Type Pode stores '' ($Type.ToLowerInvariant() of an unbound [string]), which Get- reads as unset.
+  run: (args) => sse().settings.setLevel(args.Name, args.Type === undefined ? '' : BROADCAST_LEVELS[args.Type]),
 });
 
 export const GetPodeSseBroadcastLevel = cmdlet({

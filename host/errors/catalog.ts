@@ -132,9 +132,9 @@ export const errors = defineCatalog({
   }),
   SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`),
   SseNameRequired: entry('An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name'),
+  // Pode's en locale: sseFailedToBroadcastExceptionMessage.
   SseBroadcastLevelExceeded: entry(
-    (a: { name: string; level: string }) =>
-      `SSE failed to broadcast due to defined SSE broadcast level for '${a.name}': ${a.level}. Supply ${a.level === 'clientid' ? 'ClientIds' : 'Groups or ClientIds'} to send to it.`,
+    (a: { name: string; level: string }) => `SSE failed to broadcast due to defined SSE broadcast level for ${a.name}: ${a.level}`,
   ),
   // Pode's texts, as src/Public/SSE.ps1 gives them above its throws (sseEvent{Already,Not}RegisteredExceptionMessage).
   SseEventAlreadyRegistered: entry(

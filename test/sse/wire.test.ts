@@ -363,13 +363,13 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(refused).to.deep.equal({
         ok: false,
         errorId: 'SseBroadcastLevelExceeded,Send-PodeSseEvent',
-        message: "SSE failed to broadcast due to defined SSE broadcast level for 'lvl': group. Supply Groups or ClientIds to send to it.",
+        message: "SSE failed to broadcast due to defined SSE broadcast level for lvl: group",
       });
       await send(server, { Name: 'lvl', Group: ['G'], Data: 'to the group' });
 
       await post(server, '/config', { level: { Name: 'lvl', Type: 'ClientId' } });
       const byGroup = (await post(server, '/send', { Name: 'lvl', Group: ['g'], Data: 'still too broad' })).json;
-      expect(byGroup.message).to.equal("SSE failed to broadcast due to defined SSE broadcast level for 'lvl': clientid. Supply ClientIds to send to it.");
+      expect(byGroup.message).to.equal('SSE failed to broadcast due to defined SSE broadcast level for lvl: clientid');
       await send(server, { Name: 'lvl', ClientId: ['lv-1'], Data: 'to the client' });
       await c.until(frame({ data: 'to the client' }));
       expect(c.body()).to.equal(openFrame('lv-1', 'g', 'lvl') + frame({ data: 'to the group' }) + frame({ data: 'to the client' }));
@@ -589,7 +589,7 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect((await post(server, '/send', { Name: 'any', Data: 'too broad' })).json).to.deep.equal({
         ok: false,
         errorId: 'SseBroadcastLevelExceeded,Send-PodeSseEvent',
-        message: "SSE failed to broadcast due to defined SSE broadcast level for 'any': group. Supply Groups or ClientIds to send to it.",
+        message: 'SSE failed to broadcast due to defined SSE broadcast level for any: group',
       });
       await send(server, { Name: 'any', Group: ['g'], Data: 'group' });
       await send(server, { Name: 'any', ClientId: ['b-1'], Data: 'client' });
