@@ -130,6 +130,8 @@ export const errors = defineCatalog({
   SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${a.clientId}'.`, {
     status: 400,
   }),
+  /** PodeHttpContext.UpgradeToSSE: only GET and POST requests become SSE connections. */
+  SseMethodNotAllowed: entry('SSE upgrade requests must use the GET or POST HTTP method', { status: 405 }),
   SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`),
   SseNameRequired: entry('An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name'),
   // Pode's en locale: sseFailedToBroadcastExceptionMessage.

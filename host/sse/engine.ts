@@ -150,6 +150,9 @@ export class SseEngine {
     const accept = event.Request.Headers.accept ?? '';
     if (!o.Force && !/text\/event-stream/i.test(accept))
       throw errors.SseAcceptNotEventStream(CONVERT, { accept });
+    // PodeHttpContext.UpgradeToSSE: after the Accept check, only GET and POST.
+    const method = event.Request.raw.method;
+    if (method !== 'GET' && method !== 'POST') throw errors.SseMethodNotAllowed(CONVERT);
     if (!canTakeOver(event))
       throw errors.SseResponseAlreadySent(CONVERT);
 
