@@ -26,6 +26,8 @@ export class SseConnection implements SseConn {
   private toldGap = false;
   /** Connect has fired: only then does Disconnect fire too. */
   announced = false;
+  /** A connection with the same Name and ClientId took its place (its Disconnect runs before that one's Connect). */
+  replaced = false;
 
   constructor(
     readonly Name: string,

@@ -183,7 +183,12 @@ export class SseEngine {
 
     if (scope === 'Global') {
       const replaced = this.registry.add(conn);
-      if (replaced) replaced.writer.close(PODE_CLOSE);
+      // PodeItemNestedMap.Add disposes the old connection before the new one is added, so Pode queues the
+      // old one's Disconnect ahead of the new one's Connect: it runs now, before Connect below.
+      if (replaced) {
+        replaced.replaced = true;
+        replaced.writer.close(PODE_CLOSE);
+      }
       this.scale?.hub.join({ name: conn.Name, clientId, group });
     } else {
       this.locals.add(conn);
@@ -214,8 +219,11 @@ export class SseEngine {
       if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
     } else this.locals.delete(conn);
     logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
+    if (!conn.announced) return;
+    // A replaced connection is closed by convert(), not by a send loop: its Disconnect runs at once.
+    if (conn.replaced) this.events.fire('Disconnect', conn);
     // Outside the writer's callback, so a Disconnect script never runs in the middle of a send loop.
-    if (conn.announced) setImmediate(() => this.events.fire('Disconnect', conn));
+    else setImmediate(() => this.events.fire('Disconnect', conn));
   }
 
   /** Writes one event straight to a connection (Send-PodeSseEvent -FromEvent on a local connection). */
