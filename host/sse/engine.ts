@@ -216,7 +216,7 @@ export class SseEngine {
   private disposed(conn: SseConnection, reason: string): void {
     if (conn.IsGlobal) {
       // A replaced connection is no longer registered: its late removal must not announce a leave.
-      if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
+      if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.group });
     } else this.locals.delete(conn);
     logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
     if (!conn.announced) return;

@@ -25,7 +25,7 @@ export interface SseEventRegistration {
 
 /** $TriggeredEvent.Connection: a connection's fields when the event fired (null where not known, see fireOrphaned). */
 export type ConnectionSnapshot = {
-  [K in keyof ReturnType<SseConnection['toJSON']>]: ReturnType<SseConnection['toJSON']>[K] | (K extends 'Name' | 'ClientId' | 'Scope' | 'IsLocal' | 'IsGlobal' | 'IsClosed' ? never : null);
+  [K in keyof ReturnType<SseConnection['toJSON']>]: ReturnType<SseConnection['toJSON']>[K] | (K extends 'ConnectionType' | 'Name' | 'Group' | 'ClientId' | 'Scope' | 'IsDisposed' | 'IsClosed' ? never : null);
 };
 
 export interface TriggeredEvent {
@@ -116,18 +116,18 @@ export class SseEvents {
     const regs = this.byName.get(ignoreCaseKey(name))?.get('Disconnect');
     if (!regs || regs.size === 0) return;
     this.run('Disconnect', name, {
+      ConnectionType: 'SSE',
       Name: name,
-      Group: group ?? null,
+      Group: group ?? '',
       ClientId: clientId,
       Scope: 'Global',
+      Timestamp: null,
+      LastActivity: null,
+      IsDisposed: true,
+      IsClosed: true,
       RetryDuration: null,
       AllowAllOrigins: null,
       LastEventId: null,
-      Timestamp: null,
-      LastActivity: null,
-      IsLocal: false,
-      IsGlobal: true,
-      IsClosed: true,
     });
   }
 

@@ -274,7 +274,9 @@ describe('SSE on the wire (raw HTTP)', function () {
         expect(e).to.include({ tag: 'audit', Name: 'events', Lockable: 'object' });
         expect(e.Metadata).to.deep.equal({});
         expect(new Date(e.Timestamp).toISOString()).to.equal(e.Timestamp);
+        // Pode's ToHashtable() keys (PodeClientConnection.cs, PodeServerEvent.cs).
         expect(e.Connection).to.include({
+          ConnectionType: 'SSE',
           Name: 'events',
           Group: 'g1',
           ClientId: 'ev-1',
@@ -282,12 +284,10 @@ describe('SSE on the wire (raw HTTP)', function () {
           RetryDuration: 1500,
           AllowAllOrigins: false,
           LastEventId: 'le-9',
-          IsLocal: false,
-          IsGlobal: true,
         });
       }
-      expect(recorded[0].Connection.IsClosed).to.equal(false);
-      expect(recorded[1].Connection.IsClosed).to.equal(true);
+      expect(recorded[0].Connection).to.include({ IsClosed: false, IsDisposed: false });
+      expect(recorded[1].Connection).to.include({ IsClosed: true, IsDisposed: true });
       expect((await lists(server, { Name: 'events' })).names).to.not.include('events');
     });
 
