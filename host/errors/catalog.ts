@@ -127,9 +127,15 @@ export const errors = defineCatalog({
     { status: 406 },
   ),
   SseResponseAlreadySent: entry('The response has already been sent: it cannot become an SSE connection.'),
-  SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${a.clientId}'.`, {
-    status: 400,
-  }),
+  // The X-PODE-SSE-* request headers, checked as Pode's listener checks them: PodeHttpRequestStrategy.cs
+  // (Name missing, connection not found) and WebServer.ps1 (the id not valid). Pode's own texts.
+  SseHeaderNameMissing: entry('Invalid SSE headers supplied, missing required X-Pode-Sse-Name HTTP header', { status: 400 }),
+  SseHeaderConnectionNotFound: entry(
+    (a: { name: string; groups: readonly string[]; clientId: string }) =>
+      `The SSE client connection being referenced does not exist, Name: ${a.name}, Group: ${a.groups.join(',')}, ClientId: ${a.clientId}`,
+    { status: 404 },
+  ),
+  SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID value is not valid: ${a.clientId}`, { status: 400 }),
   /** PodeHttpContext.UpgradeToSSE: only GET and POST requests become SSE connections. */
   SseMethodNotAllowed: entry('SSE upgrade requests must use the GET or POST HTTP method', { status: 405 }),
   SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`),

@@ -49,22 +49,25 @@ export interface SendOptions {
 const CONVERT = 'ConvertTo-PodeSseConnection';
 const SEND = 'Send-PodeSseEvent';
 
-/** What a connection looks like to a request that only carries X-PODE-SSE-* headers. */
+/**
+ * $WebEvent.Sse for X-PODE-SSE-* headers naming a connection another instance holds (scaled out): what
+ * the shared presence knows of it. A connection this instance holds is the SseConnection itself.
+ */
 export interface SseReference {
-  Name: string | null;
-  Group: string | null;
+  Name: string;
+  Group: '';
   ClientId: string;
-  LastEventId: null;
+  LastEventId: '';
   IsLocal: false;
   IsGlobal: true;
 }
 
 declare module '../http/webevent.ts' {
   interface WebEventSse {
-    Name: string | null;
-    Group?: string | null;
+    Name: string;
+    Group: string;
     ClientId: string;
-    LastEventId: string | null;
+    LastEventId: string;
     IsLocal: boolean;
     IsGlobal: boolean;
   }
@@ -120,6 +123,15 @@ export class SseEngine {
   }
   hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean {
     return this.registry.hasClientId(name, clientId, groups as string[] | undefined) || this.scale?.hub.remote.hasClientId(name, clientId, groups) === true;
+  }
+  /**
+   * The connection X-PODE-SSE-* headers name (PodeClientConnectionNestedMap.Get: the ClientId of the Name, in
+   * one of the groups when any are given): this instance's own, else a reference to another instance's.
+   */
+  connectionFor(name: string, clientId: string, groups: readonly string[]): SseConnection | SseReference | undefined {
+    if (this.registry.hasClientId(name, clientId, groups)) return this.registry.get(name, clientId);
+    if (this.scale?.hub.remote.hasClientId(name, clientId, groups) !== true) return undefined;
+    return { Name: name, Group: '', ClientId: clientId, LastEventId: '', IsLocal: false, IsGlobal: true };
   }
 
   /** Seconds of inactivity before a connection gets pode.ping (0 = never). */
