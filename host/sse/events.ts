@@ -69,7 +69,7 @@ export class SseEvents {
       const types: ByType = this.byName.get(key) ?? new Map();
       const events = types.get(reg.Type) ?? new Map<string, SseEventRegistration>();
       // The same Name twice in one call: the later one replaces the earlier, as a hashtable assignment does.
-      events.set(ignoreCaseKey(reg.EventName), { ...reg, Name: name });
+      events.set(ignoreCaseKey(reg.EventName), { Name: name, ...reg });
       types.set(reg.Type, events);
       this.byName.set(key, types);
     }
