@@ -6,7 +6,8 @@
 // src/Public/SSE.ps1@46abfd9, src/Listener/Protocols/Http/PodeHttpRequestStrategy.cs@a278dc8,
 // src/Listener/Protocols/Http/PodeHttpContext.cs@f19a460, src/Listener/Protocols/Http/Client/*.cs@f19a460
 // (PodeClientConnectionNestedMap.cs@46abfd9), src/Private/Context.ps1@f19a460, src/Private/SSE.ps1@75fba42,
-// and src/Private/WebServer.ps1 (its Protocols-era version; the stored copy names no commit).
+// src/Private/WebServer.ps1 (its Protocols-era version) and PodeItemNestedMap.cs (namespace Pode.Utilities), whose
+// stored copies name no commit.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPodeServer, type PodeApp, type PodeServerOptions } from '../../../index.ts';
