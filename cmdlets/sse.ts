@@ -7,7 +7,7 @@ import { currentWebEvent, tryCurrentWebEvent } from '../host/http/context.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { connectBackplane } from '../host/runtime/backplane.ts';
 import { SseConnection } from '../host/sse/connection.ts';
-import { fromHeaderValue } from '../host/sse/head.ts';
+import { requestConnection } from '../host/sse/attach.ts';
 import { toEventData } from '../host/sse/framing.ts';
 import type { BroadcastLevel } from '../host/sse/settings.ts';
 import { isClientIdValid, isValidlySigned } from '../host/sse/signing.ts';
@@ -16,12 +16,15 @@ const cmdlet = defineGroup('SSE');
 
 const sse = () => currentServer().sse;
 
-/** The id to test (given, else the request's X-PODE-SSE-CLIENT-ID) and the signing key for this request. */
+/**
+ * The id to test and the signing key for this request. Pode (src/Public/SSE.ps1) takes an empty or missing
+ * -ClientId from `$WebEvent.Request.ServerEvent.ClientId`: the connection the X-PODE-SSE-* headers named,
+ * else the one this request converted to (PodeHttpRequestStrategy.ServerEvent).
+ */
 function clientIdAndKey(given: string | undefined) {
-  const request = tryCurrentWebEvent()?.Request;
-  const header = request?.Headers['x-pode-sse-client-id'];
-  const raw = Array.isArray(header) ? header[0] : header;
-  const id = given ?? (raw === undefined ? '' : fromHeaderValue(raw));
+  const event = tryCurrentWebEvent();
+  const id = given || (event ? requestConnection(event)?.ClientId : undefined) || '';
+  const request = event?.Request;
   const key = sse().settings.keyFor(request && { userAgent: request.UserAgent, ip: request.RemoteIPAddress });
   return { id, key };
 }
@@ -317,11 +320,12 @@ export const DisablePodeSseSigning = cmdlet({
   },
 });
 
-// Both default to the raw X-PODE-SSE-CLIENT-ID header at call time, so the docs show that instead of a value.
+// Both default, at call time, to the ClientId of the request's SSE connection (see clientIdAndKey), so the docs
+// show that instead of a value.
 const requestClientIdParam = {
   name: 'ClientId',
   type: 'String',
-  defaultText: 'X-PODE-SSE-CLIENT-ID request header',
+  defaultText: "the request's SSE connection's ClientId",
   help: 'An optional SSE connection ClientId, if not supplied it will be retrieved from the current request.',
 } as const;
 
@@ -393,7 +397,8 @@ export const SetPodeSseBroadcastLevel = cmdlet({
         'ClientId = Allow broadcasting to only ClientIds. If no ClientIds are supplied, sending an event will fail.',
     },
   ],
-  run: (args) => sse().settings.setLevel(args.Name, BROADCAST_LEVELS[args.Type ?? 'Name']),
+  // Without -Type Pode stores '' ($Type.ToLowerInvariant() of an unbound [string]), which Get- reads as unset.
+  run: (args) => sse().settings.setLevel(args.Name, args.Type === undefined ? '' : BROADCAST_LEVELS[args.Type]),
 });
 
 export const GetPodeSseBroadcastLevel = cmdlet({
@@ -503,8 +508,8 @@ export const RegisterPodeSseEvent = cmdlet({
     { name: 'ArgumentList', type: 'Object[]', help: 'An optional array of Arguments to pass to the ScriptBlock when executed.' },
   ],
   run: (args, ctx) => {
-    for (const name of args.Name)
-      sse().events.register({ Name: name, Type: args.Type, EventName: args.EventName, ScriptBlock: args.ScriptBlock, ArgumentList: args.ArgumentList ?? [] }, ctx.command);
+    const reg = { EventName: args.EventName, Type: args.Type, ScriptBlock: args.ScriptBlock, UsingVariables: null, Arguments: args.ArgumentList ?? null };
+    sse().events.register(args.Name, reg, ctx.command);
   },
 });
 

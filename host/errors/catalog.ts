@@ -127,20 +127,29 @@ export const errors = defineCatalog({
     { status: 406 },
   ),
   SseResponseAlreadySent: entry('The response has already been sent: it cannot become an SSE connection.'),
-  SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${a.clientId}'.`, {
-    status: 400,
-  }),
+  // The X-PODE-SSE-* request headers, checked as Pode's listener checks them: PodeHttpRequestStrategy.cs
+  // (Name missing, connection not found) and WebServer.ps1 (the id not valid). Pode's own texts.
+  SseHeaderNameMissing: entry('Invalid SSE headers supplied, missing required X-Pode-Sse-Name HTTP header', { status: 400 }),
+  SseHeaderConnectionNotFound: entry(
+    (a: { name: string; groups: readonly string[]; clientId: string }) =>
+      `The SSE client connection being referenced does not exist, Name: ${a.name}, Group: ${a.groups.join(',')}, ClientId: ${a.clientId}`,
+    { status: 404 },
+  ),
+  SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID value is not valid: ${a.clientId}`, { status: 400 }),
+  /** PodeHttpContext.UpgradeToSSE: only GET and POST requests become SSE connections. */
+  SseMethodNotAllowed: entry('SSE upgrade requests must use the GET or POST HTTP method', { status: 405 }),
   SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`),
   SseNameRequired: entry('An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name'),
+  // Pode's en locale: sseFailedToBroadcastExceptionMessage.
   SseBroadcastLevelExceeded: entry(
-    (a: { name: string; level: string }) =>
-      `SSE failed to broadcast due to defined SSE broadcast level for '${a.name}': ${a.level}. Supply ${a.level === 'clientid' ? 'ClientIds' : 'Groups or ClientIds'} to send to it.`,
+    (a: { name: string; level: string }) => `SSE failed to broadcast due to defined SSE broadcast level for ${a.name}: ${a.level}`,
   ),
+  // Pode's texts, as src/Public/SSE.ps1 gives them above its throws (sseEvent{Already,Not}RegisteredExceptionMessage).
   SseEventAlreadyRegistered: entry(
-    (a: { type: string; eventName: string; name: string }) => `An SSE ${a.type} event named '${a.eventName}' is already registered for '${a.name}'.`,
+    (a: { type: string; eventName: string; name: string }) => `${a.type} event already registered for SSE connection ${a.name}: ${a.eventName}`,
   ),
   SseEventNotRegistered: entry(
-    (a: { type: string; eventName: string; name: string }) => `No SSE ${a.type} event named '${a.eventName}' is registered for '${a.name}'.`,
+    (a: { type: string; eventName: string; name: string }) => `${a.type} event not registered for SSE connection ${a.name}: ${a.eventName}`,
   ),
   SseInvalidEventId: entry(
     (a: { what: string }) =>

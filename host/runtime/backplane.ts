@@ -23,7 +23,7 @@ export async function connectBackplane(server: PodeServer, url: string): Promise
   server.backplane = hub;
   server.sse.attachHub(hub);
   // Connections opened before (a call from a route, say) join the shared space too.
-  for (const conn of server.sse.registry.all()) hub.join({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
+  for (const conn of server.sse.registry.all()) hub.join({ name: conn.Name, clientId: conn.ClientId, group: conn.group });
   // Before the engine's own teardown, so this instance's presence leaves Redis before the process exits.
   server.onStop(() => hub.close());
   return hub;

@@ -26,17 +26,39 @@ export class SseConnection implements SseConn {
   private toldGap = false;
   /** Connect has fired: only then does Disconnect fire too. */
   announced = false;
+  /** A connection with the same Name and ClientId took its place (its Disconnect runs before that one's Connect). */
+  replaced = false;
 
+  /**
+   * @param group the connection's Group, undefined when it has none (the registry's and the hub's view)
+   * @param lastEventId the trimmed Last-Event-ID it came with, null when none or empty
+   */
   constructor(
     readonly Name: string,
     readonly ClientId: string,
-    readonly Group: string | undefined,
+    readonly group: string | undefined,
     readonly Scope: SseScope,
     readonly RetryDuration: number,
     readonly AllowAllOrigins: boolean,
-    readonly LastEventId: string | null,
+    readonly lastEventId: string | null,
   ) {
-    this.lastId = LastEventId;
+    this.lastId = lastEventId;
+  }
+
+  // Pode's fields (PodeClientConnection.cs, PodeServerEvent.cs): a string is '' where there is none, as a
+  // PowerShell [string] parameter left out and `$"{header}".Trim()` give it.
+  get Group(): string {
+    return this.group ?? '';
+  }
+  get LastEventId(): string {
+    return this.lastEventId ?? '';
+  }
+  /** PodeServerEvent.Retry: the same value as RetryDuration. */
+  get Retry(): number {
+    return this.RetryDuration;
+  }
+  get ConnectionType(): 'SSE' {
+    return 'SSE';
   }
 
   /**
@@ -104,9 +126,6 @@ export class SseConnection implements SseConn {
   get clientId(): string {
     return this.ClientId;
   }
-  get group(): string | undefined {
-    return this.Group;
-  }
 
   get IsLocal(): boolean {
     return this.Scope === 'Local';
@@ -115,6 +134,10 @@ export class SseConnection implements SseConn {
     return this.Scope === 'Global';
   }
   get IsClosed(): boolean {
+    return this.writer.closed;
+  }
+  /** Closed and disposed are one moment here: the writer ends, the connection leaves the registry. */
+  get IsDisposed(): boolean {
     return this.writer.closed;
   }
   get LastActivity(): Date {
@@ -132,21 +155,24 @@ export class SseConnection implements SseConn {
     return this.writer.write(frame);
   }
 
-  /** A plain snapshot, for $TriggeredEvent.Connection and JSON. */
+  /**
+   * A plain snapshot, for $TriggeredEvent.Connection and JSON: the keys of Pode's ToHashtable()
+   * (PodeClientConnection.cs, extended by PodeServerEvent.cs), in its order.
+   */
   toJSON() {
     return {
+      ConnectionType: this.ConnectionType,
       Name: this.Name,
-      Group: this.Group ?? null,
+      Group: this.Group,
       ClientId: this.ClientId,
       Scope: this.Scope,
+      Timestamp: this.Timestamp,
+      LastActivity: this.LastActivity,
+      IsDisposed: this.IsDisposed,
+      IsClosed: this.IsClosed,
       RetryDuration: this.RetryDuration,
       AllowAllOrigins: this.AllowAllOrigins,
       LastEventId: this.LastEventId,
-      Timestamp: this.Timestamp,
-      LastActivity: this.LastActivity,
-      IsLocal: this.IsLocal,
-      IsGlobal: this.IsGlobal,
-      IsClosed: this.IsClosed,
     };
   }
 }

@@ -49,22 +49,25 @@ export interface SendOptions {
 const CONVERT = 'ConvertTo-PodeSseConnection';
 const SEND = 'Send-PodeSseEvent';
 
-/** What a connection looks like to a request that only carries X-PODE-SSE-* headers. */
+/**
+ * $WebEvent.Sse for X-PODE-SSE-* headers naming a connection another instance holds (scaled out): what
+ * the shared presence knows of it. A connection this instance holds is the SseConnection itself.
+ */
 export interface SseReference {
-  Name: string | null;
-  Group: string | null;
+  Name: string;
+  Group: '';
   ClientId: string;
-  LastEventId: null;
+  LastEventId: '';
   IsLocal: false;
   IsGlobal: true;
 }
 
 declare module '../http/webevent.ts' {
   interface WebEventSse {
-    Name: string | null;
-    Group?: string | null;
+    Name: string;
+    Group: string;
     ClientId: string;
-    LastEventId: string | null;
+    LastEventId: string;
     IsLocal: boolean;
     IsGlobal: boolean;
   }
@@ -121,6 +124,15 @@ export class SseEngine {
   hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean {
     return this.registry.hasClientId(name, clientId, groups as string[] | undefined) || this.scale?.hub.remote.hasClientId(name, clientId, groups) === true;
   }
+  /**
+   * The connection X-PODE-SSE-* headers name (PodeClientConnectionNestedMap.Get: the ClientId of the Name, in
+   * one of the groups when any are given): this instance's own, else a reference to another instance's.
+   */
+  connectionFor(name: string, clientId: string, groups: readonly string[]): SseConnection | SseReference | undefined {
+    if (this.registry.hasClientId(name, clientId, groups)) return this.registry.get(name, clientId);
+    if (this.scale?.hub.remote.hasClientId(name, clientId, groups) !== true) return undefined;
+    return { Name: name, Group: '', ClientId: clientId, LastEventId: '', IsLocal: false, IsGlobal: true };
+  }
 
   /** Seconds of inactivity before a connection gets pode.ping (0 = never). */
   set pingInterval(seconds: number) {
@@ -150,6 +162,9 @@ export class SseEngine {
     const accept = event.Request.Headers.accept ?? '';
     if (!o.Force && !/text\/event-stream/i.test(accept))
       throw errors.SseAcceptNotEventStream(CONVERT, { accept });
+    // PodeHttpContext.UpgradeToSSE: after the Accept check, only GET and POST.
+    const method = event.Request.raw.method;
+    if (method !== 'GET' && method !== 'POST') throw errors.SseMethodNotAllowed(CONVERT);
     if (!canTakeOver(event))
       throw errors.SseResponseAlreadySent(CONVERT);
 
@@ -180,7 +195,12 @@ export class SseEngine {
 
     if (scope === 'Global') {
       const replaced = this.registry.add(conn);
-      if (replaced) replaced.writer.close(PODE_CLOSE);
+      // PodeItemNestedMap.Add disposes the old connection before the new one is added, so Pode queues the
+      // old one's Disconnect ahead of the new one's Connect: it runs now, before Connect below.
+      if (replaced) {
+        replaced.replaced = true;
+        replaced.writer.close(PODE_CLOSE);
+      }
       this.scale?.hub.join({ name: conn.Name, clientId, group });
     } else {
       this.locals.add(conn);
@@ -208,11 +228,14 @@ export class SseEngine {
   private disposed(conn: SseConnection, reason: string): void {
     if (conn.IsGlobal) {
       // A replaced connection is no longer registered: its late removal must not announce a leave.
-      if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.Group });
+      if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.group });
     } else this.locals.delete(conn);
     logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
+    if (!conn.announced) return;
+    // A replaced connection is closed by convert(), not by a send loop: its Disconnect runs at once.
+    if (conn.replaced) this.events.fire('Disconnect', conn);
     // Outside the writer's callback, so a Disconnect script never runs in the middle of a send loop.
-    if (conn.announced) setImmediate(() => this.events.fire('Disconnect', conn));
+    else setImmediate(() => this.events.fire('Disconnect', conn));
   }
 
   /** Writes one event straight to a connection (Send-PodeSseEvent -FromEvent on a local connection). */

@@ -148,7 +148,8 @@ function lowered(list: readonly string[] | null | undefined): string[] | null {
 /** Would an event with this narrowing have reached the connection? (groups already lower-cased) */
 export function narrowingMatches(groups: readonly string[] | null | undefined, clientIds: readonly string[] | null | undefined, target: ReplayTarget): boolean {
   if (clientIds && clientIds.length > 0 && !clientIds.includes(target.clientId)) return false;
-  if (groups && groups.length > 0 && !groups.includes((target.group ?? '').toLowerCase())) return false;
+  // A connection without a Group is in none (PodeClientConnection.IsForGroup).
+  if (groups && groups.length > 0 && !(target.group && groups.includes(target.group.toLowerCase()))) return false;
   return true;
 }
 

@@ -2,8 +2,9 @@
 // send to some groups visits only those groups' connections instead of scanning every connection.
 //
 // Keys are read from the connection when it is added; a connection's name/clientId/group must not change
-// while it is registered. Connections without a group are indexed under the empty group key, so
-// `-Group ''` selects them (as Pode's `$Group -icontains $conn.Group` would); groups() never lists ''.
+// while it is registered. Connections without a group are indexed under the empty group key, which no group
+// narrowing selects, not even `-Group ''`: a connection without a Group is in none (Pode's
+// PodeClientConnection.IsForGroup); groups() never lists ''.
 
 export interface SseConn {
   name: string;
@@ -26,11 +27,11 @@ interface GroupBucket<C> {
 type Groups = readonly string[] | null | undefined;
 type ClientIds = readonly string[] | null | undefined;
 
-/** Lower-cased, de-duplicated groups; null when no group narrowing was asked for. */
+/** Lower-cased, de-duplicated groups ('' left out: it names no group); null when no group narrowing was asked for. */
 function groupFilter(groups: Groups): Set<string> | null {
   if (!groups || groups.length === 0) return null;
   const keys = new Set<string>();
-  for (const g of groups) keys.add(g.toLowerCase());
+  for (const g of groups) if (g !== '') keys.add(g.toLowerCase());
   return keys;
 }
 

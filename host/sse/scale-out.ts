@@ -83,11 +83,11 @@ export class ScaleOut {
 
   /** A reconnect's replay, from the hub's history; live events wait in the connection meanwhile. */
   replay(conn: SseConnection, bound: HistoryBound): void {
-    const lastId = conn.LastEventId!;
+    const lastId = conn.lastEventId!;
     // The shared history cannot be read now: the client may have missed events, and is told so.
     if (!this.hub.connected) return conn.gapped();
     conn.pending = [];
-    this.hub.replay({ name: conn.Name, lastEventId: lastId, clientId: conn.ClientId, group: conn.Group, bound }).then(
+    this.hub.replay({ name: conn.Name, lastEventId: lastId, clientId: conn.ClientId, group: conn.group, bound }).then(
       (answer) => this.replayed(conn, answer),
       (err) => {
         logDebug(`SSE replay for ${conn.Name} ${conn.ClientId} failed: ${(err as Error)?.message ?? String(err)}`);

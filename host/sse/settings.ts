@@ -1,4 +1,5 @@
 // Server-wide SSE settings: default scope, signing, broadcast levels. Set by cmdlets and CLI flags.
+import { ignoreCaseKey } from '../values/ignorecase.ts';
 import { signingKey, type StrictContext } from './signing.ts';
 import type { SseScope } from './connection.ts';
 
@@ -10,7 +11,11 @@ export class SseSettings {
   defaultScopeFromFlag = false;
   secret: string | null = null;
   strict = false;
-  private readonly levels = new Map<string, BroadcastLevel>();
+  /**
+   * Pode's $PodeContext.Server.Sse.BroadcastLevel, a hashtable: Names match whatever their case, and '' (a
+   * Set-PodeSseBroadcastLevel without -Type) is there but reads as unset.
+   */
+  private readonly levels = new Map<string, BroadcastLevel | ''>();
 
   get signed(): boolean {
     return this.secret !== null;
@@ -22,13 +27,13 @@ export class SseSettings {
     return signingKey(this.secret, this.strict ? (request ?? {}) : undefined);
   }
 
-  setLevel(name: string, level: BroadcastLevel): void {
-    this.levels.set(name, level);
+  setLevel(name: string, level: BroadcastLevel | ''): void {
+    this.levels.set(ignoreCaseKey(name), level);
   }
 
-  /** The Name's level, else `*`'s, else `name`. */
+  /** Get-PodeSseBroadcastLevel: the Name's level, else `*`'s, else `name` (an empty one counts as none). */
   level(name: string): BroadcastLevel {
-    return this.levels.get(name) ?? this.levels.get('*') ?? 'name';
+    return this.levels.get(ignoreCaseKey(name)) || this.levels.get('*') || 'name';
   }
 
   /** Test-PodeSseBroadcastLevel. */

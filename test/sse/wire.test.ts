@@ -274,7 +274,9 @@ describe('SSE on the wire (raw HTTP)', function () {
         expect(e).to.include({ tag: 'audit', Name: 'events', Lockable: 'object' });
         expect(e.Metadata).to.deep.equal({});
         expect(new Date(e.Timestamp).toISOString()).to.equal(e.Timestamp);
+        // Pode's ToHashtable() keys (PodeClientConnection.cs, PodeServerEvent.cs).
         expect(e.Connection).to.include({
+          ConnectionType: 'SSE',
           Name: 'events',
           Group: 'g1',
           ClientId: 'ev-1',
@@ -282,12 +284,10 @@ describe('SSE on the wire (raw HTTP)', function () {
           RetryDuration: 1500,
           AllowAllOrigins: false,
           LastEventId: 'le-9',
-          IsLocal: false,
-          IsGlobal: true,
         });
       }
-      expect(recorded[0].Connection.IsClosed).to.equal(false);
-      expect(recorded[1].Connection.IsClosed).to.equal(true);
+      expect(recorded[0].Connection).to.include({ IsClosed: false, IsDisposed: false });
+      expect(recorded[1].Connection).to.include({ IsClosed: true, IsDisposed: true });
       expect((await lists(server, { Name: 'events' })).names).to.not.include('events');
     });
 
@@ -313,28 +313,27 @@ describe('SSE on the wire (raw HTTP)', function () {
       const headers = { 'X-PODE-SSE-CLIENT-ID': 'att-1', 'X-PODE-SSE-NAME': 'attach', 'X-PODE-SSE-GROUP': 'gg' };
       const reply = await post(server, '/from-event', { Data: 'via headers', EventType: 'direct' }, headers);
       expect(reply.status).to.equal(200);
-      expect(reply.json).to.deep.equal({
-        result: { ok: true, value: null },
-        sse: { Name: 'attach', Group: 'gg', ClientId: 'att-1', LastEventId: null, IsLocal: false, IsGlobal: true },
-      });
+      expect(reply.json.result).to.deep.equal({ ok: true, value: null });
+      // $WebEvent.Sse is the connection itself (its JSON: Pode's ToHashtable() keys).
+      expect(reply.json.sse).to.include({ ConnectionType: 'SSE', Name: 'attach', Group: 'gg', ClientId: 'att-1', Scope: 'Global', LastEventId: '', IsClosed: false });
       await mine.until(frame({ event: 'direct', data: 'via headers' }));
       const fence = await sentinel(server, 'attach', [mine, other]);
       expect(other.body()).to.equal(openFrame('att-2', 'gg', 'attach') + fence);
 
-      // Signing is off: a signed-looking id cannot be checked, so it is refused; so is an empty one.
-      for (const bad of ['s:att-1.c2lnbmF0dXJl', '']) {
-        const refused = await post(server, '/from-event', { Data: 'never' }, { ...headers, 'X-PODE-SSE-CLIENT-ID': bad });
-        expect(refused.status).to.equal(400);
-        expect(refused.text).to.equal(`400 The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${bad}'.`);
+      // An id no connection has is a 404 naming what was asked for (test/sse/conformance/ has every case).
+      const refused = await post(server, '/from-event', { Data: 'never' }, { ...headers, 'X-PODE-SSE-CLIENT-ID': 's:att-1.c2lnbmF0dXJl' });
+      expect(refused.status).to.equal(404);
+      expect(refused.text).to.equal('404 The SSE client connection being referenced does not exist, Name: attach, Group: gg, ClientId: s:att-1.c2lnbmF0dXJl');
+      // A Name (or Group) alone, or an empty id, re-attaches nothing.
+      for (const only of [{ 'X-PODE-SSE-NAME': 'attach' }, { ...headers, 'X-PODE-SSE-CLIENT-ID': '' }]) {
+        const nameOnly = await post(server, '/from-event', { Data: 'never' }, only);
+        expect(nameOnly.json.sse).to.equal(null);
+        expect(nameOnly.json.result).to.deep.equal({
+          ok: false,
+          errorId: 'SseNameRequired,Send-PodeSseEvent',
+          message: 'An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name',
+        });
       }
-      // A Name (or Group) alone re-attaches nothing.
-      const nameOnly = await post(server, '/from-event', { Data: 'never' }, { 'X-PODE-SSE-NAME': 'attach' });
-      expect(nameOnly.json.sse).to.equal(null);
-      expect(nameOnly.json.result).to.deep.equal({
-        ok: false,
-        errorId: 'SseNameRequired,Send-PodeSseEvent',
-        message: 'An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name',
-      });
       const fence2 = await sentinel(server, 'attach', [mine], 'after');
       expect(mine.body()).to.equal(openFrame('att-1', 'gg', 'attach') + frame({ event: 'direct', data: 'via headers' }) + fence + fence2);
     });
@@ -345,8 +344,9 @@ describe('SSE on the wire (raw HTTP)', function () {
       const signedLooking = (await post(server, '/signed', { ClientId: 's:abc.def' })).json;
       expect(signedLooking.valid.value).to.equal(false);
       expect(signedLooking.signed.value).to.equal(false);
-      // No ClientId: the request's X-PODE-SSE-CLIENT-ID header; New- makes a UUID.
-      const fromHeader = (await post(server, '/signed', {}, { 'X-PODE-SSE-CLIENT-ID': 'hdr-id' })).json;
+      // No ClientId: the connection the request's X-PODE-SSE-* headers name; New- makes a UUID.
+      await connect(server, { name: 'hdr', clientId: 'hdr-id' });
+      const fromHeader = (await post(server, '/signed', {}, { 'X-PODE-SSE-CLIENT-ID': 'hdr-id', 'X-PODE-SSE-NAME': 'hdr' })).json;
       expect(fromHeader.valid.value).to.equal(true);
       expect(fromHeader.newId.value).to.match(UUID);
       expect((await post(server, '/signed', {})).json.valid.value).to.equal(false);
@@ -363,13 +363,13 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(refused).to.deep.equal({
         ok: false,
         errorId: 'SseBroadcastLevelExceeded,Send-PodeSseEvent',
-        message: "SSE failed to broadcast due to defined SSE broadcast level for 'lvl': group. Supply Groups or ClientIds to send to it.",
+        message: "SSE failed to broadcast due to defined SSE broadcast level for lvl: group",
       });
       await send(server, { Name: 'lvl', Group: ['G'], Data: 'to the group' });
 
       await post(server, '/config', { level: { Name: 'lvl', Type: 'ClientId' } });
       const byGroup = (await post(server, '/send', { Name: 'lvl', Group: ['g'], Data: 'still too broad' })).json;
-      expect(byGroup.message).to.equal("SSE failed to broadcast due to defined SSE broadcast level for 'lvl': clientid. Supply ClientIds to send to it.");
+      expect(byGroup.message).to.equal('SSE failed to broadcast due to defined SSE broadcast level for lvl: clientid');
       await send(server, { Name: 'lvl', ClientId: ['lv-1'], Data: 'to the client' });
       await c.until(frame({ data: 'to the client' }));
       expect(c.body()).to.equal(openFrame('lv-1', 'g', 'lvl') + frame({ data: 'to the group' }) + frame({ data: 'to the client' }));
@@ -499,8 +499,8 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(kept.clientId).to.equal(given.clientId);
       await given.ended(); // ...and so it replaced the connection that had it
 
-      // Test-PodeSseClientIdSigned/Valid: from the request's header, and given.
-      const viaHeader = (await post(server, '/signed', {}, { 'X-PODE-SSE-CLIENT-ID': c.clientId })).json;
+      // Test-PodeSseClientIdSigned/Valid: from the connection the request's headers name, and given.
+      const viaHeader = (await post(server, '/signed', {}, { 'X-PODE-SSE-CLIENT-ID': c.clientId, 'X-PODE-SSE-NAME': 'signed' })).json;
       expect(viaHeader.signed.value).to.equal(true);
       expect(viaHeader.valid.value).to.equal(true);
       // New-PodeSseClientId without -ClientId is a new UUID, signed.
@@ -513,14 +513,14 @@ describe('SSE on the wire (raw HTTP)', function () {
       }
       expect((await post(server, '/signed', { ClientId: 'mine' })).json.newId.value).to.equal(given.clientId);
 
-      // X-PODE-SSE-CLIENT-ID: the signed id reaches its connection; forged or unsigned ones are 400s.
+      // X-PODE-SSE-CLIENT-ID: the signed id reaches its connection; forged or unsigned ones name no connection: 404s.
       const ok = await post(server, '/from-event', { Data: 'signed hello' }, { 'X-PODE-SSE-CLIENT-ID': c.clientId, 'X-PODE-SSE-NAME': 'signed' });
       expect(ok.json.result.ok).to.equal(true);
       await c.until(frame({ data: 'signed hello' }));
       for (const bad of [forged, 'mine', c.clientId.slice(0, -2) + 'AA']) {
         const r = await post(server, '/from-event', { Data: 'never' }, { 'X-PODE-SSE-CLIENT-ID': bad, 'X-PODE-SSE-NAME': 'signed' });
-        expect(r.status, bad).to.equal(400);
-        expect(r.text).to.equal(`400 The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${bad}'.`);
+        expect(r.status, bad).to.equal(404);
+        expect(r.text).to.equal(`404 The SSE client connection being referenced does not exist, Name: signed, Group: , ClientId: ${bad}`);
       }
 
       // Enable-PodeSseSigning with another secret: new ids use it, ids signed with the old one are invalid.
@@ -528,7 +528,9 @@ describe('SSE on the wire (raw HTTP)', function () {
       const next = await connect(server, { name: 'signed' });
       expectSigned(next.clientId, 'S3-secret');
       const stale = await post(server, '/from-event', { Data: 'never' }, { 'X-PODE-SSE-CLIENT-ID': c.clientId, 'X-PODE-SSE-NAME': 'signed' });
+      // Still connected, but signed with the old secret: found, and not valid.
       expect(stale.status).to.equal(400);
+      expect(stale.text).to.equal(`400 The X-PODE-SSE-CLIENT-ID value is not valid: ${c.clientId}`);
       await sentinel(server, 'signed', [c, next], 'fence');
       expect(c.body()).to.equal(openFrame(c.clientId, '', 'signed') + frame({ data: 'signed hello' }) + frame({ data: 'fence' }));
 
@@ -559,7 +561,7 @@ describe('SSE on the wire (raw HTTP)', function () {
       await c.until(frame({ data: 'same agent' }));
       const other = await post(server, '/from-event', { Data: 'never' }, as('agent-B'));
       expect(other.status).to.equal(400);
-      expect(other.text).to.equal(`400 The X-PODE-SSE-CLIENT-ID header is not a valid SSE ClientId: '${c.clientId}'.`);
+      expect(other.text).to.equal(`400 The X-PODE-SSE-CLIENT-ID value is not valid: ${c.clientId}`);
 
       expect((await post(server, '/signed', { ClientId: c.clientId }, { 'User-Agent': 'agent-A' })).json.signed.value).to.equal(true);
       expect((await post(server, '/signed', { ClientId: c.clientId }, { 'User-Agent': 'agent-B' })).json.signed.value).to.equal(false);
@@ -589,7 +591,7 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect((await post(server, '/send', { Name: 'any', Data: 'too broad' })).json).to.deep.equal({
         ok: false,
         errorId: 'SseBroadcastLevelExceeded,Send-PodeSseEvent',
-        message: "SSE failed to broadcast due to defined SSE broadcast level for 'any': group. Supply Groups or ClientIds to send to it.",
+        message: 'SSE failed to broadcast due to defined SSE broadcast level for any: group',
       });
       await send(server, { Name: 'any', Group: ['g'], Data: 'group' });
       await send(server, { Name: 'any', ClientId: ['b-1'], Data: 'client' });

@@ -62,14 +62,15 @@ export class PresenceMirror implements RemotePresence {
   *clientIds(name: string, groups?: readonly string[]): Iterable<string> {
     const wanted = groups?.length ? new Set(groups.map((g) => g.toLowerCase())) : undefined;
     for (const names of this.byInstance.values())
-      for (const r of names.get(name)?.values() ?? []) if (!wanted || wanted.has((r.group ?? '').toLowerCase())) yield r.clientId;
+      for (const r of names.get(name)?.values() ?? []) if (!wanted || (r.group && wanted.has(r.group.toLowerCase()))) yield r.clientId;
   }
 
   hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean {
     const wanted = groups?.length ? groups.map((g) => g.toLowerCase()) : undefined;
     for (const names of this.byInstance.values()) {
       const r = names.get(name)?.get(clientId);
-      if (r && (!wanted || wanted.includes((r.group ?? '').toLowerCase()))) return true;
+      // A connection without a Group is in none (PodeClientConnection.IsForGroup).
+      if (r && (!wanted || (r.group && wanted.includes(r.group.toLowerCase())))) return true;
     }
     return false;
   }

@@ -54,11 +54,11 @@ describe('podets serve: request data in log lines (end to end)', function () {
     const refused = await served.waitForLine('stderr', /^WARNING: GET \/events: 406 /);
     expect(refused).to.include("(got 'text/html\\x9b8m')");
 
-    // Without a secret, a signed-looking (`s:`) id is refused.
-    const id = await send('GET /ok HTTP/1.1\r\nX-PODE-SSE-CLIENT-ID: s:id\x9b2J\x85');
-    expect(id.startsWith('HTTP/1.1 400 Bad Request\r\n')).to.equal(true);
-    const invalid = await served.waitForLine('stderr', /^WARNING: GET \/ok: 400 /);
-    expect(invalid).to.include("not a valid SSE ClientId: 's:id\\x9b2J\\x85'");
+    // An id and Name no connection has: the 404 names both, as Pode's listener does.
+    const id = await send('GET /ok HTTP/1.1\r\nX-PODE-SSE-CLIENT-ID: s:id\x9b2J\x85\r\nX-PODE-SSE-NAME: n\x9d0;t\x9c');
+    expect(id.startsWith('HTTP/1.1 404 Not Found\r\n')).to.equal(true);
+    const invalid = await served.waitForLine('stderr', /^WARNING: GET \/ok: 404 /);
+    expect(invalid).to.include('Name: n\\x9d0;t\\x9c, Group: , ClientId: s:id\\x9b2J\\x85');
     for (const line of [refused, invalid]) {
       expect(line).not.to.match(RAW_CONTROL);
       expect(served.stderr[served.stderr.indexOf(line) + 1] ?? '').not.to.match(/^\s+at /);

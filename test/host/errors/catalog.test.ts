@@ -90,12 +90,12 @@ describe('error catalogs', () => {
       [errors.SseResponseAlreadySent('ConvertTo-PodeSseConnection'), 'The response has already been sent: it cannot become an SSE connection.', undefined],
       [
         errors.SseBroadcastLevelExceeded('Send-PodeSseEvent', { name: 'Events', level: 'clientid' }),
-        "SSE failed to broadcast due to defined SSE broadcast level for 'Events': clientid. Supply ClientIds to send to it.",
+        'SSE failed to broadcast due to defined SSE broadcast level for Events: clientid',
         undefined,
       ],
       [
         errors.SseBroadcastLevelExceeded('Send-PodeSseEvent', { name: 'Events', level: 'group' }),
-        "SSE failed to broadcast due to defined SSE broadcast level for 'Events': group. Supply Groups or ClientIds to send to it.",
+        'SSE failed to broadcast due to defined SSE broadcast level for Events: group',
         undefined,
       ],
       [

@@ -31,7 +31,7 @@ describe('help: markdown pages', () => {
 
   it('shows computed defaults with their text, and the output type as platyPS does', () => {
     const page = renderMarkdown(entry('Test-PodeSseClientIdSigned'));
-    expect(block(page, 'ClientId')).to.include('Default value: X-PODE-SSE-CLIENT-ID request header\n');
+    expect(block(page, 'ClientId')).to.include("Default value: the request's SSE connection's ClientId\n");
     expect(page).to.include('## OUTPUTS\n\n### System.Boolean\n## NOTES\n\n## RELATED LINKS\n');
     expect(block(renderMarkdown(entry('Set-PodeSseBroadcastLevel')), 'Name')).to.include('Default value: *\n');
     expect(block(renderMarkdown(entry('Register-PodeSseEvent')), 'ScriptBlock')).to.include(

@@ -47,7 +47,9 @@ describe('sse registry', () => {
     expect(selected(reg, 'Events', ['red', 'blue'])).to.deep.equal(['a', 'b', 'c']);
     expect(selected(reg, 'Events', ['red', 'Red', 'RED'])).to.deep.equal(['a', 'b']);
     expect(selected(reg, 'Events', ['green'])).to.deep.equal([]);
-    expect(selected(reg, 'Events', [''])).to.deep.equal(['d']); // no group
+    // '' names no group, and a connection without a Group is in none (PodeClientConnection.IsForGroup).
+    expect(selected(reg, 'Events', [''])).to.deep.equal([]);
+    expect(selected(reg, 'Events', ['', 'blue'])).to.deep.equal(['c']);
   });
 
   it('select by ids looks each up, ignores unknown ones and duplicates', () => {
