@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { loadScript } from '../host/runtime/load.ts';
-import { runAmbient } from '../host/runtime/ambient.ts';
+import { ambient, runAmbient } from '../host/runtime/ambient.ts';
 import { composeServer } from '../host/runtime/compose.ts';
 import { announce, isHosted, setCurrentServer, tryCurrentServer } from '../host/runtime/server.ts';
 import { stopOnSignals, keepAliveOnStrayErrors } from '../host/runtime/shutdown.ts';
@@ -15,7 +15,8 @@ export const StartPodeServer = cmdlet({
   synopsis: 'Starts a Pode server with the supplied script block or file containing the logic.',
   description:
     'Starts a Pode server: the script block (or file) adds endpoints, routes, timers and the rest, then the server listens until it is closed.\n' +
-    'Under `podets serve` the whole script already is this block, so a call only runs its script block inside the running host. ' +
+    'Under `podets serve` the whole script already is this block, so a call only runs its script block inside the running host; ' +
+    "so does a call in createPodeServer's block, on the server it makes. " +
     'Run with plain node or tsx (podets as a dependency), it creates the server, starts it and resolves when the server stops.',
   examples: [
     { code: "Start-PodeServer { Add-PodeEndpoint -Address localhost -Port 8080 -Protocol Http; Add-PodeRoute -Method Get -Path '/' -ScriptBlock { Write-PodeJsonResponse @{ ok = $true } } }" },
@@ -32,23 +33,26 @@ export const StartPodeServer = cmdlet({
       if (args.ScriptBlock) await args.ScriptBlock();
       else await loadScript(resolve(args.FilePath!));
     };
-    if (isHosted()) {
-      const server = tryCurrentServer()!;
+    // The server being configured, if any: `podets serve`'s, or createPodeServer's (the ambient one), so a
+    // Pode-style script (`StartPodeServer(() => …)`) embedded by an app configures the app's server rather
+    // than starting one of its own on 8080 that createPodeServer would wait on forever.
+    const server = isHosted() ? tryCurrentServer() : ambient()?.server;
+    if (server) {
       const done = logic();
       server.setup.push(done);
       return done.then(() => undefined);
     }
     const rootPath = args.RootPath ?? (process.argv[1] ? dirname(resolve(process.argv[1])) : process.cwd());
-    const server = composeServer({ rootPath });
-    setCurrentServer(server);
+    const own = composeServer({ rootPath });
+    setCurrentServer(own);
     installGlobals();
-    await runAmbient({ server }, logic);
+    await runAmbient({ server: own }, logic);
     keepAliveOnStrayErrors();
-    const closed = server.closed();
-    const endpoints = await server.start();
+    const closed = own.closed();
+    const endpoints = await own.start();
     // Before the Listening line, which is what a supervisor waits for before it may signal. No
     // process.exit on stop: the caller's next line runs once the server has stopped.
-    stopOnSignals(server);
+    stopOnSignals(own);
     announce(endpoints);
     await closed;
   },
