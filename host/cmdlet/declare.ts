@@ -182,10 +182,13 @@ type HasExplicitPosition<P> = P extends readonly [infer H, ...infer T]
     : HasExplicitPosition<T>
   : false;
 type HasParameterSet<P> = P extends readonly [infer H, ...infer T] ? (H extends { sets: readonly string[] } ? true : HasParameterSet<T>) : false;
-type ExplicitPositional<P> = P extends readonly [infer H, ...infer T]
-  ? H extends { position: number }
-    ? [H, ...ExplicitPositional<T>]
-    : ExplicitPositional<T>
+/** Parameters sharing a position (in different sets) take one value: the first of them types it. */
+type ExplicitPositional<P, Last = never> = P extends readonly [infer H, ...infer T]
+  ? H extends { position: infer N extends number }
+    ? [N] extends [Last]
+      ? ExplicitPositional<T, Last>
+      : [H, ...ExplicitPositional<T, N>]
+    : ExplicitPositional<T, Last>
   : [];
 type AutoPositional<P> = P extends readonly [infer H, ...infer T]
   ? H extends { type: 'SwitchParameter' }

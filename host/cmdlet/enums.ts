@@ -11,7 +11,10 @@ export interface EnumDecl {
   readonly members: readonly (readonly [string, number])[];
 }
 
-const sequential = (names: readonly string[], first = 0) => names.map((n, i) => [n, first + i] as const);
+/** Members numbered from `first`, keeping each name's literal type (EnumMember reads them). */
+function sequential<const N extends readonly string[]>(names: N, first = 0): { readonly [K in keyof N]: readonly [N[K], number] } {
+  return names.map((n, i) => [n, first + i] as const) as unknown as { readonly [K in keyof N]: readonly [N[K], number] };
+}
 
 export const ENUMS = {
   // System.ConsoleColor: Black = 0 … White = 15.
