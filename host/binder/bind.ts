@@ -69,16 +69,22 @@ function bindNamed(s: State, named: readonly Named[]): void {
   }
 }
 
-/** Positional values go to unbound positional parameters, in position order, within the candidate sets. */
+/**
+ * Positional values go to unbound positional parameters, in position order, within the candidate sets. Parameters
+ * that share a position are alternatives in different sets: the first one the candidate sets allow takes the
+ * value, and the next value goes to a later position.
+ */
 function bindPositional(s: State, values: readonly unknown[], count: number, orders?: readonly number[]): void {
   const positional = s.c.positional;
-  // Sets as named binding left them; when those conflict, the conflict is reported after positional errors.
-  const sets = s.candidates || s.c.allMask;
   let next = 0;
+  let taken: number | undefined;
   for (let i = 0; i < count; i++) {
+    // Sets as binding so far left them; when those conflict, the conflict is reported after positional errors.
+    const sets = s.candidates || s.c.allMask;
     let p: CompiledParam | undefined;
     while (next < positional.length) {
       const q = positional[next++]!;
+      if (q.position === taken) continue;
       if (s.values[q.index] === undefined && (q.positionMask & sets) !== 0) {
         p = q;
         break;
@@ -90,6 +96,7 @@ function bindPositional(s: State, values: readonly unknown[], count: number, ord
       return;
     }
     bindValue(s, p, values[i]);
+    taken = p.position;
   }
 }
 

@@ -191,13 +191,18 @@ function checkPerSet(cmdlet: string, own: readonly ParamDecl[]): void {
       if (!p.sets?.includes(set)) throw new Error(`${cmdlet}: -${p.name} has perSet attributes for '${set}', which is not one of its sets`);
 }
 
-/** The positional tuple type assumes explicit positions ascend in declaration order; enforce it. */
+/**
+ * The positional tuple type assumes explicit positions ascend in declaration order; enforce it. Parameters may
+ * share a position when they are in different sets (Start-PodeSleep's -Seconds, -Milliseconds and -Duration).
+ */
 function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): void {
-  let last = -1;
+  let last: ParamDecl | undefined;
   for (const p of own) {
     if (p.position === undefined) continue;
-    if (p.position <= last) throw new Error(`${cmdlet}: explicit positions must ascend in declaration order (${p.name})`);
-    last = p.position;
+    const sameSetsAsLast = last !== undefined && (!p.sets || !last.sets || p.sets.some((x) => last!.sets!.includes(x)));
+    if (last !== undefined && (p.position < last.position! || (p.position === last.position && sameSetsAsLast)))
+      throw new Error(`${cmdlet}: explicit positions must ascend in declaration order (${p.name})`);
+    last = p;
   }
 }
 
