@@ -1,5 +1,5 @@
 // Write-PodeHost: text to the terminal in an optional console colour, silenced only by --quiet (as
-// Pode's -Quiet silences it), never by the log level: it is the script's own output, not a log line.
+// Pode's -Quiet silences it, and -Force overrides it), never by the log level: it is the script's own output.
 import { inspect } from 'node:util';
 import chalk from 'chalk';
 import { isPlainObject } from '../values/hashtable.ts';
@@ -40,6 +40,8 @@ export interface HostWriteOptions {
   explode?: boolean;
   showType?: boolean;
   label?: string;
+  /** -Force: written even under --quiet. */
+  force?: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export function setHostSink(sink: HostSink): HostSink {
 }
 
 export function writeHost(value: unknown, options: HostWriteOptions = {}): void {
-  if (isQuiet()) return;
+  if (isQuiet() && !options.force) return;
   let text = formatHostOutput(value, options);
   const color = CONSOLE_COLORS.find((c) => c.toLowerCase() === options.foregroundColor?.toLowerCase());
   if (color) text = PAINT[color](text);

@@ -84,7 +84,7 @@ describe('Routes cmdlets', () => {
       expect(await (await get('/from-file/morty')).json()).to.deep.equal({ name: 'morty', arg: 'arg' });
     });
 
-    it('binds positional values in Pode\'s declaration order (Method, Path, Middleware)', async () => {
+    it('a route with only middleware is answered by its middleware', async () => {
       expect(await (await get('/positional')).text()).to.equal('from middleware');
     });
 
