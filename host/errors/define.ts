@@ -12,6 +12,15 @@ export interface Entry<A> {
   readonly status?: number;
   /** The parameter the error is about: a name, or read from the arguments. */
   readonly parameter?: string | ((args: A) => string | undefined);
+  /**
+   * Whose wording the text is (docs/errors.md's "Pode's text?" column). `pode`: the text is Pode's, for the same
+   * condition: its key in Pode's src/Locales/en/Pode.psd1, or, for a text Pode writes inline, the file that writes it.
+   * `podetsOnly`: a condition Pode does not raise, in podets' words.
+   */
+  readonly pode?: string;
+  readonly podetsOnly?: true;
+  /** With `pode`: what podets writes after Pode's text, for the docs to list ("the header value it got"). */
+  readonly addition?: string;
 }
 
 /** One catalog entry: fixed text, or a template whose argument type, written once, types the `parameter` reader and the callers. */
@@ -30,20 +39,20 @@ export type ErrorMaker<A> = ({} extends A
     ? (command: string) => PodeError
     : (command: string, args?: A) => PodeError
   : (command: string, args: A) => PodeError) &
-  Readonly<{ id: string; text: Template<A>; status: number | undefined; parameter: Entry<A>['parameter'] }>;
+  Readonly<{ id: string; text: Template<A>; status: number | undefined; parameter: Entry<A>['parameter'] } & Pick<Entry<A>, 'pode' | 'podetsOnly' | 'addition'>>;
 
 export type Catalog<C extends Record<string, Entry<any>>> = { readonly [K in keyof C]: C[K] extends Entry<infer A> ? ErrorMaker<A> : never };
 
 /** A catalog whose keys are the ErrorIds; `defaults.status` applies to the entries that name none. */
 export function defineCatalog<C extends Record<string, Entry<any>>>(entries: C, defaults: { status?: number } = {}): Catalog<C> {
   const catalog: Record<string, unknown> = {};
-  for (const [id, { text, parameter, status = defaults.status }] of Object.entries(entries)) {
+  for (const [id, { text, parameter, status = defaults.status, pode, podetsOnly, addition }] of Object.entries(entries)) {
     const make = (command: string, args: object = {}) =>
       new PodeError(id, command, typeof text === 'string' ? text : text(args), {
         parameter: typeof parameter === 'function' ? parameter(args) : parameter,
         status,
       });
-    catalog[id] = Object.freeze(Object.assign(make, { id, text, status, parameter }));
+    catalog[id] = Object.freeze(Object.assign(make, { id, text, status, parameter, pode, podetsOnly, addition }));
   }
   return Object.freeze(catalog) as Catalog<C>;
 }

@@ -8,14 +8,23 @@ type Maker = ErrorMaker<any>;
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-function table(catalog: Readonly<Record<string, Maker>>): string {
+/** Whose wording a message is: Pode's (its locale key or file, and what podets adds after it), or podets' own. */
+function whose(e: Maker): string {
+  if (e.pode) return `\`${e.pode}\`` + (e.addition ? `; podets adds ${e.addition}` : '');
+  return e.podetsOnly ? 'podets only' : '';
+}
+
+function table(catalog: Readonly<Record<string, Maker>>, options: { whose?: boolean } = {}): string {
   const rows = Object.values(catalog)
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((e) => {
       const parameter = placeholders(e.parameter);
-      return `| ${e.id} | ${e.status ?? ''} | ${parameter ? `-${parameter}` : ''} | ${cell(placeholders(e.text)!)} |`;
+      const row = [e.id, `${e.status ?? ''}`, parameter ? `-${parameter}` : '', cell(placeholders(e.text)!)];
+      if (options.whose) row.push(cell(whose(e)));
+      return `| ${row.join(' | ')} |`;
     });
-  return ['| Id | Status | Parameter | Message |', '| --- | --- | --- | --- |', ...rows].join('\n') + '\n';
+  const head = ['Id', 'Status', 'Parameter', 'Message', ...(options.whose ? ["Pode's text?"] : [])];
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows].join('\n') + '\n';
 }
 
 export function renderErrorsPage(): string {
@@ -32,7 +41,11 @@ export function renderErrorsPage(): string {
     '',
     "## podets' errors",
     '',
-    table(errors),
+    "Where Pode raises the same condition the message is Pode's en-US text (src/Locales/en/Pode.psd1, or the file that writes it), " +
+      "and the last column names it; where podets says more, its addition comes after Pode's text and is listed there. " +
+      '"podets only" is a condition Pode does not raise.',
+    '',
+    table(errors, { whose: true }),
     '## Binding errors',
     '',
     "PowerShell's own texts for arguments that cannot be bound (ParameterBinderStrings.resx, ExtendedTypeSystem.resx).",
