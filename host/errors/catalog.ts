@@ -11,35 +11,41 @@ export const errors = defineCatalog({
   // ---- the server and its scripts --------------------------------------------------------------
   NoPodeServer: entry(
     'No podets server is being configured: run the script with `podets serve`, call it inside StartPodeServer(() => { … }), or, for a server made with createPodeServer, in its block, its handlers or pode.run(() => { … }).',
+    { podetsOnly: true },
   ),
   PodetsLoadedTwice: entry(
     (a: { count: number; urls: readonly string[] }) =>
       `No podets server is being configured in this copy of podets: the process has loaded podets ${a.count} times (${a.urls.join('; ')}). ` +
       "A script must import the podets that runs it: `import … from 'podets'` in a project that installed podets, run with that project's `podets serve`.",
+    { podetsOnly: true },
   ),
-  ServerAlreadyRunning: entry('The server is already running.'),
-  ScriptBlockRequired: entry('createPodeServer needs a function that registers the routes: createPodeServer(() => { AddPodeRoute(…) }).'),
+  ServerAlreadyRunning: entry('The server is already running.', { podetsOnly: true }),
+  ScriptBlockRequired: entry('createPodeServer needs a function that registers the routes: createPodeServer(() => { AddPodeRoute(…) }).', {
+    podetsOnly: true,
+  }),
   /** An option of createPodeServer the CLI's parsers refuse; the message is theirs. */
-  InvalidServerOption: entry((a: { message: string }) => a.message),
-  SseStrictWithoutSecret: entry('--sse-strict needs a secret: set PODETS_SSE_SECRET (or --sse-secret).'),
+  InvalidServerOption: entry((a: { message: string }) => a.message, { podetsOnly: true }),
+  SseStrictWithoutSecret: entry('--sse-strict needs a secret: set PODETS_SSE_SECRET (or --sse-secret).', { podetsOnly: true }),
   PathNotFound: entry((a: { path: string }) => `The path does not exist: ${a.path}`, { parameter: 'FilePath' }),
   /** The import of a -FilePath script failed; the message says why (host/runtime/load.ts). */
-  ScriptFileLoadFailed: entry((a: { message: string }) => a.message, { parameter: 'FilePath' }),
+  ScriptFileLoadFailed: entry((a: { message: string }) => a.message, { parameter: 'FilePath', podetsOnly: true }),
   ScriptFileHasNoDefaultFunction: entry((a: { path: string }) => `${a.path} must export a default function (the script block)`, {
     parameter: 'FilePath',
+    podetsOnly: true,
   }),
 
   // ---- calling cmdlets -------------------------------------------------------------------------
   CommandNotFoundException: entry(
     (a: { name: string; closest: readonly string[] }) =>
       `The term '${a.name}' is not recognized as a name of a podets cmdlet. Check the spelling; the closest names are: ${a.closest.join(', ')}.`,
+    { podetsOnly: true },
   ),
   /** A syntax error in a `pode` command line; the tokenizer's message names the column (host/binder/tokenize.ts). */
-  ParseError: entry((a: { message: string }) => a.message),
+  ParseError: entry((a: { message: string }) => a.message, { podetsOnly: true }),
   ActionPreferenceNotSupported: entry(
     (a: { value: string; parameter: string }) =>
       `The value '${a.value}' of -${a.parameter} is not supported by podets: scripts run without an interactive host. Use SilentlyContinue, Stop, Continue or Ignore.`,
-    { status: 500 },
+    { status: 500, podetsOnly: true },
   ),
   CommonParameterNotSupported: entry(
     (a: { parameter: 'OutBuffer' | 'PipelineVariable' }) =>
@@ -47,7 +53,7 @@ export const errors = defineCatalog({
       (a.parameter === 'OutBuffer'
         ? 'cmdlet output is returned to the caller, not streamed through a pipeline buffer.'
         : 'cmdlets are not chained in a pipeline; use the returned value.'),
-    { status: 500 },
+    { status: 500, podetsOnly: true },
   ),
   /**
    * A parameter Pode declares that podets declares too but cannot honour (the `unsupported` marker of a
@@ -55,73 +61,98 @@ export const errors = defineCatalog({
    */
   ParameterNotSupported: entry(
     (a: { command: string; parameter: string; why: string }) => `${a.command}: -${a.parameter} is not supported by podets: ${a.why}.`,
-    { status: 500, parameter: (a) => a.parameter },
+    { status: 500, parameter: (a) => a.parameter, podetsOnly: true },
   ),
   /** A value of a parameter podets otherwise honours (Add-PodeEndpoint -Protocol Smtp, Add-PodeRoute -Method Connect). */
   ParameterValueNotSupported: entry(
     (a: { command: string; parameter: string; value: string; why: string }) =>
       `${a.command}: -${a.parameter} ${a.value} is not supported by podets: ${a.why}.`,
-    { status: 500, parameter: (a) => a.parameter },
+    { status: 500, parameter: (a) => a.parameter, podetsOnly: true },
   ),
   ActionPreferenceStop: entry(
     (a: { preference: string; message: string }) =>
       `The running command stopped because the preference variable "${a.preference}" or common parameter is set to Stop: ${a.message}`,
-    { status: 500 },
+    { status: 500, podetsOnly: true },
   ),
   ValueNestedTooDeep: entry(
     (a: { parameter: string; target: string }) => `The value of -${a.parameter} is nested too deeply to be converted to ${a.target}.`,
-    { status: 500, parameter: (a) => a.parameter },
+    { status: 500, parameter: (a) => a.parameter, podetsOnly: true },
   ),
 
   // ---- requests ---------------------------------------------------------------------------------
-  NoCurrentWebEvent: entry('There is no current web request: this can only be used inside a route, middleware or other request handler.'),
+  NoCurrentWebEvent: entry('There is no current web request: this can only be used inside a route, middleware or other request handler.', {
+    podetsOnly: true,
+  }),
   RequestBodyTooLarge: entry((a: { limit: number }) => `The request body is larger than the limit of ${a.limit} bytes.`, { status: 413 }),
-  RequestBodyBudgetExceeded: entry('The server is holding as many request bodies as it can right now: try again shortly.', { status: 503 }),
-  RequestBodyAborted: entry((a: { message: string }) => `The request body could not be read: ${a.message}`, { status: 400 }),
+  RequestBodyBudgetExceeded: entry('The server is holding as many request bodies as it can right now: try again shortly.', { status: 503, podetsOnly: true }),
+  RequestBodyAborted: entry((a: { message: string }) => `The request body could not be read: ${a.message}`, { status: 400, podetsOnly: true }),
   InvalidRequestBody: entry(
     (a: { jsonError: string } | { maxDepth: number }) =>
       'jsonError' in a ? `The request body is not valid JSON: ${a.jsonError}` : `The request body is nested more than ${a.maxDepth} levels deep.`,
-    { status: 400 },
+    { status: 400, podetsOnly: true },
   ),
-  JsonCircularReference: entry('The value contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth.'),
-  InvalidStatusCode: entry((a: { code: number }) => `'${a.code}' is not a valid HTTP status code.`),
+  JsonCircularReference: entry('The value contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth.', {
+    podetsOnly: true,
+  }),
+  InvalidStatusCode: entry((a: { code: number }) => `'${a.code}' is not a valid HTTP status code.`, { podetsOnly: true }),
 
   // ---- limits and endpoints --------------------------------------------------------------------
-  InvalidRequestLimit: entry((a: { name: string; value: unknown }) => `${a.name} must be a whole number of at least 0 (got ${a.value}).`),
+  InvalidRequestLimit: entry((a: { name: string; value: unknown }) => `${a.name} must be a whole number of at least 0 (got ${a.value}).`, { podetsOnly: true }),
   BodyLimitAboveBudget: entry(
     (a: { limit: number; budget: number }) =>
       `The body limit (${a.limit} bytes) is larger than the body budget (${a.budget} bytes): no body that large could ever be accepted.`,
+    { podetsOnly: true },
   ),
   HeadersTimeoutAboveRequestTimeout: entry(
     (a: { headersSeconds: number; requestSeconds: number }) =>
       `The headers timeout (${a.headersSeconds} s) is longer than the request timeout (${a.requestSeconds} s), which already covers the headers.`,
+    { podetsOnly: true },
   ),
-  /** From Add-PodeEndpoint (no endpoint named), or from the host for an https endpoint configured without one. */
-  CertificateRequired: entry((a: { endpoint?: string }) =>
-    a.endpoint === undefined
-      ? 'An Https endpoint needs a -Certificate (PEM with -CertificateKey, or .pfx/.p12) or -SelfSigned.'
-      : `An https endpoint needs a certificate (endpoint ${a.endpoint}).`,
+  /**
+   * From Add-PodeEndpoint (no endpoint named), or from the host for an https endpoint configured without one.
+   * Pode's Add-PodeEndpoint takes an Https endpoint without a certificate; podets refuses it.
+   */
+  CertificateRequired: entry(
+    (a: { endpoint?: string }) =>
+      a.endpoint === undefined
+        ? 'An Https endpoint needs a -Certificate (PEM with -CertificateKey, or .pfx/.p12) or -SelfSigned.'
+        : `An https endpoint needs a certificate (endpoint ${a.endpoint}).`,
+    { podetsOnly: true },
   ),
-  CertificateKeyRequired: entry((a: { endpoint: string }) => `The https endpoint ${a.endpoint} has a certificate but no certificate key.`),
-  CertificateNotFound: entry((a: { what: string; path: string; message: string }) => `Cannot read the ${a.what} '${a.path}': ${a.message}`),
+  CertificateKeyRequired: entry((a: { endpoint: string }) => `The https endpoint ${a.endpoint} has a certificate but no certificate key.`, {
+    podetsOnly: true,
+  }),
+  CertificateNotFound: entry((a: { what: string; path: string; message: string }) => `Cannot read the ${a.what} '${a.path}': ${a.message}`, {
+    podetsOnly: true,
+  }),
   CertificateSuppliedForNonHttpsEndpoint: entry('Certificate supplied for non-HTTPS endpoint.'),
-  EndpointAlreadyDefined: entry((a: { name: string }) => `An endpoint named '${a.name}' has already been defined.`),
+  EndpointAlreadyDefined: entry((a: { name: string }) => `An endpoint named '${a.name}' has already been defined.`, {
+    pode: 'endpointAlreadyDefinedExceptionMessage',
+  }),
   EndpointBindFailed: entry(
     (a: { protocol: string; host: string; port: number; reason: string }) => `Cannot listen on ${a.protocol}://${a.host}:${a.port}: ${a.reason}`,
+    { podetsOnly: true },
   ),
 
   // ---- routes and middleware -------------------------------------------------------------------
-  NoPathSuppliedForRoute: entry('No Path supplied for the Route.'),
-  NoLogicPassedForMethodRoute: entry((a: { methods: readonly string[]; path: string }) => `[${a.methods.join(',')}] ${a.path}: No logic passed.`),
-  InvalidRouteMethod: entry((a: { method: string; path: string }) => `Unknown HTTP method '${a.method}' for route ${a.path}`),
+  NoPathSuppliedForRoute: entry('No Path supplied for the Route.', { pode: 'noPathSuppliedForRouteExceptionMessage' }),
+  NoLogicPassedForMethodRoute: entry((a: { methods: readonly string[]; path: string }) => `[${a.methods.join(',')}] ${a.path}: No logic passed.`, {
+    pode: 'noLogicPassedForMethodRouteExceptionMessage',
+  }),
+  /** The engine's router (createPodeServer's routes); Add-PodeRoute's -Method is a ValidateSet, refused by the binder. */
+  InvalidRouteMethod: entry((a: { method: string; path: string }) => `Unknown HTTP method '${a.method}' for route ${a.path}`, { podetsOnly: true }),
+  // Pode's Test-PodeRouteInternal (src/Private/Routes.ps1): '[{0}] {1}: Already defined.', with 'Static' as the
+  // method of a static route. podets adds the two registrations, which can differ in case or placeholder names.
   MethodPathAlreadyDefined: entry(
     (a: { method: string; path: string; source?: string; earlierPath: string; earlierSource?: string }) =>
       `[${a.method}] ${a.path}: Already defined. ` +
       `'${a.path}'${at(a.source)} is the same route as '${a.earlierPath}'${at(a.earlierSource)}, registered earlier.`,
+    { pode: 'methodPathAlreadyDefinedExceptionMessage', addition: 'the earlier registration and the script line of each' },
   ),
   StaticPathAlreadyDefined: entry(
     (a: { path: string; source?: string; earlierPath: string; earlierSource?: string }) =>
       `[Static] ${a.path}: Already defined. '${a.path}'${at(a.source)} is the same static route as '${a.earlierPath}'${at(a.earlierSource)}, registered earlier.`,
+    { pode: 'methodPathAlreadyDefinedExceptionMessage', addition: 'the earlier registration and the script line of each' },
   ),
   SourcePathDoesNotExistForStaticRoute: entry(
     (a: { path: string; folder: string }) => `[Static] ${a.path}: The Source path supplied for Static Route does not exist: ${a.folder}`,
@@ -130,83 +161,110 @@ export const errors = defineCatalog({
     (a: { type: string }) => `One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: ${a.type}`,
     { parameter: 'Middleware' },
   ),
-  MiddlewareAlreadyDefined: entry((a: { name: string }) => `[Middleware] ${a.name}: Middleware already defined.`, { parameter: 'Name' }),
-  MiddlewareNoLogicSupplied: entry('[Middleware]: No logic supplied in ScriptBlock.', { parameter: 'InputObject' }),
+  MiddlewareAlreadyDefined: entry((a: { name: string }) => `[Middleware] ${a.name}: Middleware already defined.`, {
+    parameter: 'Name',
+    pode: 'middlewareAlreadyDefinedExceptionMessage',
+  }),
+  MiddlewareNoLogicSupplied: entry('[Middleware]: No logic supplied in ScriptBlock.', {
+    parameter: 'InputObject',
+    pode: 'middlewareNoLogicSuppliedExceptionMessage',
+  }),
 
   // ---- SSE -------------------------------------------------------------------------------------
-  SseServerStopping: entry('The server is stopping: no new SSE connections.', { status: 503 }),
+  SseServerStopping: entry('The server is stopping: no new SSE connections.', { status: 503, podetsOnly: true }),
   SseAcceptNotEventStream: entry(
     (a: { accept: string }) =>
       `SSE can only be configured on requests with an Accept header value of text/event-stream (got '${a.accept}'). Use -Force to convert anyway.`,
-    { status: 406 },
+    { status: 406, pode: 'sseOnlyConfiguredOnEventStreamAcceptHeaderExceptionMessage', addition: 'the Accept value it got, and that -Force converts anyway' },
   ),
-  SseResponseAlreadySent: entry('The response has already been sent: it cannot become an SSE connection.'),
+  SseResponseAlreadySent: entry('The response has already been sent: it cannot become an SSE connection.', { podetsOnly: true }),
   // The X-PODE-SSE-* request headers, checked as Pode's listener checks them: PodeHttpRequestStrategy.cs
   // (Name missing, connection not found) and WebServer.ps1 (the id not valid). Pode's own texts.
-  SseHeaderNameMissing: entry('Invalid SSE headers supplied, missing required X-Pode-Sse-Name HTTP header', { status: 400 }),
+  SseHeaderNameMissing: entry('Invalid SSE headers supplied, missing required X-Pode-Sse-Name HTTP header', {
+    status: 400,
+    pode: 'PodeHttpRequestStrategy.cs',
+  }),
   SseHeaderConnectionNotFound: entry(
     (a: { name: string; groups: readonly string[]; clientId: string }) =>
       `The SSE client connection being referenced does not exist, Name: ${a.name}, Group: ${a.groups.join(',')}, ClientId: ${a.clientId}`,
-    { status: 404 },
+    { status: 404, pode: 'PodeHttpRequestStrategy.cs' },
   ),
-  SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID value is not valid: ${a.clientId}`, { status: 400 }),
+  SseInvalidClientId: entry((a: { clientId: string }) => `The X-PODE-SSE-CLIENT-ID value is not valid: ${a.clientId}`, {
+    status: 400,
+    pode: 'WebServer.ps1',
+  }),
   /** PodeHttpContext.UpgradeToSSE: only GET and POST requests become SSE connections. */
-  SseMethodNotAllowed: entry('SSE upgrade requests must use the GET or POST HTTP method', { status: 405 }),
-  SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`),
-  SseNameRequired: entry('An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name'),
-  // Pode's en locale: sseFailedToBroadcastExceptionMessage.
+  SseMethodNotAllowed: entry('SSE upgrade requests must use the GET or POST HTTP method', { status: 405, pode: 'PodeHttpContext.cs' }),
+  // Get-PodeSseGroupList/ClientIdList for a Name with no connection: sseConnectionNameNotFoundExceptionMessage -f
+  // Name. No stored en locale has the key; the comment above Pode's throw reads "SSE connection not found", and
+  // podets puts the Name after it.
+  SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`, { pode: 'sseConnectionNameNotFoundExceptionMessage' }),
+  SseNameRequired: entry('An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name', {
+    pode: 'sseConnectionNameRequiredExceptionMessage',
+  }),
   SseBroadcastLevelExceeded: entry(
     (a: { name: string; level: string }) => `SSE failed to broadcast due to defined SSE broadcast level for ${a.name}: ${a.level}`,
+    { pode: 'sseFailedToBroadcastExceptionMessage' },
   ),
-  // Pode's texts, as src/Public/SSE.ps1 gives them above its throws (sseEvent{Already,Not}RegisteredExceptionMessage).
+  // Pode's texts, as src/Public/SSE.ps1 gives them above its throws: no stored en locale has these keys yet.
   SseEventAlreadyRegistered: entry(
     (a: { type: string; eventName: string; name: string }) => `${a.type} event already registered for SSE connection ${a.name}: ${a.eventName}`,
+    { pode: 'sseEventAlreadyRegisteredExceptionMessage' },
   ),
   SseEventNotRegistered: entry(
     (a: { type: string; eventName: string; name: string }) => `${a.type} event not registered for SSE connection ${a.name}: ${a.eventName}`,
+    { pode: 'sseEventNotRegisteredExceptionMessage' },
   ),
   SseInvalidEventId: entry(
     (a: { what: string }) =>
       `The SSE event Id cannot contain a ${a.what}: line breaks would inject extra fields into the stream and NUL is not allowed in an event id.`,
+    { podetsOnly: true },
   ),
   SseInvalidEventType: entry(
     (a: { what: string }) => `The SSE EventType cannot contain a ${a.what}: line breaks would inject extra fields into the stream.`,
+    { podetsOnly: true },
   ),
-  SseInvalidComment: entry((a: { what: string }) => `An SSE comment cannot contain a ${a.what}.`),
+  SseInvalidComment: entry((a: { what: string }) => `An SSE comment cannot contain a ${a.what}.`, { podetsOnly: true }),
   SseDataCircularReference: entry(
     'The SSE event data contains a circular reference and cannot be serialized to JSON with no depth bound; pass a -Depth greater than 0.',
+    { podetsOnly: true },
   ),
   /** Connecting the Redis backplane failed; the message is the client's. */
-  SseBackplaneFailed: entry((a: { message: string }) => a.message),
+  SseBackplaneFailed: entry((a: { message: string }) => a.message, { podetsOnly: true }),
 
   // ---- timers and schedules --------------------------------------------------------------------
   TimerAlreadyDefined: entry((a: { name: string }) => `Timer called '${a.name}' already exists`, { parameter: 'Name' }),
-  TimerNameRequired: entry('A timer needs a Name', { parameter: 'Name' }),
+  // Pode's -Name and -ScriptBlock are Mandatory, and -StartTime/-EndTime [DateTime]: PowerShell's binding refuses
+  // what these say (an empty Name, no script block, not a date) before Pode's code runs.
+  TimerNameRequired: entry('A timer needs a Name', { parameter: 'Name', podetsOnly: true }),
   TimerParameterMustBeGreaterThanZero: entry(
     (a: { name: string; parameter: 'Interval' | 'Limit' | 'Skip' }) =>
       `[Timer] ${a.name}: ${a.parameter} must be ${a.parameter === 'Interval' ? 'greater than 0' : '0 or greater'}`,
     { parameter: (a) => a.parameter },
   ),
-  TimerScriptRequired: entry((a: { name: string }) => `[Timer] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock' }),
+  TimerScriptRequired: entry((a: { name: string }) => `[Timer] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
   ScheduleAlreadyDefined: entry((a: { name: string }) => `Schedule called '${a.name}' already exists`, { parameter: 'Name' }),
-  ScheduleNameRequired: entry('A schedule needs a Name', { parameter: 'Name' }),
+  ScheduleNameRequired: entry('A schedule needs a Name', { parameter: 'Name', podetsOnly: true }),
+  // croner parses the expressions (5 fields, or 6 with seconds, which Pode's parser refuses), so its errors are
+  // not the ones Pode's cron parser raises (cronExpressionInvalidExceptionMessage and the rest): podets' own.
   InvalidCronExpression: entry(
     (a: { name: string; error?: string }) => `[Schedule] ${a.name}: ${a.error ?? 'at least one Cron expression is required'}`,
-    { parameter: 'Cron' },
+    { parameter: 'Cron', podetsOnly: true },
   ),
   ScheduleLimitInvalid: entry((a: { name: string }) => `[Schedule] ${a.name}: Limit must be 0 or greater`, { parameter: 'Limit' }),
   ScheduleTimeInvalid: entry((a: { name: string; parameter: 'StartTime' | 'EndTime' }) => `[Schedule] ${a.name}: ${a.parameter} must be a valid date`, {
     parameter: (a) => a.parameter,
+    podetsOnly: true,
   }),
   ScheduleEndTimeInPast: entry((a: { name: string }) => `[Schedule] ${a.name}: the EndTime value must be in the future`, { parameter: 'EndTime' }),
   ScheduleStartTimeAfterEndTime: entry((a: { name: string }) => `[Schedule] ${a.name}: cannot have a StartTime after the EndTime`, {
     parameter: 'StartTime',
   }),
-  ScheduleScriptRequired: entry((a: { name: string }) => `[Schedule] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock' }),
+  ScheduleScriptRequired: entry((a: { name: string }) => `[Schedule] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
 
   // ---- logging ---------------------------------------------------------------------------------
   RequestLoggingAlreadyEnabled: entry('Request Logging has already been enabled'),
-  RequestLoggingAfterStart: entry('Request Logging must be enabled before the server starts'),
+  RequestLoggingAfterStart: entry('Request Logging must be enabled before the server starts', { podetsOnly: true }),
   ErrorLoggingAlreadyEnabled: entry('Error Logging has already been enabled'),
   LoggingMethodRequiresValidScriptBlock: entry(
     (a: { logging: 'Request' | 'Error' }) => `The supplied output Method for ${a.logging} Logging requires a valid ScriptBlock`,
