@@ -26,7 +26,12 @@ export const errors = defineCatalog({
   /** An option of createPodeServer the CLI's parsers refuse; the message is theirs. */
   InvalidServerOption: entry((a: { message: string }) => a.message, { podetsOnly: true }),
   SseStrictWithoutSecret: entry('--sse-strict needs a secret: set PODETS_SSE_SECRET (or --sse-secret).', { podetsOnly: true }),
-  PathNotFound: entry((a: { path: string }) => `The path does not exist: ${a.path}`, { parameter: 'FilePath' }),
+  // A -FilePath as Pode's Convert-PodeFileToScriptBlock checks it: the path must exist, and be a file.
+  PathNotFound: entry((a: { path: string }) => `Path does not exist: ${a.path}`, { parameter: 'FilePath', pode: 'pathNotExistExceptionMessage' }),
+  InvalidPathWildcardOrDirectory: entry((a: { path: string }) => `The Path supplied cannot be a wildcard or a directory: ${a.path}`, {
+    parameter: 'FilePath',
+    pode: 'invalidPathWildcardOrDirectoryExceptionMessage',
+  }),
   /** The import of a -FilePath script failed; the message says why (host/runtime/load.ts). */
   ScriptFileLoadFailed: entry((a: { message: string }) => a.message, { parameter: 'FilePath', podetsOnly: true }),
   ScriptFileHasNoDefaultFunction: entry((a: { path: string }) => `${a.path} must export a default function (the script block)`, {

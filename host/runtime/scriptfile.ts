@@ -11,9 +11,8 @@ export type ScriptBlock = (...args: any[]) => unknown;
 
 /** Imports `path` (absolute) and resolves to its default export, or rejects with a PodeError naming the file. */
 export async function importScriptBlock(path: string, command: string): Promise<ScriptBlock> {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw errors.PathNotFound(command, { path });
-  }
+  if (!existsSync(path)) throw errors.PathNotFound(command, { path });
+  if (!statSync(path).isFile()) throw errors.InvalidPathWildcardOrDirectory(command, { path });
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };

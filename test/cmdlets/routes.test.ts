@@ -194,7 +194,7 @@ describe('Add-PodeRoute and Add-PodeStaticRoute refusals (podets serve: exit 1 b
   });
 
   it('-FilePath must exist and default-export a function', async () => {
-    expect(await failWith('missing-file')).to.equal(`ERROR: Add-PodeRoute: The path does not exist: ${fixtureScript('no-such-handler.ts')}`);
+    expect(await failWith('missing-file')).to.equal(`ERROR: Add-PodeRoute: Path does not exist: ${fixtureScript('no-such-handler.ts')}`);
     expect(await failWith('file-without-default')).to.equal(
       `ERROR: Add-PodeRoute: ${script} must export a default function (the script block)`,
     );

@@ -146,7 +146,13 @@ describe('cmdlets/timers.ts', () => {
     AddPodeTimer({ Name: 'missing', Interval: 1, FilePath: './nope.ts' });
     const missing = await failure(() => Promise.all(server.setup));
     expect(missing.ErrorId).to.equal('PathNotFound,Add-PodeTimer');
-    expect(missing.message).to.equal(`The path does not exist: ${join(FIXTURES, 'nope.ts')}`);
+    expect(missing.message).to.equal(`Path does not exist: ${join(FIXTURES, 'nope.ts')}`); // Pode's pathNotExistExceptionMessage
+
+    server.setup.length = 0;
+    AddPodeTimer({ Name: 'folder', Interval: 1, FilePath: '.' });
+    const folder = await failure(() => Promise.all(server.setup));
+    expect(folder.ErrorId).to.equal('InvalidPathWildcardOrDirectory,Add-PodeTimer');
+    expect(folder.message).to.equal(`The Path supplied cannot be a wildcard or a directory: ${FIXTURES}`); // Pode's invalidPathWildcardOrDirectoryExceptionMessage
 
     server.setup.length = 0;
     AddPodeTimer({ Name: 'nodefault', Interval: 1, FilePath: './no-default.ts' });

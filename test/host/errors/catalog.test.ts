@@ -114,7 +114,7 @@ describe('error catalogs', () => {
 
   it('withCommand reports an engine error as a cmdlet’s, keeping its text, status and parameter', () => {
     const err = errors.PathNotFound('', { path: '/x' }).withCommand('Add-PodeRoute');
-    expect([err.ErrorId, err.message, err.ParameterName, err.StatusCode]).to.deep.equal(['PathNotFound,Add-PodeRoute', 'The path does not exist: /x', 'FilePath', undefined]);
+    expect([err.ErrorId, err.message, err.ParameterName, err.StatusCode]).to.deep.equal(['PathNotFound,Add-PodeRoute', 'Path does not exist: /x', 'FilePath', undefined]);
   });
 
   it('docs/errors.md lists every id with its template, and is up to date', () => {
