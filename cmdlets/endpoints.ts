@@ -72,7 +72,7 @@ export const AddPodeEndpoint = cmdlet({
     { name: 'Name', type: 'String', help: 'An optional name for the endpoint; it is shown as $WebEvent.Endpoint.Name on its requests.' },
     { name: 'RedirectTo', type: 'String', unsupported: 'routes are not bound to endpoints, so no endpoint can be given a redirecting route of its own', help: 'The Name of another Endpoint to automatically generate a redirect route for all traffic.' },
     { name: 'Description', type: 'String', unsupported: WHY.openApi, help: 'A quick description of the Endpoint - normally used in OpenAPI.' },
-    { name: 'Acknowledge', type: 'String', unsupported: WHY.tcp, help: 'An optional Acknowledge message to send to clients when they first connect, for TCP and SMTP endpoints only.' },
+    { name: 'Acknowledge', type: 'String', help: 'An optional Acknowledge message to send to clients when they first connect, for TCP and SMTP endpoints only: refused on Http and Https, as in Pode.' },
     {
       name: 'SslProtocol',
       type: 'String[]',
@@ -80,7 +80,7 @@ export const AddPodeEndpoint = cmdlet({
       unsupported: "node's TLS defaults (TLS 1.2 and 1.3) apply to every endpoint",
       help: 'One or more optional SSL Protocols this endpoints supports. (Default: SSL3/TLS12 - Just TLS12 on MacOS).',
     },
-    { name: 'CRLFMessageEnd', type: 'SwitchParameter', unsupported: WHY.tcp, help: 'If supplied, TCP endpoints will expect incoming data to end with CRLF.' },
+    { name: 'CRLFMessageEnd', type: 'SwitchParameter', help: 'If supplied, TCP endpoints will expect incoming data to end with CRLF: refused on Http and Https, as in Pode.' },
     { name: 'Force', type: 'SwitchParameter', help: 'Ignore Adminstrator checks for non-localhost endpoints. podets makes no such check, so it is accepted and changes nothing.' },
     {
       name: 'SelfSigned',
@@ -99,8 +99,10 @@ export const AddPodeEndpoint = cmdlet({
     const protocol = args.Protocol ?? 'Http';
     if (protocol !== 'Http' && protocol !== 'Https')
       throw errors.ParameterValueNotSupported(ctx.command, { command: ctx.command, parameter: 'Protocol', value: protocol, why: WHY.tcp });
-    if (args.TlsMode === 'Explicit')
-      throw errors.ParameterValueNotSupported(ctx.command, { command: ctx.command, parameter: 'TlsMode', value: 'Explicit', why: WHY.tcp });
+    // Only Http and Https are left, where Pode refuses Explicit too, in its own words.
+    if (args.TlsMode === 'Explicit') throw errors.ExplicitTlsModeOnlySupportedOnSmtpsTcpsEndpoints(ctx.command);
+    if (args.Acknowledge) throw errors.AcknowledgeMessageOnlySupportedOnSmtpTcpEndpoints(ctx.command);
+    if (args.CRLFMessageEnd) throw errors.CrlfMessageEndCheckOnlySupportedOnTcpEndpoints(ctx.command);
     const https = protocol === 'Https';
     if ((args.Certificate !== undefined || args.SelfSigned) && !https)
       throw errors.CertificateSuppliedForNonHttpsEndpoint(ctx.command);

@@ -130,7 +130,23 @@ export const errors = defineCatalog({
   CertificateNotFound: entry((a: { what: string; path: string; message: string }) => `Cannot read the ${a.what} '${a.path}': ${a.message}`, {
     podetsOnly: true,
   }),
-  CertificateSuppliedForNonHttpsEndpoint: entry('Certificate supplied for non-HTTPS endpoint.'),
+  CertificateSuppliedForNonHttpsEndpoint: entry('Certificate supplied for non-HTTPS/WSS endpoint.', {
+    pode: 'certificateSuppliedForNonHttpsWssEndpointExceptionMessage',
+  }),
+  // Add-PodeEndpoint's TCP and SMTP options on an Http or Https endpoint, which Pode refuses too (the endpoints
+  // that take them are ones podets does not serve).
+  ExplicitTlsModeOnlySupportedOnSmtpsTcpsEndpoints: entry('The Explicit TLS mode is only supported on SMTPS and TCPS endpoints.', {
+    parameter: 'TlsMode',
+    pode: 'explicitTlsModeOnlySupportedOnSmtpsTcpsEndpointsExceptionMessage',
+  }),
+  AcknowledgeMessageOnlySupportedOnSmtpTcpEndpoints: entry('The Acknowledge message is only supported on SMTP and TCP endpoints.', {
+    parameter: 'Acknowledge',
+    pode: 'acknowledgeMessageOnlySupportedOnSmtpTcpEndpointsExceptionMessage',
+  }),
+  CrlfMessageEndCheckOnlySupportedOnTcpEndpoints: entry('The CRLF message end check is only supported on TCP endpoints.', {
+    parameter: 'CRLFMessageEnd',
+    pode: 'crlfMessageEndCheckOnlySupportedOnTcpEndpointsExceptionMessage',
+  }),
   EndpointAlreadyDefined: entry((a: { name: string }) => `An endpoint named '${a.name}' has already been defined.`, {
     pode: 'endpointAlreadyDefinedExceptionMessage',
   }),

@@ -89,7 +89,8 @@ describe('Add-PodeEndpoint (podets serve)', () => {
     });
 
     it('a certificate is for Https only', async () => {
-      expect(await failWith('certificate-on-http')).to.match(/Add-PodeEndpoint: Certificate supplied for non-HTTPS endpoint\.$/);
+      // Pode's certificateSuppliedForNonHttpsWssEndpointExceptionMessage.
+      expect(await failWith('certificate-on-http')).to.match(/Add-PodeEndpoint: Certificate supplied for non-HTTPS\/WSS endpoint\.$/);
     });
 
     it('endpoint names are unique', async () => {

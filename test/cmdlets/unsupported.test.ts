@@ -78,6 +78,25 @@ describe('unsupported values', () => {
     AddPodeEndpoint({ Port: 0 });
     expect(server.endpoints).to.have.length(1);
   });
+
+  it("Add-PodeEndpoint's TCP and SMTP options are refused on Http and Https as Pode refuses them, in Pode's words", () => {
+    const cases: [Parameters<typeof AddPodeEndpoint>[0], string, string][] = [
+      // explicitTlsModeOnlySupportedOnSmtpsTcpsEndpointsExceptionMessage
+      [{ Protocol: 'Https', Port: 0, SelfSigned: true, TlsMode: 'Explicit' }, 'ExplicitTlsModeOnlySupportedOnSmtpsTcpsEndpoints', 'The Explicit TLS mode is only supported on SMTPS and TCPS endpoints.'],
+      // acknowledgeMessageOnlySupportedOnSmtpTcpEndpointsExceptionMessage
+      [{ Port: 0, Acknowledge: 'hello' }, 'AcknowledgeMessageOnlySupportedOnSmtpTcpEndpoints', 'The Acknowledge message is only supported on SMTP and TCP endpoints.'],
+      // crlfMessageEndCheckOnlySupportedOnTcpEndpointsExceptionMessage
+      [{ Port: 0, CRLFMessageEnd: true }, 'CrlfMessageEndCheckOnlySupportedOnTcpEndpoints', 'The CRLF message end check is only supported on TCP endpoints.'],
+    ];
+    for (const [args, id, message] of cases) {
+      const err = failure(() => AddPodeEndpoint(args));
+      expect([err.ErrorId, err.message]).to.deep.equal([`${id},Add-PodeEndpoint`, message]);
+    }
+    expect(server.endpoints).to.have.length(0);
+    // Pode's test is IsNullOrEmpty and a switch: an empty message and -CRLFMessageEnd:$false ask for nothing.
+    AddPodeEndpoint({ Port: 0, Acknowledge: '', CRLFMessageEnd: false });
+    expect(server.endpoints).to.have.length(1);
+  });
 });
 
 describe('parameters without a Position in a cmdlet with parameter sets', () => {
