@@ -175,12 +175,23 @@ export const errors = defineCatalog({
       `[Static] ${a.path}: Already defined. '${a.path}'${at(a.source)} is the same static route as '${a.earlierPath}'${at(a.earlierSource)}, registered earlier.`,
     { pode: 'methodPathAlreadyDefinedExceptionMessage', addition: 'the earlier registration and the script line of each' },
   ),
+  // Pode's {0} is the route's path (after its own rewriting of it into a pattern; podets gives the path as written).
   SourcePathDoesNotExistForStaticRoute: entry(
-    (a: { path: string; folder: string }) => `[Static] ${a.path}: The Source path supplied for Static Route does not exist: ${a.folder}`,
+    (a: { path: string; folder: string }) => `${a.path}: The Source path supplied for Static Route does not exist: ${a.folder}`,
+    { pode: 'sourcePathDoesNotExistForStaticRouteExceptionMessage' },
   ),
+  // -Middleware as Pode's ConvertTo-PodeMiddleware checks it; `type` is the short .NET name, as GetType().Name.
   InvalidMiddlewareType: entry(
-    (a: { type: string }) => `One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: ${a.type}`,
-    { parameter: 'Middleware' },
+    (a: { type: string }) => `One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or Hashtable, but got: ${a.type}`,
+    { parameter: 'Middleware', pode: 'invalidMiddlewareTypeExceptionMessage' },
+  ),
+  HashtableMiddlewareNoLogic: entry('A Hashtable Middleware supplied has no Logic defined.', {
+    parameter: 'Middleware',
+    pode: 'hashtableMiddlewareNoLogicExceptionMessage',
+  }),
+  InvalidLogicTypeInHashtableMiddleware: entry(
+    (a: { type: string }) => `A Hashtable Middleware supplied has an invalid Logic type. Expected ScriptBlock, but got: ${a.type}`,
+    { parameter: 'Middleware', pode: 'invalidLogicTypeInHashtableMiddlewareExceptionMessage' },
   ),
   MiddlewareAlreadyDefined: entry((a: { name: string }) => `[Middleware] ${a.name}: Middleware already defined.`, {
     parameter: 'Name',

@@ -25,13 +25,23 @@ function fromHashtable(obj: Record<string, unknown>): MiddlewareDefinition | und
   };
 }
 
-/** Add-PodeRoute/Add-PodeStaticRoute -Middleware: each item a function or a middleware hashtable. */
+/** A type as Pode's messages name it (`$x.GetType().Name`): `String`, `Object[]`, not the full name. */
+const typeName = (value: unknown) => dotnetTypeOf(value).split('.').pop()!;
+
+/**
+ * Add-PodeRoute/Add-PodeStaticRoute -Middleware: each item a function or a middleware hashtable, checked as Pode's
+ * ConvertTo-PodeMiddleware checks them (src/Private/Routes.ps1): a $null item is skipped, a hashtable needs a
+ * Logic that is a script block.
+ */
 export function toMiddlewareList(items: readonly unknown[], command: string): Middleware[] {
-  return items.map((item) => {
-    if (typeof item === 'function') return item as MiddlewareFn;
-    const def = isPlainObject(item) ? fromHashtable(item) : undefined;
-    if (def) return def;
-    throw errors.InvalidMiddlewareType(command, { type: dotnetTypeOf(item) });
+  return items.flatMap((item): Middleware[] => {
+    if (item === null || item === undefined) return [];
+    if (typeof item === 'function') return [item as MiddlewareFn];
+    if (!isPlainObject(item)) throw errors.InvalidMiddlewareType(command, { type: typeName(item) });
+    const def = fromHashtable(item);
+    if (def) return [def];
+    const logic = pick(item, 'Logic', 'logic', 'ScriptBlock');
+    throw logic === undefined ? errors.HashtableMiddlewareNoLogic(command) : errors.InvalidLogicTypeInHashtableMiddleware(command, { type: typeName(logic) });
   });
 }
 

@@ -1,5 +1,7 @@
 // Add-PodeMiddleware end to end: order, -Route, -ArgumentList, -InputObject, short-circuits.
 import { expect } from 'chai';
+import type { PodeError } from '../../host/errors/error.ts';
+import { toMiddlewareList } from '../../host/runtime/middleware.ts';
 import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
 import { fixtureScript } from '../helpers/serve.ts';
 
@@ -37,5 +39,35 @@ describe('Middleware cmdlets', () => {
   it('a request with no route is answered 404 before any middleware runs', async () => {
     // The blocker would answer 403 for this query if it ran.
     expect((await get('/api/none?block=secret')).status).to.equal(404);
+  });
+});
+
+describe("-Middleware items, checked as Pode's ConvertTo-PodeMiddleware checks them", () => {
+  const refusal = (items: unknown[]) => {
+    try {
+      toMiddlewareList(items, 'Add-PodeRoute');
+    } catch (err) {
+      return [(err as PodeError).ErrorId, (err as PodeError).message];
+    }
+    throw new Error('not refused');
+  };
+
+  it('skips $null items, and refuses the rest with Pode\'s texts, naming types as GetType().Name does', () => {
+    const fn = () => true;
+    expect(toMiddlewareList([null, fn, undefined], 'Add-PodeRoute')).to.deep.equal([fn]);
+    // invalidMiddlewareTypeExceptionMessage
+    expect(refusal([fn, 42])).to.deep.equal([
+      'InvalidMiddlewareType,Add-PodeRoute',
+      'One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or Hashtable, but got: Int32',
+    ]);
+    expect(refusal([['x']])[1]).to.match(/but got: Object\[\]$/);
+    // hashtableMiddlewareNoLogicExceptionMessage
+    expect(refusal([{ Route: '/x' }])).to.deep.equal(['HashtableMiddlewareNoLogic,Add-PodeRoute', 'A Hashtable Middleware supplied has no Logic defined.']);
+    expect(refusal([{ Logic: null }])[0]).to.equal('HashtableMiddlewareNoLogic,Add-PodeRoute');
+    // invalidLogicTypeInHashtableMiddlewareExceptionMessage
+    expect(refusal([{ Logic: 'not a script' }])).to.deep.equal([
+      'InvalidLogicTypeInHashtableMiddleware,Add-PodeRoute',
+      'A Hashtable Middleware supplied has an invalid Logic type. Expected ScriptBlock, but got: String',
+    ]);
   });
 });

@@ -189,7 +189,8 @@ describe('Add-PodeRoute and Add-PodeStaticRoute refusals (podets serve: exit 1 b
 
   it('middleware must be functions or middleware hashtables', async () => {
     expect(await failWith('bad-middleware')).to.equal(
-      `ERROR: ${script}:12:5: Add-PodeRoute: One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or a Hashtable, but got: System.String`,
+      // Pode's invalidMiddlewareTypeExceptionMessage, with the type's Name.
+      `ERROR: ${script}:12:5: Add-PodeRoute: One of the Middlewares supplied is an invalid type. Expected either a ScriptBlock or Hashtable, but got: String`,
     );
   });
 
@@ -202,7 +203,8 @@ describe('Add-PodeRoute and Add-PodeStaticRoute refusals (podets serve: exit 1 b
 
   it('a static route needs an existing Source folder', async () => {
     expect(await failWith('missing-static-source')).to.equal(
-      `ERROR: ${script}:21:5: Add-PodeStaticRoute: [Static] /assets: The Source path supplied for Static Route does not exist: ${fixtureScript('no-such-folder')}`,
+      // Pode's sourcePathDoesNotExistForStaticRouteExceptionMessage.
+      `ERROR: ${script}:21:5: Add-PodeStaticRoute: /assets: The Source path supplied for Static Route does not exist: ${fixtureScript('no-such-folder')}`,
     );
   });
 
