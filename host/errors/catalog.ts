@@ -265,17 +265,24 @@ export const errors = defineCatalog({
   SseBackplaneFailed: entry((a: { message: string }) => a.message, { podetsOnly: true }),
 
   // ---- timers and schedules --------------------------------------------------------------------
-  TimerAlreadyDefined: entry((a: { name: string }) => `Timer called '${a.name}' already exists`, { parameter: 'Name' }),
+  // Add-PodeTimer's and Add-PodeSchedule's own checks, in Pode's words.
+  TimerAlreadyDefined: entry((a: { name: string }) => `[Timer] ${a.name}: Timer already defined.`, {
+    parameter: 'Name',
+    pode: 'timerAlreadyDefinedExceptionMessage',
+  }),
   // Pode's -Name and -ScriptBlock are Mandatory, and -StartTime/-EndTime [DateTime]: PowerShell's binding refuses
   // what these say (an empty Name, no script block, not a date) before Pode's code runs.
   TimerNameRequired: entry('A timer needs a Name', { parameter: 'Name', podetsOnly: true }),
+  // Pode's one text for the three, though a Limit or Skip of 0 is allowed (only a negative one is refused).
   TimerParameterMustBeGreaterThanZero: entry(
-    (a: { name: string; parameter: 'Interval' | 'Limit' | 'Skip' }) =>
-      `[Timer] ${a.name}: ${a.parameter} must be ${a.parameter === 'Interval' ? 'greater than 0' : '0 or greater'}`,
-    { parameter: (a) => a.parameter },
+    (a: { name: string; parameter: 'Interval' | 'Limit' | 'Skip' }) => `[Timer] ${a.name}: ${a.parameter} must be greater than 0.`,
+    { parameter: (a) => a.parameter, pode: 'timerParameterMustBeGreaterThanZeroExceptionMessage' },
   ),
   TimerScriptRequired: entry((a: { name: string }) => `[Timer] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
-  ScheduleAlreadyDefined: entry((a: { name: string }) => `Schedule called '${a.name}' already exists`, { parameter: 'Name' }),
+  ScheduleAlreadyDefined: entry((a: { name: string }) => `[Schedule] ${a.name}: Schedule already defined.`, {
+    parameter: 'Name',
+    pode: 'scheduleAlreadyDefinedExceptionMessage',
+  }),
   ScheduleNameRequired: entry('A schedule needs a Name', { parameter: 'Name', podetsOnly: true }),
   // croner parses the expressions (5 fields, or 6 with seconds, which Pode's parser refuses), so its errors are
   // not the ones Pode's cron parser raises (cronExpressionInvalidExceptionMessage and the rest): podets' own.
@@ -283,14 +290,21 @@ export const errors = defineCatalog({
     (a: { name: string; error?: string }) => `[Schedule] ${a.name}: ${a.error ?? 'at least one Cron expression is required'}`,
     { parameter: 'Cron', podetsOnly: true },
   ),
-  ScheduleLimitInvalid: entry((a: { name: string }) => `[Schedule] ${a.name}: Limit must be 0 or greater`, { parameter: 'Limit' }),
+  ScheduleLimitInvalid: entry((a: { name: string }) => `[Schedule] ${a.name}: Cannot have a negative limit.`, {
+    parameter: 'Limit',
+    pode: 'scheduleCannotHaveNegativeLimitExceptionMessage',
+  }),
   ScheduleTimeInvalid: entry((a: { name: string; parameter: 'StartTime' | 'EndTime' }) => `[Schedule] ${a.name}: ${a.parameter} must be a valid date`, {
     parameter: (a) => a.parameter,
     podetsOnly: true,
   }),
-  ScheduleEndTimeInPast: entry((a: { name: string }) => `[Schedule] ${a.name}: the EndTime value must be in the future`, { parameter: 'EndTime' }),
-  ScheduleStartTimeAfterEndTime: entry((a: { name: string }) => `[Schedule] ${a.name}: cannot have a StartTime after the EndTime`, {
+  ScheduleEndTimeInPast: entry((a: { name: string }) => `[Schedule] ${a.name}: The EndTime value must be in the future.`, {
+    parameter: 'EndTime',
+    pode: 'scheduleEndTimeMustBeInFutureExceptionMessage',
+  }),
+  ScheduleStartTimeAfterEndTime: entry((a: { name: string }) => `[Schedule] ${a.name}: Cannot have a StartTime after the EndTime`, {
     parameter: 'StartTime',
+    pode: 'scheduleStartTimeAfterEndTimeExceptionMessage',
   }),
   ScheduleScriptRequired: entry((a: { name: string }) => `[Schedule] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
 

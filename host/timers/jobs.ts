@@ -123,10 +123,13 @@ export abstract class JobRegistry<I extends JobInfo> {
     logWarn(`Gave up waiting for ${pending} ${this.kind.toLowerCase()} run(s) to finish after ${this.stopTimeoutMs}ms`);
   }
 
+  /** Add-PodeTimer and Add-PodeSchedule check the name first, before the other arguments, as Pode's do. */
+  protected refuseDuplicate(name: string): void {
+    if (this.slots.has(name)) throw errors[`${this.kind}AlreadyDefined`](this.command, { name });
+  }
+
   protected register(info: JobState<I>, script: (...args: unknown[]) => unknown): void {
-    if (this.slots.has(info.Name)) {
-      throw errors[`${this.kind}AlreadyDefined`](this.command, { name: info.Name });
-    }
+    this.refuseDuplicate(info.Name);
     const slot: Slot<I> = { info, script };
     this.slots.set(info.Name, slot);
     if (this.started) this.activate(slot);

@@ -71,6 +71,16 @@ export class Schedules extends JobRegistry<ScheduleInfo> {
     const cmd = this.command;
     if (typeof Name !== 'string' || Name === '') throw errors.ScheduleNameRequired(cmd);
     const named = { name: Name };
+    // Pode's order: the name, Limit, the times, then the cron expressions.
+    this.refuseDuplicate(Name);
+    if (!(Number.isInteger(Limit) && Limit >= 0)) throw errors.ScheduleLimitInvalid(cmd, named);
+    for (const [parameter, value] of [['StartTime', StartTime], ['EndTime', EndTime]] as const) {
+      if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
+        throw errors.ScheduleTimeInvalid(cmd, { name: Name, parameter });
+      }
+    }
+    if (EndTime && EndTime.getTime() < this.clock.now().getTime()) throw errors.ScheduleEndTimeInPast(cmd, named);
+    if (StartTime && EndTime && EndTime.getTime() <= StartTime.getTime()) throw errors.ScheduleStartTimeAfterEndTime(cmd, named);
     const expressions = typeof options.Cron === 'string' ? [options.Cron] : [...(options.Cron ?? [])];
     if (expressions.length === 0) throw errors.InvalidCronExpression(cmd, named);
     const crons = expressions.map((expr) => {
@@ -80,14 +90,6 @@ export class Schedules extends JobRegistry<ScheduleInfo> {
         throw errors.InvalidCronExpression(cmd, { name: Name, error: (err as Error).message });
       }
     });
-    if (!(Number.isInteger(Limit) && Limit >= 0)) throw errors.ScheduleLimitInvalid(cmd, named);
-    for (const [parameter, value] of [['StartTime', StartTime], ['EndTime', EndTime]] as const) {
-      if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
-        throw errors.ScheduleTimeInvalid(cmd, { name: Name, parameter });
-      }
-    }
-    if (EndTime && EndTime.getTime() < this.clock.now().getTime()) throw errors.ScheduleEndTimeInPast(cmd, named);
-    if (StartTime && EndTime && EndTime.getTime() <= StartTime.getTime()) throw errors.ScheduleStartTimeAfterEndTime(cmd, named);
     if (typeof ScriptBlock !== 'function') throw errors.ScheduleScriptRequired(cmd, named);
 
     const info: JobState<ScheduleInfo> = {

@@ -36,6 +36,7 @@ export class Timers extends JobRegistry<TimerInfo> {
     const { Name, Interval, ScriptBlock, Limit = 0, Skip = 0, ArgumentList, OnStart = false } = options;
     const cmd = this.command;
     if (typeof Name !== 'string' || Name === '') throw errors.TimerNameRequired(cmd);
+    this.refuseDuplicate(Name);
     const outOfRange = (parameter: 'Interval' | 'Limit' | 'Skip') => errors.TimerParameterMustBeGreaterThanZero(cmd, { name: Name, parameter });
     if (!(Number.isFinite(Interval) && Interval > 0)) throw outOfRange('Interval');
     if (!(Number.isInteger(Limit) && Limit >= 0)) throw outOfRange('Limit');

@@ -154,15 +154,18 @@ describe('cmdlets/schedules.ts', () => {
     expect(cron.ErrorId).to.equal('InvalidCronExpression,Add-PodeSchedule');
     expect(cron.message).to.match(/^\[Schedule\] bad: Invalid cron expression 'every day'/);
     AddPodeSchedule({ Name: 'dup', Cron: '@hourly', ScriptBlock: record });
-    expect((await failure(() => AddPodeSchedule({ Name: 'dup', Cron: '@hourly', ScriptBlock: record }))).ErrorId).to.equal('ScheduleAlreadyDefined,Add-PodeSchedule');
+    // Pode's texts: scheduleAlreadyDefined, scheduleCannotHaveNegativeLimit, scheduleEndTimeMustBeInFuture and
+    // scheduleStartTimeAfterEndTime (…ExceptionMessage).
+    const dup = await failure(() => AddPodeSchedule({ Name: 'dup', Cron: '@hourly', ScriptBlock: record }));
+    expect([dup.ErrorId, dup.message]).to.deep.equal(['ScheduleAlreadyDefined,Add-PodeSchedule', '[Schedule] dup: Schedule already defined.']);
     expect((await failure(() => AddPodeSchedule({ Name: 'l', Cron: '@hourly', Limit: -1, ScriptBlock: record }))).message).to.equal(
-      '[Schedule] l: Limit must be 0 or greater',
+      '[Schedule] l: Cannot have a negative limit.',
     );
     expect((await failure(() => AddPodeSchedule({ Name: 'p', Cron: '@hourly', EndTime: at(9, 0), ScriptBlock: record }))).message).to.equal(
-      '[Schedule] p: the EndTime value must be in the future',
+      '[Schedule] p: The EndTime value must be in the future.',
     );
     const order = await failure(() => AddPodeSchedule({ Name: 'o', Cron: '@hourly', StartTime: at(12, 0), EndTime: at(11, 0), ScriptBlock: record }));
-    expect(order.message).to.equal('[Schedule] o: cannot have a StartTime after the EndTime');
+    expect(order.message).to.equal('[Schedule] o: Cannot have a StartTime after the EndTime');
     const date = await failure(() => AddPodeSchedule({ Name: 'd', Cron: '@hourly', StartTime: 'not a date', ScriptBlock: record }));
     expect(date.ErrorId).to.equal('ParameterArgumentTransformationError,Add-PodeSchedule');
   });

@@ -171,13 +171,14 @@ describe('cmdlets/timers.ts', () => {
     AddPodeTimer({ Name: 'dup', Interval: 1, ScriptBlock: () => 1 });
     const dup = await failure(() => AddPodeTimer({ Name: 'dup', Interval: 1, ScriptBlock: () => 1 }));
     expect(dup.ErrorId).to.equal('TimerAlreadyDefined,Add-PodeTimer');
-    expect(dup.message).to.equal("Timer called 'dup' already exists");
+    expect(dup.message).to.equal('[Timer] dup: Timer already defined.'); // Pode's timerAlreadyDefinedExceptionMessage
+    // Pode's timerParameterMustBeGreaterThanZeroExceptionMessage, for a negative Limit or Skip too.
     const interval = await failure(() => AddPodeTimer({ Name: 'zero', Interval: 0, ScriptBlock: () => 1 }));
-    expect([interval.ErrorId, interval.message]).to.deep.equal(['TimerParameterMustBeGreaterThanZero,Add-PodeTimer', '[Timer] zero: Interval must be greater than 0']);
+    expect([interval.ErrorId, interval.message]).to.deep.equal(['TimerParameterMustBeGreaterThanZero,Add-PodeTimer', '[Timer] zero: Interval must be greater than 0.']);
     const limit = await failure(() => AddPodeTimer({ Name: 'l', Interval: 1, Limit: -1, ScriptBlock: () => 1 }));
-    expect(limit.message).to.equal('[Timer] l: Limit must be 0 or greater');
+    expect(limit.message).to.equal('[Timer] l: Limit must be greater than 0.');
     const skip = await failure(() => AddPodeTimer({ Name: 's', Interval: 1, Skip: -1, ScriptBlock: () => 1 }));
-    expect(skip.message).to.equal('[Timer] s: Skip must be 0 or greater');
+    expect(skip.message).to.equal('[Timer] s: Skip must be greater than 0.');
   });
 
   it('Remove-PodeTimer unschedules by name (positional or piped) and ignores unknown names', () => {

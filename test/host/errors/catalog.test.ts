@@ -61,8 +61,9 @@ describe('error catalogs', () => {
       [errors.CertificateRequired('', { endpoint: 'https://127.0.0.1:8443' }), 'An https endpoint needs a certificate (endpoint https://127.0.0.1:8443).', undefined],
       [errors.InvalidRequestBody('', { jsonError: 'Unexpected end of JSON input' }), 'The request body is not valid JSON: Unexpected end of JSON input', undefined],
       [errors.InvalidRequestBody('', { maxDepth: 1024 }), 'The request body is nested more than 1024 levels deep.', undefined],
-      [errors.TimerParameterMustBeGreaterThanZero('Add-PodeTimer', { name: 't', parameter: 'Interval' }), '[Timer] t: Interval must be greater than 0', 'Interval'],
-      [errors.TimerParameterMustBeGreaterThanZero('Add-PodeTimer', { name: 't', parameter: 'Skip' }), '[Timer] t: Skip must be 0 or greater', 'Skip'],
+      // Pode's timerParameterMustBeGreaterThanZeroExceptionMessage, for Skip too.
+      [errors.TimerParameterMustBeGreaterThanZero('Add-PodeTimer', { name: 't', parameter: 'Interval' }), '[Timer] t: Interval must be greater than 0.', 'Interval'],
+      [errors.TimerParameterMustBeGreaterThanZero('Add-PodeTimer', { name: 't', parameter: 'Skip' }), '[Timer] t: Skip must be greater than 0.', 'Skip'],
       [errors.InvalidCronExpression('Add-PodeSchedule', { name: 's' }), '[Schedule] s: at least one Cron expression is required', 'Cron'],
       [errors.InvalidCronExpression('Add-PodeSchedule', { name: 's', error: 'bad field' }), '[Schedule] s: bad field', 'Cron'],
       [

@@ -194,14 +194,20 @@ describe('timers/schedules', () => {
     it('refuses a duplicate name', () => {
       schedules.add({ Name: 'dup', Cron: '* * * * *', ScriptBlock: () => {} });
       const err = errorOf(() => schedules.add({ Name: 'dup', Cron: '* * * * *', ScriptBlock: () => {} }));
-      expect(err.message).to.equal("Schedule called 'dup' already exists");
+      expect(err.message).to.equal('[Schedule] dup: Schedule already defined.'); // Pode's scheduleAlreadyDefinedExceptionMessage
       expect(err.ErrorId).to.equal('ScheduleAlreadyDefined,Add-PodeSchedule');
+      // Pode's Add-PodeSchedule checks the name, then Limit and the times, before it parses the crons.
+      expect(() => schedules.add({ Name: 'dup', Cron: 'nonsense', Limit: -1, ScriptBlock: () => {} })).to.throw('[Schedule] dup: Schedule already defined.');
+      expect(() => schedules.add({ Name: 'new', Cron: 'nonsense', Limit: -1, ScriptBlock: () => {} })).to.throw('[Schedule] new: Cannot have a negative limit.');
     });
 
     it('refuses an EndTime in the past, or not after StartTime', () => {
-      expect(() => schedules.add({ Name: 'a', Cron: '* * * * *', EndTime: at(9, 0), ScriptBlock: () => {} })).to.throw(/EndTime value must be in the future/);
+      // Pode's scheduleEndTimeMustBeInFutureExceptionMessage and scheduleStartTimeAfterEndTimeExceptionMessage.
+      expect(() => schedules.add({ Name: 'a', Cron: '* * * * *', EndTime: at(9, 0), ScriptBlock: () => {} })).to.throw(
+        '[Schedule] a: The EndTime value must be in the future.',
+      );
       expect(() => schedules.add({ Name: 'b', Cron: '* * * * *', StartTime: at(12, 0), EndTime: at(11, 0), ScriptBlock: () => {} })).to.throw(
-        /StartTime after the EndTime/,
+        '[Schedule] b: Cannot have a StartTime after the EndTime',
       );
     });
   });

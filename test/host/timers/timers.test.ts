@@ -209,14 +209,17 @@ describe('timers/timers', () => {
       caught = err;
     }
     expect(caught).to.be.instanceOf(PodeError);
-    expect((caught as PodeError).message).to.equal("Timer called 'dup' already exists");
+    expect((caught as PodeError).message).to.equal('[Timer] dup: Timer already defined.'); // Pode's timerAlreadyDefinedExceptionMessage
     expect((caught as PodeError).ErrorId).to.equal('TimerAlreadyDefined,Add-PodeTimer');
+    // Pode's Add-PodeTimer checks the name before the Interval.
+    expect(() => timers.add({ Name: 'dup', Interval: 0, ScriptBlock: () => {} })).to.throw('[Timer] dup: Timer already defined.');
   });
 
   it('validates Interval, Limit and Skip', () => {
-    expect(() => timers.add({ Name: 'a', Interval: 0, ScriptBlock: () => {} })).to.throw(/Interval must be greater than 0/);
-    expect(() => timers.add({ Name: 'b', Interval: 1, Limit: -1, ScriptBlock: () => {} })).to.throw(/Limit must be 0 or greater/);
-    expect(() => timers.add({ Name: 'c', Interval: 1, Skip: 1.5, ScriptBlock: () => {} })).to.throw(/Skip must be 0 or greater/);
+    // Pode's timerParameterMustBeGreaterThanZeroExceptionMessage for each.
+    expect(() => timers.add({ Name: 'a', Interval: 0, ScriptBlock: () => {} })).to.throw('[Timer] a: Interval must be greater than 0.');
+    expect(() => timers.add({ Name: 'b', Interval: 1, Limit: -1, ScriptBlock: () => {} })).to.throw('[Timer] b: Limit must be greater than 0.');
+    expect(() => timers.add({ Name: 'c', Interval: 1, Skip: 1.5, ScriptBlock: () => {} })).to.throw('[Timer] c: Skip must be greater than 0.');
     expect(timers.names()).to.deep.equal([]);
   });
 
