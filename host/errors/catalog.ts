@@ -309,10 +309,12 @@ export const errors = defineCatalog({
   ScheduleScriptRequired: entry((a: { name: string }) => `[Schedule] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
 
   // ---- logging ---------------------------------------------------------------------------------
-  RequestLoggingAlreadyEnabled: entry('Request Logging has already been enabled'),
+  RequestLoggingAlreadyEnabled: entry('Request Logging has already been enabled.', { pode: 'requestLoggingAlreadyEnabledExceptionMessage' }),
   RequestLoggingAfterStart: entry('Request Logging must be enabled before the server starts', { podetsOnly: true }),
-  ErrorLoggingAlreadyEnabled: entry('Error Logging has already been enabled'),
+  ErrorLoggingAlreadyEnabled: entry('Error Logging has already been enabled.', { pode: 'errorLoggingAlreadyEnabledExceptionMessage' }),
+  // Pode's English comment above the throw reads "… for Request Logging …"; its text quotes the kind.
   LoggingMethodRequiresValidScriptBlock: entry(
-    (a: { logging: 'Request' | 'Error' }) => `The supplied output Method for ${a.logging} Logging requires a valid ScriptBlock`,
+    (a: { logging: 'Request' | 'Error' }) => `The supplied output Method for the '${a.logging}' Logging method requires a valid ScriptBlock.`,
+    { pode: 'loggingMethodRequiresValidScriptBlockExceptionMessage' },
   ),
 });

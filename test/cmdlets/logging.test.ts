@@ -135,11 +135,12 @@ describe('cmdlets/logging.ts', () => {
       const bad = await failure(() => EnablePodeRequestLogging({ Method: { ScriptBlock: 'not a script' } }));
       expect([bad.ErrorId, bad.message]).to.deep.equal([
         'LoggingMethodRequiresValidScriptBlock,Enable-PodeRequestLogging',
-        'The supplied output Method for Request Logging requires a valid ScriptBlock',
+        "The supplied output Method for the 'Request' Logging method requires a valid ScriptBlock.", // Pode's loggingMethodRequiresValidScriptBlockExceptionMessage
       ]);
       EnablePodeRequestLogging(NewPodeLogTerminalMethod());
       const twice = await failure(() => EnablePodeRequestLogging(NewPodeLogTerminalMethod()));
-      expect([twice.ErrorId, twice.message]).to.deep.equal(['RequestLoggingAlreadyEnabled,Enable-PodeRequestLogging', 'Request Logging has already been enabled']);
+      // Pode's requestLoggingAlreadyEnabledExceptionMessage.
+      expect([twice.ErrorId, twice.message]).to.deep.equal(['RequestLoggingAlreadyEnabled,Enable-PodeRequestLogging', 'Request Logging has already been enabled.']);
 
       const running = new PodeServer({ port: 0 });
       setCurrentServer(running);
@@ -246,7 +247,8 @@ describe('cmdlets/logging.ts', () => {
       expect(level.ErrorId).to.equal('ParameterArgumentValidationError,Enable-PodeErrorLogging');
       EnablePodeErrorLogging(NewPodeLogTerminalMethod());
       const twice = await failure(() => EnablePodeErrorLogging(NewPodeLogTerminalMethod()));
-      expect([twice.ErrorId, twice.message]).to.deep.equal(['ErrorLoggingAlreadyEnabled,Enable-PodeErrorLogging', 'Error Logging has already been enabled']);
+      // Pode's errorLoggingAlreadyEnabledExceptionMessage.
+      expect([twice.ErrorId, twice.message]).to.deep.equal(['ErrorLoggingAlreadyEnabled,Enable-PodeErrorLogging', 'Error Logging has already been enabled.']);
       expect(getErrorLog()).to.not.equal(undefined);
       await server.stop();
       expect(getErrorLog()).to.equal(undefined);
