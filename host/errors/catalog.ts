@@ -88,7 +88,12 @@ export const errors = defineCatalog({
   NoCurrentWebEvent: entry('There is no current web request: this can only be used inside a route, middleware or other request handler.', {
     podetsOnly: true,
   }),
-  RequestBodyTooLarge: entry((a: { limit: number }) => `The request body is larger than the limit of ${a.limit} bytes.`, { status: 413 }),
+  // Pode's listener (PodeHttpRequestStrategy.cs, a body past RequestBodySize) says 'Payload too large'; podets adds the limit.
+  RequestBodyTooLarge: entry((a: { limit: number }) => `Payload too large: the limit is ${a.limit} bytes.`, {
+    status: 413,
+    pode: 'PodeHttpRequestStrategy.cs',
+    addition: 'the limit',
+  }),
   RequestBodyBudgetExceeded: entry('The server is holding as many request bodies as it can right now: try again shortly.', { status: 503, podetsOnly: true }),
   RequestBodyAborted: entry((a: { message: string }) => `The request body could not be read: ${a.message}`, { status: 400, podetsOnly: true }),
   InvalidRequestBody: entry(

@@ -33,8 +33,9 @@ describe('http/limits', () => {
       expect(res.statusLine).to.equal('HTTP/1.1 413 Payload Too Large');
       expect(res.headers['connection']).to.equal('close');
       expect(res.headers['x-content-type-options']).to.equal('nosniff');
-      expect(res.body).to.equal(`413 The request body is larger than the limit of ${DEFAULT_BODY_LIMIT} bytes.`);
-      expect(log.lines).to.deep.equal([{ level: 'warn', line: `WARNING: POST /echo: 413 The request body is larger than the limit of ${DEFAULT_BODY_LIMIT} bytes.` }]);
+      // Pode's listener text ('Payload too large', PodeHttpRequestStrategy.cs), then the limit.
+      expect(res.body).to.equal(`413 Payload too large: the limit is ${DEFAULT_BODY_LIMIT} bytes.`);
+      expect(log.lines).to.deep.equal([{ level: 'warn', line: `WARNING: POST /echo: 413 Payload too large: the limit is ${DEFAULT_BODY_LIMIT} bytes.` }]);
     });
 
     it('closes the connection after a 404 to a request whose body it did not read', async () => {
@@ -51,7 +52,7 @@ describe('http/limits', () => {
       expect(await at.json()).to.deep.equal({ bytes: 100 });
       const over = await fetch(`${srv.url}/echo`, { method: 'POST', body: 'a'.repeat(101), headers: { 'content-type': 'text/plain' } });
       expect(over.status).to.equal(413);
-      expect(await over.text()).to.equal('413 The request body is larger than the limit of 100 bytes.');
+      expect(await over.text()).to.equal('413 Payload too large: the limit is 100 bytes.');
     });
 
     it('invites a body with 100 Continue only once it is accepted (Expect: 100-continue)', async () => {
