@@ -235,7 +235,10 @@ export const errors = defineCatalog({
   // Get-PodeSseGroupList/ClientIdList for a Name with no connection: sseConnectionNameNotFoundExceptionMessage -f
   // Name. No stored en locale has the key; the comment above Pode's throw reads "SSE connection not found", and
   // podets puts the Name after it.
-  SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`, { pode: 'sseConnectionNameNotFoundExceptionMessage' }),
+  SseConnectionNotFound: entry((a: { name: string }) => `SSE connection not found: ${a.name}`, {
+    pode: 'sseConnectionNameNotFoundExceptionMessage',
+    addition: 'the Name, which Pode formats into a text no stored version of its locale has',
+  }),
   SseNameRequired: entry('An SSE connection Name is required, either from -Name or $WebEvent.Sse.Name', {
     pode: 'sseConnectionNameRequiredExceptionMessage',
   }),
