@@ -11,7 +11,8 @@ export function stopOnSignals(server: PodeServer): void {
   if (signalsInstalled) return;
   signalsInstalled = true;
   const stop = (signal: string) => {
-    logInfo(`${signal}: stopping the server`);
+    // Pode's terminatingMessage, what its console shows when Ctrl+C stops it; podets adds the signal.
+    logInfo(`Terminating... (${signal})`);
     server.stop().catch((err) => logException('Stopping the server', err));
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -81,7 +81,7 @@ describe('podets serve (end to end)', function () {
       const served = await session([]);
       expect(served.stdout[0]).to.equal(`Listening on ${served.url}`);
       expect(served.stdout.filter((l) => REQUEST_LINE.test(l))).to.have.length(1);
-      expect(served.stdout).to.include('SIGTERM: stopping the server');
+      expect(served.stdout).to.include('Terminating... (SIGTERM)'); // Pode's terminatingMessage, then the signal
       expect(served.stderr[0]).to.equal('ERROR: GET /boom: Error: route failed on purpose');
       expect(served.stderr[1]).to.match(/^\s+at .*\/test\/fixtures\/scripts\/logging\.ts:\d+:\d+\)?$/);
     });
@@ -138,6 +138,6 @@ describe('podets serve (end to end)', function () {
     expect(response.status).to.equal(200);
     expect(await response.text()).to.equal('slow answer');
     expect(await exited).to.equal(0);
-    expect(served.stdout).to.include('SIGTERM: stopping the server');
+    expect(served.stdout).to.include('Terminating... (SIGTERM)');
   });
 });

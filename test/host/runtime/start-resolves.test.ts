@@ -41,6 +41,7 @@ describe('StartPodeServer as a library: the await resolves when the server stops
     expect(result.signal).to.equal(undefined);
     expect(result.exitCode).to.equal(0);
     const lines = String(result.stdout).split('\n');
-    expect(lines.slice(-2)).to.deep.equal(['SIGTERM: stopping the server', 'after StartPodeServer: the server has stopped']);
+    // Pode's terminatingMessage, then the signal.
+    expect(lines.slice(-2)).to.deep.equal(['Terminating... (SIGTERM)', 'after StartPodeServer: the server has stopped']);
   });
 });
