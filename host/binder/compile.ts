@@ -72,7 +72,9 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
   const allMask = setNames.length === 0 ? 1 : (1 << setNames.length) - 1;
   const maskOf = (p: ParamDecl) => (p.sets ? p.sets.reduce((m, s) => m | (1 << setNames.indexOf(s)), 0) : allMask);
 
-  const explicit = own.some((p) => p.position !== undefined);
+  // Automatic positions only when no parameter declares a Position or a ParameterSetName: Compiler.cs,
+  // GetRuntimeDefinedParameter sets customParameterSet for either, and GetParameterMetaData then numbers nothing.
+  const explicit = own.some(declaresPositionOrSet);
   checkExplicitPositionOrder(decl.name, own);
   let auto = 0;
   const params: CompiledParam[] = [...own, ...COMMON_PARAMETERS].map((p, index) => {
@@ -156,6 +158,11 @@ function matchPrefix(lower: string, names: ReadonlyArray<[string, CompiledParam]
   if (own.length === 1) return own[0]!;
   hits.sort((a, b) => a.index - b.index);
   return { ambiguous: hits.map((p) => p.name) };
+}
+
+/** A Position, or a ParameterSetName other than __AllParameterSets (Compiler.cs, GetRuntimeDefinedParameter). */
+function declaresPositionOrSet(p: ParamDecl): boolean {
+  return p.position !== undefined || (p.sets !== undefined && p.sets.some((s) => s !== ALL_SETS));
 }
 
 /** The positional tuple type assumes explicit positions ascend in declaration order; enforce it. */

@@ -22,7 +22,10 @@ export interface ParamDecl {
   readonly type: ParamType;
   readonly help: string;
   readonly mandatory?: boolean;
-  /** Explicit Position. When no parameter of a cmdlet has one, non-switches are numbered in declaration order. */
+  /**
+   * Explicit Position. When no parameter of a cmdlet has one and none names a set (`sets`), non-switches are
+   * numbered in declaration order (Compiler.cs, GetParameterMetaData); otherwise only these are positional.
+   */
   readonly position?: number;
   /** ParameterSetName(s); absent = all sets. */
   readonly sets?: readonly string[];
@@ -144,8 +147,9 @@ export type Splat<P extends readonly ParamDecl[]> = P extends unknown
   ? { [D in P[number] as D['name']]?: ParamInput<D> | null | undefined } & CommonParameters
   : never;
 
+/** Whether any parameter declares a Position or a ParameterSetName: then no automatic positions. */
 type HasExplicitPosition<P> = P extends readonly [infer H, ...infer T]
-  ? H extends { position: number }
+  ? H extends { position: number } | { sets: readonly string[] }
     ? true
     : HasExplicitPosition<T>
   : false;
@@ -159,7 +163,8 @@ type AutoPositional<P> = P extends readonly [infer H, ...infer T]
     ? AutoPositional<T>
     : [H, ...AutoPositional<T>]
   : [];
-/** Positional parameters in position order (explicit positions are declared in ascending order: checked at load). */
+/** Positional parameters in position order (explicit positions are declared in ascending order: checked at load).
+ * Automatic ones only when no parameter declares a Position or a set, as compile.ts numbers them. */
 export type PositionalParams<P extends readonly ParamDecl[]> =
   HasExplicitPosition<P> extends true ? ExplicitPositional<P> : AutoPositional<P>;
 
