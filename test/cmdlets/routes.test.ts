@@ -84,8 +84,8 @@ describe('Routes cmdlets (podets serve)', () => {
       expect(await (await get('/from-file/morty')).json()).to.deep.equal({ name: 'morty', arg: 'arg' });
     });
 
-    it('binds positional values in Pode\'s declaration order (Method, Path, Middleware)', async () => {
-      expect(await (await get('/positional')).text()).to.equal('from middleware');
+    it('-Middleware without a script block answers on its own', async () => {
+      expect(await (await get('/middleware-only')).text()).to.equal('from middleware');
     });
 
     it('-IfExists Skip keeps the first route, Overwrite replaces it', async () => {

@@ -67,7 +67,7 @@ describe('cmdlets/schedules.ts', () => {
   });
 
   it('fires on every match of its cron, from when the server starts', () => {
-    AddPodeSchedule('fives', '*/5 * * * *', record);
+    AddPodeSchedule({ Name: 'fives', Cron: '*/5 * * * *', ScriptBlock: record });
     clock.advanceTo(at(10, 6));
     expect(fired, 'nothing before start').to.deep.equal([]);
     server.schedules.start();
@@ -127,10 +127,10 @@ describe('cmdlets/schedules.ts', () => {
 
   it('a run that throws is logged with its stack and the schedule keeps its times', () => {
     let runs = 0;
-    AddPodeSchedule('flaky', '* * * * *', () => {
+    AddPodeSchedule({ Name: 'flaky', Cron: '* * * * *', ScriptBlock: () => {
       runs++;
       if (runs === 1) throw new TypeError('bad data');
-    });
+    } });
     server.schedules.start();
     clock.advanceTo(at(10, 3));
     expect(runs).to.equal(3);
@@ -148,11 +148,11 @@ describe('cmdlets/schedules.ts', () => {
   });
 
   it("keeps Pode's checks: bad cron, duplicate name, negative Limit, EndTime in the past or before StartTime", async () => {
-    const cron = await failure(() => AddPodeSchedule('bad', 'every day', record));
+    const cron = await failure(() => AddPodeSchedule({ Name: 'bad', Cron: 'every day', ScriptBlock: record }));
     expect(cron.ErrorId).to.equal('InvalidCronExpression,Add-PodeSchedule');
     expect(cron.message).to.match(/^\[Schedule\] bad: Invalid cron expression 'every day'/);
-    AddPodeSchedule('dup', '@hourly', record);
-    expect((await failure(() => AddPodeSchedule('dup', '@hourly', record))).ErrorId).to.equal('ScheduleAlreadyDefined,Add-PodeSchedule');
+    AddPodeSchedule({ Name: 'dup', Cron: '@hourly', ScriptBlock: record });
+    expect((await failure(() => AddPodeSchedule({ Name: 'dup', Cron: '@hourly', ScriptBlock: record }))).ErrorId).to.equal('ScheduleAlreadyDefined,Add-PodeSchedule');
     expect((await failure(() => AddPodeSchedule({ Name: 'l', Cron: '@hourly', Limit: -1, ScriptBlock: record }))).message).to.equal(
       '[Schedule] l: Limit must be 0 or greater',
     );
@@ -166,8 +166,8 @@ describe('cmdlets/schedules.ts', () => {
   });
 
   it('Remove-PodeSchedule unschedules by name and ignores unknown names', () => {
-    AddPodeSchedule('a', '* * * * *', record);
-    AddPodeSchedule('b', '* * * * *', () => void fired.push('b'));
+    AddPodeSchedule({ Name: 'a', Cron: '* * * * *', ScriptBlock: record });
+    AddPodeSchedule({ Name: 'b', Cron: '* * * * *', ScriptBlock: () => void fired.push('b') });
     server.schedules.start();
     RemovePodeSchedule('a');
     RemovePodeSchedule({ Name: 'not-there' });

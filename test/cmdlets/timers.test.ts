@@ -61,9 +61,9 @@ describe('cmdlets/timers.ts', () => {
     expect(remove.map((p) => [p.name, p.type, p.mandatory, p.position, p.pipeline])).to.deep.equal([['Name', 'String', true, 0, true]]);
   });
 
-  it('runs every Interval seconds once the server starts, positionally bound', () => {
+  it('runs every Interval seconds once the server starts', () => {
     let runs = 0;
-    AddPodeTimer('tick', 5, () => void runs++);
+    AddPodeTimer({ Name: 'tick', Interval: 5, ScriptBlock: () => void runs++ });
     expect(server.timers.get('tick')).to.include({ Name: 'tick', Interval: 5, Limit: 0, Skip: 0, OnStart: false });
     clock.advance(60 * SEC);
     expect(runs, 'nothing before start').to.equal(0);
@@ -116,10 +116,10 @@ describe('cmdlets/timers.ts', () => {
 
   it('a run that throws is logged with its stack and the timer keeps its interval', () => {
     let runs = 0;
-    AddPodeTimer('flaky', 1, () => {
+    AddPodeTimer({ Name: 'flaky', Interval: 1, ScriptBlock: () => {
       runs++;
       if (runs === 1) throw new Error('first run fails');
-    });
+    } });
     server.timers.start();
     clock.advance(3 * SEC);
     expect(runs).to.equal(3);
@@ -158,11 +158,11 @@ describe('cmdlets/timers.ts', () => {
   });
 
   it("keeps Pode's checks: duplicate names, Interval > 0, Limit and Skip >= 0", async () => {
-    AddPodeTimer('dup', 1, () => 1);
-    const dup = await failure(() => AddPodeTimer('dup', 1, () => 1));
+    AddPodeTimer({ Name: 'dup', Interval: 1, ScriptBlock: () => 1 });
+    const dup = await failure(() => AddPodeTimer({ Name: 'dup', Interval: 1, ScriptBlock: () => 1 }));
     expect(dup.ErrorId).to.equal('TimerAlreadyDefined,Add-PodeTimer');
     expect(dup.message).to.equal("Timer called 'dup' already exists");
-    const interval = await failure(() => AddPodeTimer('zero', 0, () => 1));
+    const interval = await failure(() => AddPodeTimer({ Name: 'zero', Interval: 0, ScriptBlock: () => 1 }));
     expect([interval.ErrorId, interval.message]).to.deep.equal(['TimerParameterMustBeGreaterThanZero,Add-PodeTimer', '[Timer] zero: Interval must be greater than 0']);
     const limit = await failure(() => AddPodeTimer({ Name: 'l', Interval: 1, Limit: -1, ScriptBlock: () => 1 }));
     expect(limit.message).to.equal('[Timer] l: Limit must be 0 or greater');
@@ -172,7 +172,7 @@ describe('cmdlets/timers.ts', () => {
 
   it('Remove-PodeTimer unschedules by name (positional or piped) and ignores unknown names', () => {
     let runs = 0;
-    for (const name of ['a', 'b', 'c']) AddPodeTimer(name, 1, () => void runs++);
+    for (const name of ['a', 'b', 'c']) AddPodeTimer({ Name: name, Interval: 1, ScriptBlock: () => void runs++ });
     server.timers.start();
     RemovePodeTimer('a');
     RemovePodeTimer.pipe(['b', 'not-there']);
@@ -183,7 +183,7 @@ describe('cmdlets/timers.ts', () => {
 
   it('without a server, says how to get one', async () => {
     setCurrentServer(undefined);
-    const err = await failure(() => AddPodeTimer('t', 1, () => 1));
+    const err = await failure(() => AddPodeTimer({ Name: 't', Interval: 1, ScriptBlock: () => 1 }));
     expect(err.ErrorId).to.equal('NoPodeServer,Add-PodeTimer');
   });
 });
