@@ -3,7 +3,8 @@
 // forms (JS positional, trailing splat object, tagged template) each turn their input into named and
 // positional arguments and share this core.
 import { isRequestData } from '../http/request-data.ts';
-import { ALL_SETS, bindArgument, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
+import { ALL_SETS, type CompiledCmdlet, type CompiledParam } from './compile.ts';
+import { bindArgument, validateValue } from './validate.ts';
 import { isPlainObject } from '../values/hashtable.ts';
 import { psString } from '../values/text.ts';
 import { TAKES_OBJECTS } from './convert.ts';

@@ -3,11 +3,7 @@
 // then does no metadata walking.
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
 import { COMMON_PARAMETERS } from './common.ts';
-import { psString } from '../values/text.ts';
 import { CONVERTERS, DOTNET_TYPE, type Converter } from './convert.ts';
-import { errorText, PodeError } from '../errors/error.ts';
-import * as msg from './messages.ts';
-import { binding } from './messages.ts';
 
 export const ALL_SETS = '__AllParameterSets';
 
@@ -173,69 +169,4 @@ function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): 
     if (p.position <= last) throw new Error(`${cmdlet}: explicit positions must ascend in declaration order (${p.name})`);
     last = p.position;
   }
-}
-
-/**
- * Converts and validates one argument for `p`. A failure is always a PodeError naming the parameter: an error
- * thrown by the value's own code (a getter or Proxy trap reached while converting) becomes a
- * ParameterArgumentTransformationError with PowerShell's InvalidCastExceptionNoStringForConversion text.
- */
-export function bindArgument(p: CompiledParam, value: unknown, cmd: string): unknown {
-  try {
-    const converted = p.convert(value, p.name, cmd);
-    return p.validates ? validateValue(p, converted, cmd) : converted;
-  } catch (err) {
-    if (err instanceof PodeError) throw err;
-    throw binding.ParameterArgumentTransformationError(cmd, { name: p.name, inner: msg.innerNoStringForConversion(p.dotnetType, errorText(err)) });
-  }
-}
-
-/**
- * Checks a converted value against the parameter's attributes and returns what the implementation gets: the value
- * itself, except that a string matching a ValidateSet member in another casing becomes the member as declared.
- * PowerShell compares case-insensitively and keeps the caller's string (ValidateSetAttribute.ValidateElement in
- * engine/Attributes.cs); podets hands implementations the declared casing, so no cmdlet has to compare again.
- */
-export function validateValue(p: CompiledParam, value: unknown, cmd: string): unknown {
-  const d = p.decl;
-  if (p.mandatory) {
-    if ((value === null || value === undefined) && d.allowNull !== true) throw binding.ParameterArgumentValidationErrorNullNotAllowed(cmd, { name: p.name });
-    if (value === '' && d.type === 'String') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });
-    if (Array.isArray(value) && value.length === 0) throw binding.ParameterArgumentValidationErrorEmptyArrayNotAllowed(cmd, { name: p.name });
-  }
-  if (d.validateNotNullOrEmpty && (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)))
-    throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerNotNullOrEmpty });
-  if (p.setLower) value = Array.isArray(value) ? checkSetEach(p, value, cmd) : checkSet(p, value, cmd);
-  if (d.validateRange && value !== null && value !== undefined) {
-    if (Array.isArray(value)) for (const v of value) checkRange(p, v as number, cmd);
-    else checkRange(p, value as number, cmd);
-  }
-  return value;
-}
-
-/** Each element, in declared casing; a new array only when one changes (the caller's array is never written). */
-function checkSetEach(p: CompiledParam, values: readonly unknown[], cmd: string): readonly unknown[] {
-  let out: unknown[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const v = checkSet(p, values[i], cmd);
-    if (v !== values[i]) (out ??= values.slice())[i] = v;
-  }
-  return out ?? values;
-}
-
-/** The member `v` matches (declared casing, for a string), or a ValidateSetFailure. */
-function checkSet(p: CompiledParam, v: unknown, cmd: string): unknown {
-  const set = p.decl.validateSet!;
-  const text = typeof v === 'string' ? v : psString(v);
-  // Exact casing is the common case and needs no lower-casing.
-  if (set.includes(text)) return v;
-  const i = p.setLower!.indexOf(text.toLowerCase());
-  if (i >= 0) return typeof v === 'string' ? set[i] : v;
-  throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerValidateSet(text, set) });
-}
-
-function checkRange(p: CompiledParam, v: number, cmd: string): void {
-  const [min, max] = p.decl.validateRange!;
-  if (v < min) throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerRangeLow(v, min) });
-  if (v > max) throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerRangeHigh(v, max) });
 }

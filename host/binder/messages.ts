@@ -75,8 +75,14 @@ export const binding = defineCatalog(
 export const innerValidateSet = (value: string, set: readonly string[]) =>
   `The argument "${value}" does not belong to the set "${set.join(',')}" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.`;
 
+// Metadata.resx: ValidateNotNullOrEmptyFailure, ValidateNotNullOrEmptyCollectionFailure, ValidateNotNullFailure.
 export const innerNotNullOrEmpty =
   'The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.';
+
+export const innerNotNullOrEmptyCollection =
+  'The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again.';
+
+export const innerNotNull = 'The argument is null. Provide a valid value for the argument, and then try running the command again.';
 
 export const innerPattern = (value: string, pattern: string) =>
   `The argument "${value}" does not match the "${pattern}" pattern. Supply an argument that matches "${pattern}" and try the command again.`;

@@ -339,10 +339,11 @@ describe('binder: conversion', () => {
     expect(failure(() => js(Sets, { Path: 'p', Count: 0 })).message).to.equal(
       "Cannot validate argument on parameter 'Count'. The 0 argument is less than the minimum allowed range of 1. Supply an argument that is greater than or equal to 1 and then try the command again.",
     );
+    // An empty collection has ValidateNotNullOrEmpty's collection text (Attributes.cs, ValidateNotNullOrEmptyAttribute).
     const err = failure(() => js(Sets, { Path: 'p', Tags: [] }));
     expect(err.ErrorId).to.equal('ParameterArgumentValidationError,Set-PodeSets');
     expect(err.message).to.equal(
-      "Cannot validate argument on parameter 'Tags'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+      "Cannot validate argument on parameter 'Tags'. The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again.",
     );
   });
 
