@@ -93,11 +93,11 @@ export const innerRangeLow = (value: number, min: number) =>
 export const innerRangeHigh = (value: number, max: number) =>
   `The ${value} argument is greater than the maximum allowed range of ${max}. Supply an argument that is less than or equal to ${max} and then try the command again.`;
 
-export const innerNotFormatted = (text: string, dotnetType: string) =>
-  `Cannot convert value "${text}" to type "${dotnetType}". Error: "The input string '${text}' was not in a correct format."`;
+/** ExtendedTypeSystem.resx InvalidCastExceptionWithInnerException: the value, the type, the .NET exception's message. */
+export const innerCannotConvertWith = (text: string, dotnetType: string, message: string) =>
+  `Cannot convert value "${text}" to type "${dotnetType}". Error: "${message}"`;
 
-export const innerOverflow = (text: string, dotnetType: string) =>
-  `Cannot convert value "${text}" to type "${dotnetType}". Error: "Value was either too large or too small for an Int32."`;
+export const OVERFLOW_INT32 = 'Value was either too large or too small for an Int32.';
 
 export const innerToString = 'Cannot convert value to type System.String.';
 

@@ -65,6 +65,12 @@ describe('binder: hostile values', () => {
         for (const [form, call] of forms) {
           const result = outcome(call);
           if (result === 'bound') continue;
+          // A plain object to a String binds its type name (LanguagePrimitives: a hashtable's ToString()), which
+          // -Choice's ValidateSet then refuses, naming that text: the object's own code never runs.
+          if (name === 'Choice' && result.ErrorId === 'ParameterArgumentValidationError,Test-PodeTypes') {
+            expect(result.message, `${form} -${name}`).to.contain('The argument "System.Collections.Hashtable" does not belong to the set');
+            continue;
+          }
           expect(result.ErrorId, `${form} -${name}`).to.equal('ParameterArgumentTransformationError,Test-PodeTypes');
           expect(result.ParameterName, `${form} -${name}`).to.equal(name);
           expect(result.message, `${form} -${name}`).to.match(new RegExp(`^Cannot process argument transformation on parameter '${name}'\\. `));
