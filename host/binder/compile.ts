@@ -3,7 +3,7 @@
 // then does no metadata walking.
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
 import { COMMON_PARAMETERS } from './common.ts';
-import { CONVERTERS, DOTNET_TYPE, type Converter } from './convert.ts';
+import { CONVERTERS, DOTNET_TYPE, toCommonSwitch, type Converter } from './convert.ts';
 
 export const ALL_SETS = '__AllParameterSets';
 
@@ -88,7 +88,7 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
       position,
       pipeline: p.pipeline === true,
       dotnetType: DOTNET_TYPE[p.type],
-      convert: CONVERTERS[p.type],
+      convert: isCommon && isSwitch ? toCommonSwitch : CONVERTERS[p.type],
       setLower: p.validateSet?.map((v) => v.toLowerCase()),
       validates: p.mandatory === true || !!p.validateSet || !!p.validateRange || p.validateNotNullOrEmpty === true,
       takesStringAsIs: p.type === 'String' || p.type === 'Object',

@@ -88,6 +88,18 @@ function toBooleanOf(dotnet: string): Converter {
   };
 }
 
+/**
+ * A common switch (-Verbose, -Debug): the common parameters are bound like a compiled cmdlet's, so the value goes
+ * through ParameterBinderBase.CoerceTypeAsNeeded, which takes a bool or a number and refuses anything else with
+ * CannotConvertArgument, not an advanced function's ArgumentTypeConverterAttribute text.
+ */
+export const toCommonSwitch: Converter = (value, name, cmd) => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (value === null || value === undefined) return false;
+  throw binding.CannotConvertArgument(cmd, { name, fromType: dotnetTypeOf(value), toType: DOTNET_TYPE.SwitchParameter });
+};
+
 function arrayOf(element: Converter): Converter {
   return (value, name, cmd) => {
     if (value === null || value === undefined) return value ?? null;

@@ -50,6 +50,15 @@ export const binding = defineCatalog(
       (a: { name: string }) => `Cannot bind argument to parameter '${a.name}' because it is an empty array.`,
       { parameter: (a) => a.name },
     ),
+    /**
+     * CoerceTypeAsNeeded refusing a value for a bool or SwitchParameter of a cmdlet-style binder (the common
+     * parameters): `{6}` is the value's type, `{7}` empty, so the text ends in a space.
+     */
+    CannotConvertArgument: entry(
+      (a: { name: string; fromType: string; toType: string }) =>
+        `Cannot convert '${a.fromType}' to the type '${a.toType}' required by parameter '${a.name}'. `,
+      { parameter: (a) => a.name },
+    ),
     CannotConvertArgumentNoMessage: entry((a: { name: string; inner: string }) => `Cannot bind parameter '${a.name}'. ${a.inner}`, {
       parameter: (a) => a.name,
     }),

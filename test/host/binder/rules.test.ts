@@ -99,15 +99,18 @@ describe('binder: named then positional', () => {
     expect(js(CSC, 'x', { Name: 'y' }).BoundParameters).to.deep.equal({ Name: 'y', Group: 'x' });
   });
 
+  // The name reported is the argument's ParameterName (ParameterBinderController.BindParameter): `-n b` was paired
+  // by ReparseUnboundArguments, which renames it to Name; a splat key or `-n:b` keeps the name as typed.
   it('reports ParameterAlreadyBound for a name given twice, also through a prefix or alias', () => {
-    for (const err of [
-      failure(() => ps('ConvertTo-PodeSseConnection -Name a -Name b')),
-      failure(() => ps('ConvertTo-PodeSseConnection -Name a -n b')),
-      failure(() => js(CSC, { Name: 'a', nam: 'b' })),
-    ]) {
+    for (const [err, name] of [
+      [failure(() => ps('ConvertTo-PodeSseConnection -Name a -Name b')), 'Name'],
+      [failure(() => ps('ConvertTo-PodeSseConnection -Name a -n b')), 'Name'],
+      [failure(() => ps('ConvertTo-PodeSseConnection -Name a -n:b')), 'n'],
+      [failure(() => js(CSC, { Name: 'a', nam: 'b' })), 'nam'],
+    ] as const) {
       expect(err.ErrorId).to.equal('ParameterAlreadyBound' + CSC_ID);
       expect(err.message).to.equal(
-        `Cannot bind parameter because parameter 'Name' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`,
+        `Cannot bind parameter because parameter '${name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`,
       );
     }
   });
