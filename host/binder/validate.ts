@@ -2,7 +2,7 @@
 // src/System.Management.Automation/engine/ParameterBinderBase.cs): the type conversion, then every validation
 // attribute, then, for a parameter mandatory in some set, the null-and-empty checks (ValidateNullOrEmptyArgument).
 // Defaults never come here: PowerShell validates no default value.
-import { psString } from '../values/text.ts';
+import { dotnetToString } from '../values/text.ts';
 import { isPlainObject } from '../values/hashtable.ts';
 import { errorText, PodeError } from '../errors/error.ts';
 import type { CompiledParam } from './compile.ts';
@@ -45,7 +45,11 @@ export function validateValue(p: CompiledParam, value: unknown, cmd: string): un
     else checkRange(p, value, cmd, true);
   }
   if (d.validateNotNullOrEmpty) checkNotNullOrEmpty(p, value, cmd);
-  if (p.mandatory) checkMandatory(p, value, cmd);
+  if (p.mandatory) {
+    // A string is the common case, and only '' for a String parameter fails (no call for it: this is every call's path).
+    if (typeof value !== 'string') checkMandatory(p, value, cmd);
+    else if (value === '' && d.type === 'String') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });
+  }
   return value;
 }
 
@@ -70,12 +74,12 @@ function checkSetEach(p: CompiledParam, values: readonly unknown[], cmd: string)
 }
 
 /** The member `v` matches (declared casing, for a string), or a ValidateSetFailure. */
-function checkSet(p: CompiledParam, v: unknown, cmd: string, whole = true): unknown {
-  nullForEnumerated(p, v, cmd, whole);
+function checkSet(p: CompiledParam, v: unknown, cmd: string, whole?: false): unknown {
   const set = p.decl.validateSet!;
-  const text = typeof v === 'string' ? v : psString(v);
   // Exact casing is the common case and needs no lower-casing.
-  if (set.includes(text)) return v;
+  if (typeof v === 'string' && set.includes(v)) return v;
+  nullForEnumerated(p, v, cmd, whole !== false);
+  const text = typeof v === 'string' ? v : dotnetToString(v);
   const i = p.setLower!.indexOf(text.toLowerCase());
   if (i >= 0) return typeof v === 'string' ? set[i] : v;
   throw invalid(p, cmd, msg.innerValidateSet(text, set));
