@@ -170,3 +170,6 @@ function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): 
     last = p.position;
   }
 }
+
+// Converting and validating one argument lives in validate.ts; re-exported for callers that import it from here.
+export { bindArgument, validateValue } from './validate.ts';
