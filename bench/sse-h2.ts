@@ -8,20 +8,11 @@
 //   BENCH_QUICK=1 (fewer broadcasts), BENCH_H2_SIZES=1000 (the sizes, when run through npm run bench:sse)
 import { writeFileSync } from 'node:fs';
 import { cpus as cpus_, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CPU_ROW, fdLimitFor, ROWS, runSize, table, type Plan, type RunResult, type Target } from './sse/run.ts';
+import { CPU_ROW, fdLimitFor, ROWS, runSize, table, type RunResult, type Target } from './sse/run.ts';
+import { option, planFor, quick, sizesOption } from './sse/cli.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const quick = !!process.env.BENCH_QUICK && process.env.BENCH_QUICK !== '0';
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 // Smaller than bench/sse.ts's 10,000: every HTTP/1.1 connection here is a TLS handshake, on 2 cores.
-const sizes = (option('sizes') ?? process.env.BENCH_H2_SIZES ?? '1000,5000').split(',').map(Number);
-if (sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error('--sizes must be positive integers');
+const sizes = sizesOption(process.env.BENCH_H2_SIZES ?? '1000,5000');
 const streams = Number(option('streams') ?? 100);
 if (!Number.isSafeInteger(streams) || streams <= 0) throw new Error('--streams must be a positive integer');
 
@@ -35,16 +26,7 @@ const ALL_TARGETS: Target[] = [
   { name: 'bare-h1tls', args: bare, ...h1tls },
   { name: 'podets-h1tls', args: podets, ...h1tls },
 ];
-const only = option('only')?.split(',');
-const plan: Plan = {
-  root,
-  targets: ALL_TARGETS.filter((t) => !only || only.includes(t.name)),
-  broadcastsFor: (n) => Number(option('broadcasts') ?? 0) || (quick ? (n >= 5000 ? 15 : 60) : n >= 5000 ? 60 : 200),
-  warmupBroadcasts: quick ? 5 : 20,
-  settleBroadcasts: 3,
-  connectWindow: 128,
-  cpuProf: option('cpu-prof'),
-};
+const plan = planFor(ALL_TARGETS);
 const fdLimit = fdLimitFor(sizes);
 
 const results = new Map<string, RunResult>(); // `${name}@${n}`

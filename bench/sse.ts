@@ -7,36 +7,17 @@
 //   BENCH_QUICK=1 npm run bench:sse      (a short run: fewer broadcasts)
 import { writeFileSync } from 'node:fs';
 import { cpus as cpus_, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fdLimitFor, runSize, table, type Plan, type RunResult, type Target } from './sse/run.ts';
+import { fdLimitFor, runSize, table, type RunResult, type Target } from './sse/run.ts';
+import { option, planFor, quick, sizesOption } from './sse/cli.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const quick = !!process.env.BENCH_QUICK && process.env.BENCH_QUICK !== '0';
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const sizes = (option('sizes') ?? '1000,10000').split(',').map(Number);
-if (sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error('--sizes must be positive integers');
+const sizes = sizesOption('1000,10000');
 
 const ALL_TARGETS: Target[] = [
   { name: 'bare', args: ['--import', 'tsx', 'bench/sse/bare-server.ts'] },
   { name: 'better-sse', args: ['--import', 'tsx', 'bench/sse/better-sse-server.ts'] },
   { name: 'podets', args: ['host/cli/bin.js', 'serve', 'bench/sse/podets-server.ts', '--port', '0', '--quiet'] },
 ];
-const only = option('only')?.split(',');
-const plan: Plan = {
-  root,
-  targets: ALL_TARGETS.filter((t) => !only || only.includes(t.name)),
-  /** Fewer measured broadcasts at 10,000 connections, where each takes ten times longer. */
-  broadcastsFor: (n) => Number(option('broadcasts') ?? 0) || (quick ? (n >= 5000 ? 15 : 60) : n >= 5000 ? 60 : 200),
-  warmupBroadcasts: quick ? 5 : 20,
-  settleBroadcasts: 3,
-  connectWindow: 128,
-  cpuProf: option('cpu-prof'),
-};
+const plan = planFor(ALL_TARGETS);
 const fdLimit = fdLimitFor(sizes);
 
 const results = new Map<string, RunResult>(); // `${name}@${n}`

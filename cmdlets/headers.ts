@@ -8,6 +8,8 @@ import type { WebEvent } from '../host/http/webevent.ts';
 
 const cmdlet = defineGroup('Headers');
 
+const WHY_DESERIALIZE = "header values are returned as text; OpenAPI's serialization styles are not ported";
+
 const secretHelp = 'If supplied, the secret with which to sign the header\'s value (as "s:<value>.<signature>", HMAC-SHA256).';
 const strictHelp = "If supplied, the Secret will be extended using the client request's UserAgent and RemoteIPAddress.";
 
@@ -55,15 +57,19 @@ export const GetPodeHeader = cmdlet({
     'Retrieves the value of a header from the Request (case-insensitive; repeated headers are joined with ", "), or $null when absent.\n' +
     'With a Secret, the value is unsigned: $null unless it was validly signed with that Secret.',
   examples: [{ code: "Get-PodeHeader -Name 'X-AuthToken'" }, { code: "Get-PodeHeader -Name 'X-Token' -Secret (Get-PodeServerDefaultSecret)" }],
+  defaultParameterSet: 'BuiltIn',
   parameters: [
-    { name: 'Name', type: 'String', mandatory: true, help: 'The name of the header to retrieve.' },
-    { name: 'Secret', type: 'String', help: "The secret used to unsign the header's value." },
-    { name: 'Strict', type: 'SwitchParameter', help: strictHelp },
+    { name: 'Name', type: 'String', mandatory: true, sets: ['Deserialize', 'BuiltIn'], help: 'The name of the header to retrieve.' },
+    { name: 'Secret', type: 'String', sets: ['BuiltIn'], help: "The secret used to unsign the header's value." },
+    { name: 'Strict', type: 'SwitchParameter', sets: ['BuiltIn'], help: strictHelp },
+    { name: 'Explode', type: 'SwitchParameter', sets: ['Deserialize'], unsupported: WHY_DESERIALIZE, help: 'Specifies whether the deserialization process should explode arrays in the header value.' },
+    { name: 'Deserialize', type: 'SwitchParameter', mandatory: true, sets: ['Deserialize'], unsupported: WHY_DESERIALIZE, help: 'Indicates that the retrieved header value should be deserialized (OpenAPI simple style).' },
   ],
   outputs: 'System.String',
   run: (args, ctx) => {
     const event = currentWebEvent(ctx.command);
-    const value = getHeader(event, args.Name);
+    // Mandatory in both of its sets, so always bound (the type sees a parameter with sets as optional).
+    const value = getHeader(event, args.Name!);
     if (!args.Secret) return value ?? null;
     return unsignValue(value, args.Secret, args.Strict ? strictContextOf(event) : undefined) ?? null;
   },

@@ -2,7 +2,7 @@
 // The formats and the method model live in host/runtime/logging.ts; these only check and register.
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
-import { ERROR_LEVELS, errorLogTarget, isLogMethod, requestLogger, terminalMethod, type LogMethod } from '../host/runtime/logging.ts';
+import { ERROR_LEVELS, type ErrorLevel, errorLogTarget, isLogMethod, requestLogger, terminalMethod, type LogMethod } from '../host/runtime/logging.ts';
 import { currentServer } from '../host/runtime/server.ts';
 
 const cmdlet = defineGroup('Logging');
@@ -22,7 +22,14 @@ export const NewPodeLogTerminalMethod = cmdlet({
     { code: 'New-PodeLogTerminalMethod | Enable-PodeRequestLogging' },
   ],
   outputs: 'System.Collections.Hashtable',
-  parameters: [],
+  parameters: [
+    {
+      name: 'BatchInfo',
+      type: 'Hashtable',
+      unsupported: 'items are written as they happen, never batched',
+      help: 'An optional hashtable containing batch configuration for writing log items in bulk. Should be created using New-PodeLogBatchInfo.',
+    },
+  ],
   run: (): LogMethod => terminalMethod(),
 });
 
@@ -37,6 +44,12 @@ export const EnablePodeRequestLogging = cmdlet({
   examples: [{ code: 'New-PodeLogTerminalMethod | Enable-PodeRequestLogging' }],
   parameters: [
     { name: 'Method', type: 'Hashtable', mandatory: true, pipeline: true, help: METHOD_HELP },
+    {
+      name: 'UsernameProperty',
+      type: 'String',
+      unsupported: 'podets has no authenticated users; the user field of a request line is always -',
+      help: 'An optional property path within the $WebEvent.Auth.User object for the user\'s Username. (Default: Username).',
+    },
     {
       name: 'Raw',
       type: 'SwitchParameter',
@@ -72,10 +85,10 @@ export const EnablePodeErrorLogging = cmdlet({
       name: 'Levels',
       type: 'String[]',
       validateNotNullOrEmpty: true,
-      validateSet: ERROR_LEVELS,
+      validateSet: [...ERROR_LEVELS, '*'],
       default: ['Error'],
       defaultText: '@(\'Error\')',
-      help: 'The Levels of errors that should be logged (default is Error).',
+      help: 'The Levels of errors that should be logged (default is Error); * is every level.',
     },
     {
       name: 'Raw',
@@ -88,7 +101,9 @@ export const EnablePodeErrorLogging = cmdlet({
     // The server's own: another server in the process keeps its own error log (host/log.ts).
     if (server.log.errorLog !== undefined) throw errors.ErrorLoggingAlreadyEnabled(ctx.command);
     if (!isLogMethod(args.Method)) throw errors.LoggingMethodRequiresValidScriptBlock(ctx.command, { logging: 'Error' });
-    const target = errorLogTarget(args.Method, args.Levels, args.Raw);
+    // As Pode: * anywhere in the list is every level.
+    const levels = args.Levels.includes('*') ? [...ERROR_LEVELS] : (args.Levels as ErrorLevel[]);
+    const target = errorLogTarget(args.Method, levels, args.Raw);
     server.log.errorLog = target;
     // Errors while stopping still go through it; it goes with the server.
     void server.closed().then(() => {

@@ -34,6 +34,7 @@ export const AddPodeMiddleware = cmdlet({
       type: 'Hashtable',
       mandatory: true,
       sets: ['Input'],
+      position: 0,
       pipeline: true,
       help: 'A Middleware HashTable (Logic, and optionally Route and Arguments), from New-PodeMiddleware or written by hand.',
     },

@@ -32,6 +32,7 @@ export const WritePodeJsonResponse = cmdlet({
     { code: "Write-PodeJsonResponse -Value @{ Name = 'Rick' } -StatusCode 201" },
     { code: "Write-PodeJsonResponse -Value @{ Title = 'Not Found' } -StatusCode 404 -ContentType 'application/problem+json'" },
   ],
+  defaultParameterSet: 'Value',
   parameters: [
     {
       name: 'Value',
@@ -40,16 +41,10 @@ export const WritePodeJsonResponse = cmdlet({
       allowNull: true,
       position: 0,
       pipeline: true,
+      sets: ['Value'],
       help: 'A String, PSObject, or HashTable value. For non-string values, they will be converted to JSON.',
     },
-    {
-      name: 'Depth',
-      type: 'Int32',
-      default: 10,
-      validateRange: [0, 100],
-      help: 'The Depth to generate the JSON document - the larger this value the worse performance gets. Deeper values are written as their string form, as ConvertTo-Json does.',
-    },
-    { name: 'StatusCode', type: 'Int32', default: 200, help: 'The status code to set against the response.' },
+    { name: 'Path', type: 'String', mandatory: true, sets: ['File'], help: 'The path to a JSON file (relative to the server root), sent as it is; 404 when it does not exist.' },
     {
       name: 'ContentType',
       type: 'String',
@@ -57,14 +52,24 @@ export const WritePodeJsonResponse = cmdlet({
       validateNotNullOrEmpty: true,
       help: 'The content type of the response, e.g. application/problem+json (Default: application/json); charset=utf-8 is added.',
     },
-    { name: 'NoCompress', type: 'SwitchParameter', help: 'The JSON document is not compressed (Human readable form).' },
+    {
+      name: 'Depth',
+      type: 'Int32',
+      default: 10,
+      validateRange: [0, 100],
+      sets: ['Value'],
+      help: 'The Depth to generate the JSON document - the larger this value the worse performance gets. Deeper values are written as their string form, as ConvertTo-Json does.',
+    },
+    { name: 'StatusCode', type: 'Int32', default: 200, help: 'The status code to set against the response.' },
+    { name: 'NoCompress', type: 'SwitchParameter', sets: ['Value'], help: 'The JSON document is not compressed (Human readable form).' },
   ],
   run: (args, ctx) => {
     if (!CONTENT_TYPE_RE.test(args.ContentType)) {
       throw binding.ParameterArgumentValidationError(ctx.command, { name: 'ContentType', inner: msg.innerPattern(args.ContentType, CONTENT_TYPE_PATTERN) });
     }
-    const value = typeof args.Value === 'string' && args.Value.trim() === '' ? '{}' : args.Value;
     const event = currentWebEvent(ctx.command);
+    if (ctx.parameterSetName === 'File') return file(event, currentServer(ctx.command).path(args.Path!), ensureCharset(args.ContentType), statusOrCurrent(args.StatusCode));
+    const value = typeof args.Value === 'string' && args.Value.trim() === '' ? '{}' : args.Value;
     convertNested(ctx, 'Value', 'JSON', () => json(event, value, statusOrCurrent(args.StatusCode), args.Depth, args.NoCompress, ensureCharset(args.ContentType)));
   },
 });
@@ -84,7 +89,7 @@ export const WritePodeTextResponse = cmdlet({
   defaultParameterSet: 'String',
   parameters: [
     { name: 'Value', type: 'String', position: 0, pipeline: true, sets: ['String'], help: 'A String value to write.' },
-    { name: 'Bytes', type: 'Object', sets: ['Bytes'], help: 'The bytes to write: a Buffer, Uint8Array, ArrayBuffer or array of numbers (Pode: Byte[]).' },
+    { name: 'Bytes', type: 'Byte[]', sets: ['Bytes'], help: 'An array of Bytes to write: a Buffer, Uint8Array, ArrayBuffer or array of numbers 0-255.' },
     { name: 'ContentType', type: 'String', default: 'text/plain', help: 'The content type of the data being written (charset=utf-8 is added).' },
     { name: 'MaxAge', type: 'Int32', default: 3600, help: 'The maximum age to cache the value on the browser, in seconds.' },
     { name: 'StatusCode', type: 'Int32', default: 200, help: 'The status code to set against the response.' },
@@ -94,21 +99,12 @@ export const WritePodeTextResponse = cmdlet({
     const event = currentWebEvent(ctx.command);
     const code = statusOrCurrent(args.StatusCode);
     if (code !== undefined) status(event, code, undefined, true);
-    const body = ctx.parameterSetName === 'Bytes' ? toBytes(args.Bytes, ctx.command) : args.Value;
+    const body = ctx.parameterSetName === 'Bytes' ? (args.Bytes ?? null) : args.Value;
     if (body == null || body.length === 0 || (typeof body === 'string' && body.trim() === '')) return;
     if (args.Cache) cacheFor(event, args.MaxAge);
     text(event, body, args.ContentType ? ensureCharset(args.ContentType) : undefined, code);
   },
 });
-
-function toBytes(value: unknown, command: string): Buffer | null {
-  if (value == null) return null;
-  if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
-  if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value as number[]);
-  throw binding.ParameterArgumentTransformationError(command, { name: 'Bytes', inner: msg.innerCannotConvert(String(value), typeof value, 'System.Byte[]') });
-}
 
 export const WritePodeHtmlResponse = cmdlet({
   name: 'Write-PodeHtmlResponse',
@@ -153,11 +149,13 @@ export const WritePodeFileResponse = cmdlet({
     { code: "Write-PodeFileResponse -Path 'C:/Files/Stuff.txt' -StatusCode 201" },
   ],
   parameters: [
-    { name: 'Path', type: 'String', mandatory: true, pipeline: true, help: 'The path to a file (relative to the server root).' },
+    { name: 'Path', type: 'String', mandatory: true, position: 0, pipeline: true, help: 'The path to a file (relative to the server root).' },
+    { name: 'Data', type: 'Object', default: {}, defaultText: '@{}', unsupported: 'files are sent as they are; dynamic .pode content is rendered by Write-PodeViewResponse', help: 'A HashTable of dynamic data to supply to a dynamic file.' },
     { name: 'ContentType', type: 'String', help: "The content type of the file's contents - this overrides the file's extension." },
     { name: 'MaxAge', type: 'Int32', default: 3600, help: "The maximum age to cache the file's content on the browser, in seconds." },
     { name: 'StatusCode', type: 'Int32', default: 200, help: 'The status code to set against the response.' },
     { name: 'Cache', type: 'SwitchParameter', help: "Should the file's content be cached by browsers, or not?" },
+    { name: 'FileBrowser', type: 'SwitchParameter', unsupported: 'folders are not listed', help: 'If the path is a folder, instead of returning 404, will return A browsable content of the directory.' },
   ],
   run: (args, ctx) => {
     const event = currentWebEvent(ctx.command);
@@ -177,9 +175,11 @@ export const WritePodeViewResponse = cmdlet({
     { code: "Write-PodeViewResponse -Path 'accounts/profile_page.pode' -Data @{ Username = 'Morty' }" },
   ],
   parameters: [
-    { name: 'Path', type: 'String', mandatory: true, pipeline: true, help: 'The path to a View, relative to the "/views" directory. (Extension is optional).' },
+    { name: 'Path', type: 'String', mandatory: true, position: 0, pipeline: true, help: 'The path to a View, relative to the "/views" directory. (Extension is optional).' },
     { name: 'Data', type: 'Hashtable', default: {}, defaultText: '@{}', help: 'Any dynamic data to supply to a dynamic (.pode) View.' },
     { name: 'StatusCode', type: 'Int32', default: 200, help: 'The status code to set against the response.' },
+    { name: 'Folder', type: 'String', unsupported: 'views come from the server root\'s views/ folder only (Add-PodeViewFolder is not ported)', help: 'If supplied, a custom views folder will be used.' },
+    { name: 'FlashMessages', type: 'SwitchParameter', unsupported: 'podets has no sessions, so no flash messages', help: 'Automatically supply all Flash messages in the current session to the View.' },
   ],
   run: (args, ctx) => {
     const views = currentServer(ctx.command).path('views');
@@ -203,6 +203,7 @@ export const SetPodeResponseStatus = cmdlet({
     { name: 'Code', type: 'Int32', mandatory: true, help: 'The Status Code to set on the Response.' },
     { name: 'Description', type: 'String', help: 'An optional Status Description (the reason phrase, also the error body\'s message).' },
     { name: 'Exception', type: 'Object', help: 'An exception that caused this status; it is logged with its stack.' },
+    { name: 'ContentType', type: 'String', unsupported: "the error body is JSON or text by the request's Accept header", help: 'The content type of the error page to use.' },
     { name: 'NoErrorPage', type: 'SwitchParameter', help: "Don't render an error page when the Status Code is 400+." },
   ],
   run: (args, ctx) => {

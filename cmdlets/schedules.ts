@@ -6,6 +6,9 @@ import { currentServer } from '../host/runtime/server.ts';
 
 const cmdlet = defineGroup('Schedules');
 
+// Pode stops a run's runspace when it times out; a JavaScript function cannot be stopped from outside.
+const WHY_TIMEOUT = 'a running JavaScript function cannot be stopped from outside, so a run cannot time out';
+
 export const AddPodeSchedule = cmdlet({
   name: 'Add-PodeSchedule',
   synopsis: 'Adds a new Schedule with logic to periodically invoke, defined using Cron Expressions.',
@@ -40,6 +43,8 @@ export const AddPodeSchedule = cmdlet({
       help: "A literal, or relative, path to a file containing a ScriptBlock for the Schedule's logic: a module whose default export is the function.",
     },
     { name: 'ArgumentList', type: 'Hashtable', help: "A hashtable of arguments to supply to the Schedule's ScriptBlock." },
+    { name: 'Timeout', type: 'Int32', default: -1, unsupported: WHY_TIMEOUT, help: "An optional timeout, in seconds, for the Schedule's logic. (Default: -1 [never timeout])" },
+    { name: 'TimeoutFrom', type: 'String', validateSet: ['Create', 'Start'], default: 'Create', unsupported: WHY_TIMEOUT, help: "An optional timeout from either 'Create' or 'Start'. (Default: 'Create')" },
     {
       name: 'OnStart',
       type: 'SwitchParameter',

@@ -471,7 +471,6 @@ export const GetPodeSseClientIdList = cmdlet({
 
 // ---- Connect/Disconnect events -----------------------------------------------------------------
 
-const eventTypes = ['Connect', 'Disconnect'] as const;
 
 export const RegisterPodeSseEvent = cmdlet({
   name: 'Register-PodeSseEvent',
@@ -498,9 +497,8 @@ export const RegisterPodeSseEvent = cmdlet({
     { name: 'Name', type: 'String[]', mandatory: true, help: 'The Name(s) of the SSE connection(s) to register the event for.' },
     {
       name: 'Type',
-      type: 'String',
+      type: 'PodeClientConnectionEventType',
       mandatory: true,
-      validateSet: eventTypes,
       help: 'The Type of event to register, either Connect or Disconnect.',
     },
     { name: 'EventName', type: 'String', mandatory: true, help: 'The name of the event to register.' },
@@ -522,9 +520,8 @@ export const UnregisterPodeSseEvent = cmdlet({
     { name: 'Name', type: 'String[]', mandatory: true, help: 'The Name(s) of the SSE connection(s) to unregister the event for.' },
     {
       name: 'Type',
-      type: 'String',
+      type: 'PodeClientConnectionEventType',
       mandatory: true,
-      validateSet: eventTypes,
       help: 'The Type of event to unregister, either Connect or Disconnect.',
     },
     { name: 'EventName', type: 'String', mandatory: true, help: 'The name of the event to unregister.' },
@@ -546,9 +543,8 @@ export const TestPodeSseEvent = cmdlet({
     { name: 'Name', type: 'String[]', help: 'An optional Name(s) of the SSE connection(s) to test.' },
     {
       name: 'Type',
-      type: 'String[]',
+      type: 'PodeClientConnectionEventType[]',
       mandatory: true,
-      validateSet: eventTypes,
       help: 'The Type(s) of event to test, either Connect or Disconnect.',
     },
     { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to test.' },
@@ -569,10 +565,9 @@ export const GetPodeSseEvent = cmdlet({
     { name: 'Name', type: 'String[]', help: 'An optional Name(s) of the SSE connection(s) to retrieve events for.' },
     {
       name: 'Type',
-      type: 'String[]',
+      type: 'PodeClientConnectionEventType[]',
       mandatory: true,
       validateNotNullOrEmpty: true,
-      validateSet: eventTypes,
       help: 'The Type(s) of event to retrieve, either Connect or Disconnect.',
     },
     { name: 'EventName', type: 'String[]', help: 'An optional name(s) of the event to retrieve.' },

@@ -2,7 +2,7 @@
 // and Get-PodeServerDefaultSecret (Pode's Core.ps1, so group "Core").
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { convertNested } from '../host/cmdlet/nesting.ts';
-import { CONSOLE_COLORS, writeHost } from '../host/runtime/hostwrite.ts';
+import { writeHost } from '../host/runtime/hostwrite.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { sleep, systemClock } from '../host/timers/clock.ts';
 
@@ -30,7 +30,6 @@ export const StartPodeSleep = cmdlet({
     { code: 'Start-PodeSleep -Seconds 5', text: 'Pauses execution for 5 seconds.' },
     { code: 'Start-PodeSleep -Milliseconds 250' },
   ],
-  defaultParameterSet: 'Seconds',
   parameters: [
     {
       name: 'Seconds',
@@ -44,14 +43,22 @@ export const StartPodeSleep = cmdlet({
     {
       name: 'Milliseconds',
       type: 'Int32',
-      mandatory: true,
+      position: 0,
       validateRange: [0, 2147483647],
       sets: ['Milliseconds'],
       help: 'Specifies the duration to pause execution in milliseconds.',
     },
+    {
+      name: 'Duration',
+      type: 'TimeSpan',
+      position: 0,
+      sets: ['Duration'],
+      unsupported: 'JavaScript has no TimeSpan; give -Seconds or -Milliseconds',
+      help: 'Specifies the duration to pause execution using a TimeSpan object.',
+    },
   ],
   outputs: 'System.Threading.Tasks.Task',
-  run: (args, ctx) => sleep(systemClock, ctx.parameterSetName === 'Milliseconds' ? args.Milliseconds! : args.Seconds * 1000).done,
+  run: (args, ctx) => sleep(systemClock, ctx.parameterSetName === 'Milliseconds' ? (args.Milliseconds ?? 0) : args.Seconds * 1000).done,
 });
 
 export const WritePodeHost = cmdlet({
@@ -67,12 +74,13 @@ export const WritePodeHost = cmdlet({
   ],
   defaultParameterSet: 'inbuilt',
   parameters: [
-    { name: 'Object', type: 'Object', position: 0, pipeline: true, help: 'The object to write.' },
-    { name: 'ForegroundColor', type: 'String', validateSet: CONSOLE_COLORS, help: 'An optional foreground colour (a System.ConsoleColor name). No colour when NO_COLOR is set or output is not a terminal.' },
+    { name: 'Object', type: 'Object', position: 0, pipeline: true, aliases: ['Message'], help: 'The object to write.' },
+    { name: 'ForegroundColor', type: 'ConsoleColor', help: 'An optional foreground colour. No colour when NO_COLOR is set or output is not a terminal.' },
     { name: 'NoNewLine', type: 'SwitchParameter', help: 'Whether or not to write a new line.' },
     { name: 'Explode', type: 'SwitchParameter', mandatory: true, sets: ['object'], help: 'Show the object content, over several lines if need be.' },
     { name: 'ShowType', type: 'SwitchParameter', sets: ['object'], help: 'Show the Object Type (with Explode).' },
     { name: 'Label', type: 'String', sets: ['object'], help: 'Show a label for the object (with Explode).' },
+    { name: 'Force', type: 'SwitchParameter', help: 'Overrides the --quiet flag of the server: the object is written even then.' },
   ],
   run: (args, ctx) => {
     const options = {
@@ -80,6 +88,7 @@ export const WritePodeHost = cmdlet({
       noNewLine: args.NoNewLine,
       explode: args.Explode,
       showType: args.ShowType,
+      force: args.Force,
       ...(args.Label !== undefined && { label: args.Label }),
     };
     convertNested(ctx, 'Object', 'text', () => writeHost(args.Object, options));

@@ -10,6 +10,7 @@ import { dotnetToString } from '../values/text.ts';
 import { TAKES_OBJECTS } from './convert.ts';
 import { errorText, PodeError } from '../errors/error.ts';
 import { binding } from './messages.ts';
+import { errors } from '../errors/catalog.ts';
 import type { Token } from './tokenize.ts';
 
 export interface Binding {
@@ -78,17 +79,23 @@ function bindNamed(s: State, named: readonly Named[]): void {
   }
 }
 
-/** Positional values go to unbound positional parameters, in position order, within the candidate sets. */
+/**
+ * Positional values go to unbound positional parameters, in position order, within the candidate sets. Parameters
+ * that share a position are alternatives in different sets: the first one the candidate sets allow takes the
+ * value, and the next value goes to a later position.
+ */
 function bindPositional(s: State, values: readonly unknown[], count: number, orders?: readonly number[]): void {
   const positional = s.c.positional;
-  // Sets as named binding left them; when those conflict, the conflict is reported after positional errors.
-  const sets = s.candidates || s.c.allMask;
   let next = 0;
+  let taken: number | undefined;
   for (let i = 0; i < count; i++) {
+    // Sets as binding so far left them; when those conflict, the conflict is reported after positional errors.
+    const sets = s.candidates || s.c.allMask;
     let p: CompiledParam | undefined;
     while (next < positional.length) {
       const q = positional[next++]!;
-      if (s.values[q.index] === undefined && (q.mask & sets) !== 0) {
+      if (q.position === taken) continue;
+      if (s.values[q.index] === undefined && (q.positionMask & sets) !== 0) {
         p = q;
         break;
       }
@@ -99,6 +106,7 @@ function bindPositional(s: State, values: readonly unknown[], count: number, ord
       return;
     }
     bindValue(s, p, values[i]);
+    taken = p.position;
   }
 }
 
@@ -112,6 +120,7 @@ function leftoverText(value: unknown): string {
 
 function finish(s: State, expectingInput: boolean): Binding {
   const c = s.c;
+  if (c.unsupported.length > 0) refuseUnsupported(s);
   if (s.candidates === 0) throw binding.AmbiguousParameterSet(c.name);
   if (s.leftover) throw s.leftover.error();
 
@@ -119,18 +128,38 @@ function finish(s: State, expectingInput: boolean): Binding {
   let missing: string[] | undefined;
   for (let i = 0; i < c.ownCount; i++) {
     const p = c.params[i]!;
-    if (p.mandatory && (p.mask & setMask) !== 0 && s.values[i] === undefined && !(expectingInput && p.pipeline))
+    if ((p.mandatoryMask & setMask) !== 0 && s.values[i] === undefined && !(expectingInput && (p.pipelineMask & setMask) !== 0))
       (missing ??= []).push(p.name);
   }
   if (missing) throw binding.MissingMandatoryParameter(c.name, { names: missing });
 
   let pipelineParam: CompiledParam | undefined;
   if (expectingInput) {
-    pipelineParam = c.pipelineParams.find((p) => s.values[p.index] === undefined && (p.mask & setMask) !== 0);
+    pipelineParam = c.pipelineParams.find((p) => s.values[p.index] === undefined && (p.pipelineMask & setMask) !== 0);
     if (!pipelineParam) throw binding.InputObjectNotBound(c.name);
   }
   const setName = c.setNames.length === 0 ? ALL_SETS : c.setNames[31 - Math.clz32(setMask)]!;
   return { cmdlet: c, values: s.values, setName, setMask, pipelineParam };
+}
+
+/**
+ * A parameter declared `unsupported` may be bound only to its default (a switch: $false, a parameter without a
+ * default: $null, '' or an empty array), which asks for nothing podets cannot do; any other value is refused
+ * with its reason, before the set and the mandatory checks, whichever call form bound it.
+ */
+function refuseUnsupported(s: State): void {
+  for (const p of s.c.unsupported) {
+    const v = s.values[p.index];
+    if (v !== undefined && !isDefaultValue(p, v))
+      throw errors.ParameterNotSupported(s.c.name, { command: s.c.name, parameter: p.name, why: p.unsupported! });
+  }
+}
+
+function isDefaultValue(p: CompiledParam, v: unknown): boolean {
+  if (p.isSwitch) return v === false;
+  const d = p.decl.default;
+  if (d === undefined || d === null) return v === null || v === '' || (Array.isArray(v) && v.length === 0);
+  return JSON.stringify(v) === JSON.stringify(d);
 }
 
 function resolveSet(s: State, expectingInput: boolean): number {
@@ -142,7 +171,7 @@ function resolveSet(s: State, expectingInput: boolean): number {
   for (let bit = 1; bit <= cand; bit <<= 1) {
     if ((cand & bit) === 0) continue;
     const complete = c.params.every(
-      (p) => !p.mandatory || (p.mask & bit) === 0 || s.values[p.index] !== undefined || (expectingInput && p.pipeline),
+      (p) => (p.mandatoryMask & bit) === 0 || s.values[p.index] !== undefined || (expectingInput && (p.pipelineMask & bit) !== 0),
     );
     if (complete) viable |= bit;
   }

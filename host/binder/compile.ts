@@ -15,7 +15,14 @@ export interface CompiledParam {
   readonly isSwitch: boolean;
   /** Sets it belongs to (all bits when it has none). */
   readonly mask: number;
+  /** Mandatory in any of its sets. */
   readonly mandatory: boolean;
+  /** The sets it is Mandatory in, positional in, and takes pipeline input in (perSet can narrow each). */
+  readonly mandatoryMask: number;
+  readonly positionMask: number;
+  readonly pipelineMask: number;
+  /** Why podets cannot honour it, when it is declared `unsupported`. */
+  readonly unsupported: string | undefined;
   readonly position: number | undefined;
   readonly pipeline: boolean;
   readonly dotnetType: string;
@@ -44,6 +51,8 @@ export interface CompiledCmdlet {
   readonly allMask: number;
   readonly defaultMask: number;
   readonly pipelineParams: readonly CompiledParam[];
+  /** Own parameters declared `unsupported`. */
+  readonly unsupported: readonly CompiledParam[];
   /** Exact names and aliases, lower-cased. */
   readonly exact: ReadonlyMap<string, CompiledParam>;
   /** A whole parameter name or alias, in any case (no prefixes). */
@@ -68,29 +77,42 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
   const allMask = setNames.length === 0 ? 1 : (1 << setNames.length) - 1;
   const maskOf = (p: ParamDecl) => (p.sets ? p.sets.reduce((m, s) => m | (1 << setNames.indexOf(s)), 0) : allMask);
 
-  // Automatic positions only when no parameter declares a Position or a ParameterSetName: Compiler.cs,
-  // GetRuntimeDefinedParameter sets customParameterSet for either, and GetParameterMetaData then numbers nothing.
-  const explicit = own.some(declaresPositionOrSet);
+  // Compiler.GetParameterMetaData (engine/parser/Compiler.cs): positions are numbered automatically only when no
+  // parameter has a [Parameter()] with a Position or a ParameterSetName (GetRuntimeDefinedParameter sets
+  // customParameterSet for either); then every non-switch parameter gets the next one, in declaration order.
+  const customSet = own.some(declaresPositionOrSet);
   checkExplicitPositionOrder(decl.name, own);
+  checkPerSet(decl.name, own);
   let auto = 0;
   const params: CompiledParam[] = [...own, ...COMMON_PARAMETERS].map((p, index) => {
     const isCommon = index >= own.length;
     const isSwitch = p.type === 'SwitchParameter';
-    const position = isCommon || isSwitch ? undefined : explicit ? p.position : auto++;
+    const position = isCommon || isSwitch ? undefined : customSet ? p.position : auto++;
+    const mask = maskOf(p);
+    // The sets in which an attribute holds: all the parameter's sets, less those perSet turns it off in (or on).
+    const inSets = (on: boolean, key: 'mandatory' | 'positional' | 'pipeline') =>
+      p.perSet === undefined
+        ? on ? mask : 0
+        : setNames.reduce((m, set, bit) => ((mask & (1 << bit)) !== 0 && (p.perSet![set]?.[key] ?? on) ? m | (1 << bit) : m), 0);
+    const mandatoryMask = inSets(p.mandatory === true, 'mandatory');
     return {
       decl: p,
       name: p.name,
       index,
       isCommon,
       isSwitch,
-      mask: maskOf(p),
-      mandatory: p.mandatory === true,
+      mask,
+      mandatory: mandatoryMask !== 0,
+      mandatoryMask,
+      positionMask: position === undefined ? 0 : inSets(true, 'positional'),
+      pipelineMask: inSets(p.pipeline === true, 'pipeline'),
+      unsupported: p.unsupported,
       position,
-      pipeline: p.pipeline === true,
+      pipeline: p.pipeline === true || Object.values(p.perSet ?? {}).some((a) => a.pipeline === true),
       dotnetType: DOTNET_TYPE[p.type],
       convert: isCommon && isSwitch ? toCommonSwitch : CONVERTERS[p.type],
       setLower: p.validateSet?.map((v) => v.toLowerCase()),
-      validates: p.mandatory === true || !!p.validateSet || !!p.validateRange || p.validateNotNullOrEmpty === true,
+      validates: mandatoryMask !== 0 || !!p.validateSet || !!p.validateRange || p.validateNotNullOrEmpty === true,
       takesStringAsIs: p.type === 'String' || p.type === 'Object',
       takesIntAsIs: p.type === 'Int32' || p.type === 'Object',
     };
@@ -137,7 +159,8 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
     setNames,
     allMask,
     defaultMask: decl.defaultParameterSet ? 1 << setNames.indexOf(decl.defaultParameterSet) : 0,
-    pipelineParams: params.filter((p) => p.pipeline),
+    pipelineParams: params.filter((p) => p.pipelineMask !== 0),
+    unsupported: params.filter((p) => p.unsupported !== undefined),
     exact,
     isName: (key: string) => declared.has(key) || exact.has(key.toLowerCase()),
     match,
@@ -161,13 +184,25 @@ function declaresPositionOrSet(p: ParamDecl): boolean {
   return p.position !== undefined || (p.sets !== undefined && p.sets.some((s) => s !== ALL_SETS));
 }
 
-/** The positional tuple type assumes explicit positions ascend in declaration order; enforce it. */
+/** perSet may only name sets the parameter is in. */
+function checkPerSet(cmdlet: string, own: readonly ParamDecl[]): void {
+  for (const p of own)
+    for (const set of Object.keys(p.perSet ?? {}))
+      if (!p.sets?.includes(set)) throw new Error(`${cmdlet}: -${p.name} has perSet attributes for '${set}', which is not one of its sets`);
+}
+
+/**
+ * The positional tuple type assumes explicit positions ascend in declaration order; enforce it. Parameters may
+ * share a position when they are in different sets (Start-PodeSleep's -Seconds, -Milliseconds and -Duration).
+ */
 function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): void {
-  let last = -1;
+  let last: ParamDecl | undefined;
   for (const p of own) {
     if (p.position === undefined) continue;
-    if (p.position <= last) throw new Error(`${cmdlet}: explicit positions must ascend in declaration order (${p.name})`);
-    last = p.position;
+    const sameSetsAsLast = last !== undefined && (!p.sets || !last.sets || p.sets.some((x) => last!.sets!.includes(x)));
+    if (last !== undefined && (p.position < last.position! || (p.position === last.position && sameSetsAsLast)))
+      throw new Error(`${cmdlet}: explicit positions must ascend in declaration order (${p.name})`);
+    last = p;
   }
 }
 

@@ -1,6 +1,7 @@
 // Argument conversion and validation, PowerShell style. Each parameter type gets one converter, chosen
 // once when a declaration is compiled, so binding a value is a single function call.
 import type { ParamType } from '../cmdlet/declare.ts';
+import { ENUMS, type EnumDecl, type EnumName } from '../cmdlet/enums.ts';
 import { isPlainObject } from '../values/hashtable.ts';
 import { roundHalfToEven } from '../values/number.ts';
 import { int32FromString } from './int32.ts';
@@ -23,9 +24,21 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
   ScriptBlock: 'System.Management.Automation.ScriptBlock',
   DateTime: 'System.DateTime',
   ActionPreference: 'System.Management.Automation.ActionPreference',
-};
+  'Byte[]': 'System.Byte[]',
+  TimeSpan: 'System.TimeSpan',
+  X509Certificate: 'System.Security.Cryptography.X509Certificates.X509Certificate',
+  ...enumRecord((e) => e.fullName),
+  ...enumRecord((e) => `${e.fullName}[]`, '[]'),
+} as Record<ParamType, string>;
+
+/** One entry per enum (or enum array) type name, for the records keyed by ParamType. */
+function enumRecord<T>(make: (e: EnumDecl) => T, suffix: '' | '[]' = ''): Record<string, T> {
+  return Object.fromEntries(Object.values(ENUMS).map((e) => [e.name + suffix, make(e)]));
+}
 
 export const ACTION_PREFERENCES = ['SilentlyContinue', 'Stop', 'Continue', 'Inquire', 'Ignore', 'Suspend', 'Break'] as const;
+/** EnumName → its declaration, for the parameters typed with one (or an array of one). */
+export const enumOf = (type: ParamType): EnumDecl | undefined => ENUMS[type.replace(/\[\]$/, '') as EnumName];
 
 export type Converter = (value: unknown, name: string, cmd: string) => unknown;
 
@@ -141,20 +154,85 @@ const toDateTime: Converter = (value, name, cmd) => {
   throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
 };
 
-/** Enum conversion: exact name (any case), then an unambiguous prefix. Common parameters report as CannotConvertArgumentNoMessage. */
-export function toEnum(names: readonly string[], enumType: string): Converter {
+/**
+ * String and number to enum, as LanguagePrimitives.ConvertStringToEnum does it: .NET's Enum.Parse first (a number,
+ * or names separated by commas, each exact in any case, their values OR-ed), then EnumMinimumDisambiguation (a
+ * unique prefix; a prefix several names share fails unless one of them equals it), then ThrowForUndefinedEnum
+ * (the value must be one the enum defines). The implementation is handed the member's name.
+ * `kind` is how the parameter reports a failure: a script function's parameter (every Pode cmdlet's) through its
+ * ArgumentTypeConverterAttribute, ParameterArgumentTransformationError; a compiled cmdlet's (the common
+ * parameters), CannotConvertArgumentNoMessage.
+ */
+export function toEnum(e: Pick<EnumDecl, 'fullName' | 'members'>, kind: 'transformation' | 'noMessage' = 'transformation'): Converter {
+  const names = e.members.map(([n]) => n);
   const lower = names.map((n) => n.toLowerCase());
+  const byValue = new Map(e.members.map(([n, v]) => [v, n] as const));
+  const fail = (inner: string, name: string, cmd: string) =>
+    kind === 'noMessage' ? binding.CannotConvertArgumentNoMessage(cmd, { name, inner }) : binding.ParameterArgumentTransformationError(cmd, { name, inner });
+  const undefinedValue = (text: string) => msg.innerEnumNoValue(text, e.fullName, names);
   return (value, name, cmd) => {
+    if (value === null || value === undefined) throw fail(msg.innerEnumNull(e.fullName, names), name, cmd);
+    if (typeof value === 'number') {
+      const n = int32Of(value);
+      const member = n === undefined ? undefined : byValue.get(n);
+      if (member !== undefined) return member;
+      throw fail(n === undefined ? msg.innerCannotConvertWith(String(value), INT32, msg.OVERFLOW_INT32) : undefinedValue(psString(value)), name, cmd);
+    }
     const text = psString(value);
+    const parsed = enumParse(text, lower, e.members);
+    if (parsed === 'overflow') throw fail(msg.innerCannotConvertWith(text, e.fullName, msg.OVERFLOW_INT32), name, cmd);
+    if (parsed !== undefined) {
+      const member = byValue.get(parsed);
+      if (member === undefined) throw fail(undefinedValue(text), name, cmd);
+      return member;
+    }
+    // Trimmed, and an empty text is no prefix of anything, as podets' binder has always had it.
     const t = text.trim().toLowerCase();
-    const exact = lower.indexOf(t);
-    if (exact >= 0) return names[exact];
     const matches = t === '' ? [] : names.filter((_, i) => lower[i]!.startsWith(t));
     if (matches.length === 1) return matches[0];
-    const inner = matches.length > 1 ? msg.innerAmbiguousEnum(text, enumType, matches) : msg.innerEnum(text, enumType, names);
-    throw binding.CannotConvertArgumentNoMessage(cmd, { name, inner });
+    const exact = matches.find((m) => m.toLowerCase() === t);
+    if (exact !== undefined) return exact;
+    const inner = matches.length > 1 ? msg.innerAmbiguousEnum(text, e.fullName, matches) : msg.innerEnum(text, e.fullName, names);
+    throw fail(inner, name, cmd);
   };
 }
+
+/** .NET's Enum.Parse(type, text, ignoreCase: true) for an Int32 enum: the value, undefined when it finds none. */
+function enumParse(text: string, lower: readonly string[], members: EnumDecl['members']): number | 'overflow' | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^[0-9+-]/.test(t)) {
+    if (!/^[+-]?\d+$/.test(t)) return undefined;
+    const n = Number(t);
+    return n >= -2147483648 && n <= 2147483647 ? n : 'overflow';
+  }
+  let result = 0;
+  for (const part of t.split(',')) {
+    const i = lower.indexOf(part.trim().toLowerCase());
+    if (i < 0) return undefined;
+    result |= members[i]![1];
+  }
+  return result;
+}
+
+/** Byte[]: a Buffer, typed array, ArrayBuffer, or numbers 0…255 (each converted as PowerShell converts to Byte). */
+const toBytes: Converter = (value, name, cmd) => {
+  if (value === null || value === undefined) return null;
+  if (Buffer.isBuffer(value)) return value;
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  const items = Array.isArray(value) ? value : [value];
+  const out = Buffer.alloc(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const n = typeof items[i] === 'number' ? int32Of(items[i] as number) : undefined;
+    if (n === undefined || n < 0 || n > 255) {
+      const inner = msg.innerCannotConvert(psString(items[i]), dotnetTypeOf(items[i]), 'System.Byte');
+      throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
+    }
+    out[i] = n;
+  }
+  return out;
+};
 
 export const CONVERTERS: Record<ParamType, Converter> = {
   String: toStringValue,
@@ -168,8 +246,13 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   Hashtable: toHashtable,
   ScriptBlock: toScriptBlock,
   DateTime: toDateTime,
-  ActionPreference: toEnum(ACTION_PREFERENCES, DOTNET_TYPE.ActionPreference),
-};
+  ActionPreference: toEnum({ fullName: DOTNET_TYPE.ActionPreference, members: ACTION_PREFERENCES.map((n, i) => [n, i] as const) }, 'noMessage'),
+  'Byte[]': toBytes,
+  TimeSpan: toObject,
+  X509Certificate: toObject,
+  ...enumRecord((e) => toEnum(e)),
+  ...enumRecord((e) => arrayOf(toEnum(e)), '[]'),
+} as Record<ParamType, Converter>;
 
 /** Does a parameter of this type take a plain object as its value (the splat-or-value rule)? */
 export const TAKES_OBJECTS: ReadonlySet<ParamType> = new Set(['Object', 'Object[]', 'Hashtable']);

@@ -128,3 +128,11 @@ export const innerEnum = (text: string, enumType: string, names: readonly string
 
 export const innerAmbiguousEnum = (text: string, enumType: string, matches: readonly string[]) =>
   `Cannot convert value "${text}" to type "${enumType}". Error: "The identifier name ${text} cannot be processed due to the inability to differentiate between the following enumerator names: ${matches.join(', ')}. Try a more specific identifier name."`;
+
+/** ExtendedTypeSystem.resx InvalidCastExceptionEnumerationNoValue; names joined by the en-US ListSeparator. */
+export const innerEnumNoValue = (text: string, enumType: string, names: readonly string[]) =>
+  `Cannot convert value "${text}" to type "${enumType}" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. The possible enumeration values are "${names.join(',')}".`;
+
+/** ExtendedTypeSystem.resx InvalidCastExceptionEnumerationNull. */
+export const innerEnumNull = (enumType: string, names: readonly string[]) =>
+  `Cannot convert null to type "${enumType}" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. The possible enumeration values are "${names.join(',')}".`;

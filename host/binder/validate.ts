@@ -45,7 +45,9 @@ export function validateValue(p: CompiledParam, value: unknown, cmd: string): un
     else checkRange(p, value, cmd, true);
   }
   if (d.validateNotNullOrEmpty) checkNotNullOrEmpty(p, value, cmd);
-  if (p.mandatory) {
+  // Mandatory in any of its sets, whichever set the call ends in: CompiledCommandParameter.IsMandatoryInSomeParameterSet,
+  // set for any [Parameter(Mandatory)] (ProcessParameterAttribute), is what BindParameter checks.
+  if (p.mandatoryMask !== 0) {
     // A string is the common case, and only '' for a String parameter fails (no call for it: this is every call's path).
     if (typeof value !== 'string') checkMandatory(p, value, cmd);
     else if (value === '' && d.type === 'String') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });

@@ -1,6 +1,7 @@
 // A cmdlet is declared once, as data. The binder, the TypeScript signature of the exported function, the
 // help text, the docs page and the SYNTAX lines are all derived from this one declaration.
 import type { CallContext } from './context.ts';
+import type { EnumMember, EnumName } from './enums.ts';
 
 /** .NET short type names, as Get-Help and platyPS print them. */
 export type ParamType =
@@ -15,7 +16,21 @@ export type ParamType =
   | 'Hashtable'
   | 'ScriptBlock'
   | 'DateTime'
-  | 'ActionPreference';
+  | 'ActionPreference'
+  | 'Byte[]'
+  | 'TimeSpan'
+  | 'X509Certificate'
+  | EnumName
+  | `${EnumName}[]`;
+
+/** Attributes a parameter has in one of its sets only (PowerShell keeps them per [Parameter()] attribute). */
+export interface SetAttributes {
+  readonly mandatory?: boolean;
+  /** false: the parameter's Position does not apply in this set. */
+  readonly positional?: boolean;
+  /** false: ValueFromPipeline does not apply in this set. */
+  readonly pipeline?: boolean;
+}
 
 export interface ParamDecl {
   readonly name: string;
@@ -41,6 +56,13 @@ export interface ParamDecl {
   readonly default?: unknown;
   /** How the docs show a default that is computed at call time. */
   readonly defaultText?: string;
+  /** Per-set differences from the attributes above, keyed by set name (each must be in `sets`). */
+  readonly perSet?: Readonly<Record<string, SetAttributes>>;
+  /**
+   * Declared as Pode declares it, but podets cannot honour it: why. Giving it a value other than its default
+   * (a switch: other than $false) is a ParameterNotSupported error, in every call form; the docs say so.
+   */
+  readonly unsupported?: string;
 }
 
 export interface ExampleDecl {
@@ -82,9 +104,13 @@ type InputOf<T extends ParamType> = T extends 'String'
                 ? Date | string
                 : T extends 'ActionPreference'
                   ? ActionPreference
-                  : T extends 'Object[]'
-                    ? unknown
-                    : unknown;
+                  : T extends EnumName
+                    ? EnumMember<T> | number
+                    : T extends `${infer E extends EnumName}[]`
+                      ? EnumMember<E> | number | readonly (EnumMember<E> | number)[]
+                      : T extends 'Byte[]'
+                        ? Uint8Array | ArrayBuffer | readonly number[]
+                        : unknown;
 
 type OutputOf<T extends ParamType> = T extends 'String[]'
   ? string[]
@@ -94,7 +120,13 @@ type OutputOf<T extends ParamType> = T extends 'String[]'
       ? unknown[]
       : T extends 'DateTime'
         ? Date
-        : InputOf<T>;
+        : T extends EnumName
+          ? EnumMember<T>
+          : T extends `${infer E extends EnumName}[]`
+            ? EnumMember<E>[]
+            : T extends 'Byte[]'
+              ? Buffer
+              : InputOf<T>;
 
 /** What a caller may pass: ValidateSet values become a string-literal union. */
 export type ParamInput<D extends ParamDecl> = D extends { validateSet: readonly (infer V extends string)[] }
@@ -147,24 +179,33 @@ export type Splat<P extends readonly ParamDecl[]> = P extends unknown
   ? { [D in P[number] as D['name']]?: ParamInput<D> | null | undefined } & CommonParameters
   : never;
 
+/** A ParameterSetName other than __AllParameterSets (compile.ts's declaresPositionOrSet). */
+type DeclaresSet<H> = H extends { sets: readonly (infer S)[] } ? ([Exclude<S, '__AllParameterSets'>] extends [never] ? false : true) : false;
 /** Whether any parameter declares a Position or a ParameterSetName: then no automatic positions. */
 type HasExplicitPosition<P> = P extends readonly [infer H, ...infer T]
-  ? H extends { position: number } | { sets: readonly string[] }
-    ? true
-    : HasExplicitPosition<T>
-  : false;
-type ExplicitPositional<P> = P extends readonly [infer H, ...infer T]
   ? H extends { position: number }
-    ? [H, ...ExplicitPositional<T>]
-    : ExplicitPositional<T>
+    ? true
+    : DeclaresSet<H> extends true
+      ? true
+      : HasExplicitPosition<T>
+  : false;
+/** Parameters sharing a position (in different sets) take one value: the first of them types it. */
+type ExplicitPositional<P, Last = never> = P extends readonly [infer H, ...infer T]
+  ? H extends { position: infer N extends number }
+    ? [N] extends [Last]
+      ? ExplicitPositional<T, Last>
+      : [H, ...ExplicitPositional<T, N>]
+    : ExplicitPositional<T, Last>
   : [];
 type AutoPositional<P> = P extends readonly [infer H, ...infer T]
   ? H extends { type: 'SwitchParameter' }
     ? AutoPositional<T>
     : [H, ...AutoPositional<T>]
   : [];
-/** Positional parameters in position order (explicit positions are declared in ascending order: checked at load).
- * Automatic ones only when no parameter declares a Position or a set, as compile.ts numbers them. */
+/**
+ * Positional parameters in position order (explicit positions are declared in ascending order: checked at load).
+ * Automatic positions only when no parameter declares a Position or a ParameterSetName, as compile.ts numbers them.
+ */
 export type PositionalParams<P extends readonly ParamDecl[]> =
   HasExplicitPosition<P> extends true ? ExplicitPositional<P> : AutoPositional<P>;
 

@@ -49,6 +49,20 @@ export const errors = defineCatalog({
         : 'cmdlets are not chained in a pipeline; use the returned value.'),
     { status: 500 },
   ),
+  /**
+   * A parameter Pode declares that podets declares too but cannot honour (the `unsupported` marker of a
+   * declaration, checked by the binder in every call form). Giving it its default value is not refused.
+   */
+  ParameterNotSupported: entry(
+    (a: { command: string; parameter: string; why: string }) => `${a.command}: -${a.parameter} is not supported by podets: ${a.why}.`,
+    { status: 500, parameter: (a) => a.parameter },
+  ),
+  /** A value of a parameter podets otherwise honours (Add-PodeEndpoint -Protocol Smtp, Add-PodeRoute -Method Connect). */
+  ParameterValueNotSupported: entry(
+    (a: { command: string; parameter: string; value: string; why: string }) =>
+      `${a.command}: -${a.parameter} ${a.value} is not supported by podets: ${a.why}.`,
+    { status: 500, parameter: (a) => a.parameter },
+  ),
   ActionPreferenceStop: entry(
     (a: { preference: string; message: string }) =>
       `The running command stopped because the preference variable "${a.preference}" or common parameter is set to Stop: ${a.message}`,

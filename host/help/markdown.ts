@@ -2,7 +2,8 @@
 // (see the seed page for ConvertTo-PodeSseConnection). Text is written as-is: Pode's pages are made in
 // platyPS's FormattingPreserve mode, which neither escapes nor re-wraps help text.
 import type { RegisteredCmdlet } from '../cmdlet/registry.ts';
-import { type AnyDecl, PROGRESS_ACTION, compareNames, defaultText, paramViews, positionText, setsLabel } from './model.ts';
+import type { ParamDecl } from '../cmdlet/declare.ts';
+import { type AnyDecl, type ParamView, PROGRESS_ACTION, acceptedValues, compareNames, defaultText, helpText, inSet, paramViews, parameterSets, positionText, setsLabel } from './model.ts';
 import { syntaxBlocks } from './syntax.ts';
 
 export const MODULE_NAME = 'podets';
@@ -41,31 +42,53 @@ function examplesSection(decl: AnyDecl): string {
   return out;
 }
 
-function parameterBlock(name: string, help: string, rows: Record<string, string>): string {
+/** One yaml block; an enum-typed parameter gets platyPS's `Accepted values:` line after its aliases. */
+function yamlBlock(rows: Record<string, string>): string {
   const yaml = (k: string) => (rows[k] === '' ? `${k}:` : `${k}: ${rows[k]}`);
-  const head = ['Type', 'Parameter Sets', 'Aliases'].map(yaml);
+  const head = ['Type', 'Parameter Sets', 'Aliases', ...('Accepted values' in rows ? ['Accepted values'] : [])].map(yaml);
   const tail = ['Required', 'Position', 'Default value', 'Accept pipeline input', 'Accept wildcard characters'].map(yaml);
-  return `### -${name}\n${paragraph(help || `{{ Fill ${name} Description }}`)}${fence([...head, '', ...tail].join('\n'), 'yaml')}`;
+  return fence([...head, '', ...tail].join('\n'), 'yaml');
+}
+
+/**
+ * The yaml blocks of one parameter: one, or (as platyPS writes a parameter whose [Parameter()] attributes differ
+ * between its sets) one per group of sets that agree, in the sets' display order.
+ */
+function parameterBlocks(decl: AnyDecl, p: ParamDecl, whole: ParamView, own: boolean): string {
+  const rows = (v: ParamView, sets: string) => ({
+    Type: p.type,
+    'Parameter Sets': sets,
+    Aliases: (p.aliases ?? []).join(', '),
+    ...(acceptedValues(p) !== undefined && { 'Accepted values': acceptedValues(p)! }),
+    Required: v.mandatory ? 'True' : 'False',
+    Position: positionText(v),
+    'Default value': defaultText(p),
+    'Accept pipeline input': v.pipeline ? 'True (ByValue)' : 'False',
+    'Accept wildcard characters': 'False',
+  });
+  if (!own || p.perSet === undefined) return yamlBlock(rows(whole, own ? setsLabel(decl, p) : '(All)'));
+  const groups: { key: string; view: ParamView; sets: string[] }[] = [];
+  for (const set of parameterSets(decl).filter((s) => inSet(p, s))) {
+    const v = paramViews(decl, set).find((x) => x.decl === p)!;
+    const key = `${v.mandatory}|${v.position}|${v.pipeline}`;
+    const group = groups.find((g) => g.key === key);
+    if (group) group.sets.push(set);
+    else groups.push({ key, view: v, sets: [set] });
+  }
+  return groups.map((g) => yamlBlock(rows(g.view, g.sets.join(', ')))).join('');
 }
 
 function parametersSection(decl: AnyDecl): string {
   // platyPS sorts parameters by name, ProgressAction among them.
-  const views = [...paramViews(decl), { decl: PROGRESS_ACTION, position: undefined, isSwitch: false }];
+  const whole: ParamView = { decl: PROGRESS_ACTION, position: undefined, isSwitch: false, mandatory: false, pipeline: false };
+  const views = [...paramViews(decl), whole];
   const own = new Set(decl.parameters);
   const blocks = views
     .sort((a, b) => compareNames(a.decl.name, b.decl.name))
-    .map((v) =>
-      parameterBlock(v.decl.name, v.decl.help, {
-        Type: v.decl.type,
-        'Parameter Sets': own.has(v.decl) ? setsLabel(decl, v.decl) : '(All)',
-        Aliases: (v.decl.aliases ?? []).join(', '),
-        Required: v.decl.mandatory ? 'True' : 'False',
-        Position: positionText(v),
-        'Default value': defaultText(v.decl),
-        'Accept pipeline input': v.decl.pipeline ? 'True (ByValue)' : 'False',
-        'Accept wildcard characters': 'False',
-      }),
-    );
+    .map((v) => {
+      const help = helpText(v.decl) || `{{ Fill ${v.decl.name} Description }}`;
+      return `### -${v.decl.name}\n${paragraph(help)}${parameterBlocks(decl, v.decl, v, own.has(v.decl))}`;
+    });
   return `## PARAMETERS\n\n${blocks.join('')}### CommonParameters\n${paragraph(COMMON_PARAMETERS_TEXT)}`;
 }
 

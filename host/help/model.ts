@@ -3,6 +3,7 @@
 // so the help can never disagree with how arguments actually bind.
 import { compile } from '../binder/compile.ts';
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
+import { enumOf } from '../binder/convert.ts';
 
 export type AnyDecl = CmdletDecl<readonly ParamDecl[], unknown>;
 
@@ -16,17 +17,35 @@ export const PROGRESS_ACTION: ParamDecl = {
 
 export interface ParamView {
   readonly decl: ParamDecl;
-  /** 0-based position, or undefined when the parameter is named-only. */
+  /** 0-based position, or undefined when the parameter is named-only (in the set viewed). */
   readonly position: number | undefined;
   readonly isSwitch: boolean;
+  /** Mandatory and ValueFromPipeline in the set viewed (in any of its sets when no set is given). */
+  readonly mandatory: boolean;
+  readonly pipeline: boolean;
 }
 
-export function paramViews(decl: AnyDecl): ParamView[] {
+/** The parameters as one set sees them, or as a whole when `set` is undefined. */
+export function paramViews(decl: AnyDecl, set?: string): ParamView[] {
   const compiled = compile(decl);
+  const bit = set === undefined ? -1 : compiled.setNames.indexOf(set);
   return decl.parameters.map((p, i) => {
     const c = compiled.params[i]!;
-    return { decl: p, position: c.position, isSwitch: c.isSwitch };
+    const has = (mask: number) => (mask & (bit < 0 ? c.mask : 1 << bit)) !== 0;
+    return { decl: p, position: has(c.positionMask) ? c.position : undefined, isSwitch: c.isSwitch, mandatory: has(c.mandatoryMask), pipeline: has(c.pipelineMask) };
   });
+}
+
+/** The values an enum-typed parameter accepts, as Get-Help lists them; undefined for other types. */
+export function acceptedValues(p: ParamDecl): string | undefined {
+  const e = enumOf(p.type);
+  return e?.members.map(([n]) => n).join(', ');
+}
+
+/** The parameter's help, with the docs' note when podets cannot honour it. */
+export function helpText(p: ParamDecl): string {
+  const note = p.unsupported === undefined ? '' : `Not supported by podets: ${p.unsupported}.`;
+  return [p.help, note].filter((t) => t !== '').join('\n\n');
 }
 
 /** Set names, default set first, then the others in order of first appearance; [] when the cmdlet has none. */

@@ -1,7 +1,7 @@
 // Get-Help-style terminal text (the layout of PowerShell 7's `Get-Help <name> -Full`), without colour:
 // the CLI adds colour. Every fact comes from the same helpers as the markdown page.
 import type { RegisteredCmdlet } from '../cmdlet/registry.ts';
-import { compareNames, defaultText, paramViews, positionText, setsLabel } from './model.ts';
+import { acceptedValues, compareNames, defaultText, helpText, paramViews, positionText, setsLabel } from './model.ts';
 import { syntaxLines } from './syntax.ts';
 
 const COMMON_PARAMETERS_NOTE = [
@@ -28,17 +28,18 @@ function parameters(entry: RegisteredCmdlet): string {
   const blocks = paramViews(decl).map((v) => {
     const p = v.decl;
     const head = p.type === 'SwitchParameter' ? `-${p.name} [<SwitchParameter>]` : `-${p.name} <${p.type}>`;
-    const valid = p.validateSet ? `\nAccepted values: ${p.validateSet.join(', ')}` : '';
+    const values = p.validateSet?.join(', ') ?? acceptedValues(p);
+    const valid = values !== undefined ? `\nAccepted values: ${values}` : '';
     const rows = attributeRows([
-      ['Required?', String(p.mandatory === true)],
+      ['Required?', String(v.mandatory)],
       ['Position?', positionText(v).toLowerCase()],
       ['Default value', defaultText(p)],
-      ['Accept pipeline input?', p.pipeline ? 'true (ByValue)' : 'false'],
+      ['Accept pipeline input?', v.pipeline ? 'true (ByValue)' : 'false'],
       ['Parameter set name', setsLabel(decl, p)],
       ['Aliases', p.aliases?.length ? p.aliases.join(', ') : 'None'],
       ['Accept wildcard characters?', 'false'],
     ]);
-    return `${indent(head, 4)}\n${indent(p.help + valid, 8)}\n\n${indent(rows, 8)}\n`;
+    return `${indent(head, 4)}\n${indent(helpText(p) + valid, 8)}\n\n${indent(rows, 8)}\n`;
   });
   blocks.push(`${indent('<CommonParameters>', 4)}\n${indent(COMMON_PARAMETERS_NOTE.join('\n'), 8)}\n`);
   return `PARAMETERS\n${blocks.join('\n')}`;

@@ -18,10 +18,10 @@ export interface SyntaxBlock {
 
 export function syntaxToken(v: ParamView): string {
   const p = v.decl;
-  if (v.isSwitch) return p.mandatory ? `-${p.name}` : `[-${p.name}]`;
+  if (v.isSwitch) return v.mandatory ? `-${p.name}` : `[-${p.name}]`;
   const name = v.position === undefined ? `-${p.name}` : `[-${p.name}]`;
   const token = `${name} <${p.type}>`;
-  return p.mandatory ? token : `[${token}]`;
+  return v.mandatory ? token : `[${token}]`;
 }
 
 export function wrapSyntax(head: string, tokens: readonly string[], width = SYNTAX_WIDTH): string {
@@ -38,10 +38,9 @@ export function wrapSyntax(head: string, tokens: readonly string[], width = SYNT
 }
 
 export function syntaxBlocks(decl: AnyDecl): SyntaxBlock[] {
-  const views = paramViews(decl);
   const sets = parameterSets(decl);
   const line = (set: string | undefined) =>
-    wrapSyntax(decl.name, [...views.filter((v) => inSet(v.decl, set)).map(syntaxToken), ...TAIL]);
+    wrapSyntax(decl.name, [...paramViews(decl, set).filter((v) => inSet(v.decl, set)).map(syntaxToken), ...TAIL]);
   if (sets.length === 0) return [{ set: undefined, isDefault: true, text: line(undefined) }];
   return sets.map((set, i) => ({ set, isDefault: i === 0 && set === decl.defaultParameterSet, text: line(set) }));
 }

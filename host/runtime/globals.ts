@@ -3,15 +3,37 @@
 import { allCmdlets, scriptName } from '../cmdlet/registry.ts';
 import { GLOBALS } from './global-table.ts';
 
-let installed = false;
+/** What each installed name held before (undefined: nothing), for uninstallGlobals; undefined when not installed. */
+let previous: Map<string, PropertyDescriptor | undefined> | undefined;
 
-export function installGlobals(): void {
-  if (installed) return;
-  installed = true;
+/** Installs the globals (once); true when this call installed them. */
+export function installGlobals(): boolean {
+  if (previous) return false;
+  previous = new Map();
   const g = globalThis as Record<string, unknown>;
-  for (const entry of allCmdlets()) g[scriptName(entry.decl.name)] = entry.fn;
+  const keep = (name: string) => previous!.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
+  for (const entry of allCmdlets()) {
+    const name = scriptName(entry.decl.name);
+    keep(name);
+    g[name] = entry.fn;
+  }
   for (const global of GLOBALS) {
+    keep(global.name);
     if ('get' in global.install) Object.defineProperty(globalThis, global.name, { get: global.install.get, configurable: true });
     else g[global.name] = global.install.value;
   }
+  return true;
+}
+
+/**
+ * Puts the global scope back as it was before installGlobals: tests that serve a script in their own
+ * process (test/helpers/embedded.ts) leave the process as they found it.
+ */
+export function uninstallGlobals(): void {
+  if (!previous) return;
+  for (const [name, descriptor] of previous) {
+    if (descriptor) Object.defineProperty(globalThis, name, descriptor);
+    else delete (globalThis as Record<string, unknown>)[name];
+  }
+  previous = undefined;
 }

@@ -1,5 +1,5 @@
 // Write-PodeHost: text to the terminal in an optional console colour, silenced only by --quiet (as
-// Pode's -Quiet silences it), never by the log level: it is the script's own output, not a log line.
+// Pode's -Quiet silences it, and -Force overrides it), never by the log level: it is the script's own output.
 import { inspect } from 'node:util';
 import chalk from 'chalk';
 import { isPlainObject } from '../values/hashtable.ts';
@@ -40,6 +40,8 @@ export interface HostWriteOptions {
   explode?: boolean;
   showType?: boolean;
   label?: string;
+  /** -Force: written even under --quiet. */
+  force?: boolean;
 }
 
 /**
@@ -64,10 +66,26 @@ export function formatHostOutput(value: unknown, options: HostWriteOptions = {})
   return options.label ? `\tName: ${options.label} ${text}` : text;
 }
 
+/** Where Write-PodeHost's text goes: the text as written, its newline included (none with -NoNewLine). */
+export type HostSink = (text: string) => void;
+
+/** The terminal is the process's: one sink for every server, as for log lines (host/log.ts). */
+let hostSink: HostSink = (text) => void process.stdout.write(text);
+
+/**
+ * Tests that run a script in this process read what it wrote by swapping the sink (as setLogSink does for
+ * log lines); returns the previous one, to put back.
+ */
+export function setHostSink(sink: HostSink): HostSink {
+  const old = hostSink;
+  hostSink = sink;
+  return old;
+}
+
 export function writeHost(value: unknown, options: HostWriteOptions = {}): void {
-  if (isQuiet()) return;
+  if (isQuiet() && !options.force) return;
   let text = formatHostOutput(value, options);
   const color = CONSOLE_COLORS.find((c) => c.toLowerCase() === options.foregroundColor?.toLowerCase());
   if (color) text = PAINT[color](text);
-  process.stdout.write(options.noNewLine ? text : text + '\n');
+  hostSink(options.noNewLine ? text : text + '\n');
 }

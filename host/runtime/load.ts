@@ -16,13 +16,20 @@ export class ScriptLoadError extends Error {
   }
 }
 
-export async function loadScript(file: string): Promise<void> {
+/**
+ * Imports the script, once per process as any module is. `instance` makes this load a module of its own
+ * (`?podets-instance=<instance>` on its URL), so its top level runs again: tests serve one fixture to
+ * several in-process servers (test/helpers/embedded.ts). Its own imports, podets included, stay shared.
+ */
+export async function loadScript(file: string, instance?: string): Promise<void> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new ScriptLoadError(`Script not found: ${path}`);
   if (!SCRIPT_EXTENSIONS.includes(extname(path).toLowerCase()))
     throw new ScriptLoadError(`Cannot serve ${path}: podets serves scripts ending in ${SCRIPT_EXTENSIONS.join(' ')}.`);
   try {
-    await import(pathToFileURL(path).href);
+    const url = pathToFileURL(path);
+    if (instance !== undefined) url.searchParams.set('podets-instance', instance);
+    await import(url.href);
   } catch (err) {
     throw describeLoadError(err, path);
   }

@@ -19,7 +19,7 @@ import { SseRegistry } from './registry.ts';
 import { ScaleOut } from './scale-out.ts';
 import { SseSettings } from './settings.ts';
 import { isValidlySigned, newClientId, signClientId } from './signing.ts';
-import { DEFAULT_MAX_BUFFER, SseWriter } from './writer.ts';
+import { DEFAULT_MAX_BUFFER, SseWriter, type SseCloseReason, type SseWriterOwner } from './writer.ts';
 import type { Ordered, SseHub } from './hub/types.ts';
 import type { PodeServer } from '../runtime/server.ts';
 import { isHttp2 } from '../http/version.ts';
@@ -73,7 +73,7 @@ declare module '../http/webevent.ts' {
   }
 }
 
-export class SseEngine {
+export class SseEngine implements SseWriterOwner {
   readonly settings = new SseSettings();
   readonly registry = new SseRegistry<SseConnection>();
   readonly history = new SseHistory();
@@ -179,7 +179,7 @@ export class SseEngine {
     // A local connection's route finishing closes it, like a normal response.
     const settled = scope === 'Local' ? () => this.endLocal(conn) : undefined;
     const transport = takeOver(event, { headers: head, settled });
-    conn.writer = new SseWriter(transport, { maxBuffer: this.maxBuffer, onClose: (reason) => this.disposed(conn, reason) });
+    conn.writer = new SseWriter(transport, { maxBuffer: this.maxBuffer, owner: this, subject: conn });
     if (o.RetryDuration > 0) conn.writer.write(frameRetry(o.RetryDuration), true);
     conn.writer.write(frameOpen(clientId, group, o.Name), true);
     // Replay and registering happen in one synchronous step, so no event can fall in between; scaled out,
@@ -223,6 +223,11 @@ export class SseEngine {
   /** A local connection's route has finished: it closes like a normal response, with pode.close. */
   endLocal(conn: SseConnection): void {
     if (conn.IsLocal) conn.writer.close(PODE_CLOSE);
+  }
+
+  /** @internal SseWriterOwner: a connection's writer is over (the subject is the connection). */
+  writerClosed(subject: unknown, reason: SseCloseReason): void {
+    this.disposed(subject as SseConnection, reason);
   }
 
   private disposed(conn: SseConnection, reason: string): void {

@@ -24,6 +24,12 @@ export interface SseWriterOptions {
   maxBuffer?: number;
   /** Called exactly once, whatever the reason. An exception in it is logged, never thrown to the writer. */
   onClose?: (reason: SseCloseReason, error?: Error) => void;
+  /**
+   * As onClose, without a closure per connection: `owner.writerClosed(subject, …)`. The SSE engine passes
+   * itself and the connection, so thousands of connections share one method instead of holding a function each.
+   */
+  owner?: SseWriterOwner;
+  subject?: unknown;
   /** Clock for lastActivity (ms), read on every write; injectable for tests. By default a clock read once per tick. */
   now?: () => number;
 }
@@ -55,10 +61,24 @@ function closeTick(): void {
   for (let i = 0; i < list.length; i++) SseWriter.flush(list[i]!);
 }
 
+/** Who hears, once, that a writer is over (see SseWriterOptions.owner). */
+export interface SseWriterOwner {
+  writerClosed(subject: unknown, reason: SseCloseReason, error?: Error): void;
+}
+
+/** Adapts a plain onClose callback to an owner (tests, one-off writers). */
+class CallbackOwner implements SseWriterOwner {
+  constructor(private readonly fn: (reason: SseCloseReason, error?: Error) => void) {}
+  writerClosed(_subject: unknown, reason: SseCloseReason, error?: Error): void {
+    this.fn(reason, error);
+  }
+}
+
 export class SseWriter implements TransportOwner {
   readonly transport: Transport;
   private readonly maxBuffer: number;
-  private readonly onClose: ((reason: SseCloseReason, error?: Error) => void) | undefined;
+  private readonly owner: SseWriterOwner | undefined;
+  private readonly subject: unknown;
   private readonly now: (() => number) | undefined;
   private last: number;
   private done = false;
@@ -69,7 +89,8 @@ export class SseWriter implements TransportOwner {
   constructor(transport: Transport, options: SseWriterOptions = {}) {
     this.transport = transport;
     this.maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
-    this.onClose = options.onClose;
+    this.owner = options.owner ?? (options.onClose ? new CallbackOwner(options.onClose) : undefined);
+    this.subject = options.subject;
     this.now = options.now;
     this.last = this.now ? this.now() : Date.now();
     transport.attach(this);
@@ -172,9 +193,9 @@ export class SseWriter implements TransportOwner {
   }
 
   private notify(reason: SseCloseReason, err?: Error): void {
-    if (!this.onClose) return;
+    if (!this.owner) return;
     try {
-      this.onClose(reason, err);
+      this.owner.writerClosed(this.subject, reason, err);
     } catch (e) {
       logException(`SSE connection close handler (${reason})`, e);
     }

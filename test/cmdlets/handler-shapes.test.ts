@@ -1,19 +1,19 @@
 // Issue 9: "No request may ever fail because of how its handler was declared." Every shape of handler and
 // middleware in test/fixtures/scripts/handler-shapes.ts has its own $WebEvent from its first request, in a
-// fresh server each time (so no route has been seen before), and keeps it apart from concurrent ones.
+// fresh server each time (so no route has been seen before), and keeps it apart from concurrent ones. Each
+// server is made in this process from a fresh load of the fixture (test/helpers/embedded.ts).
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 
 const shapes = ['/then', '/timer-callback', '/calls-async', '/thenable', '/async', '/sync', '/file'];
 
-describe('Every handler shape has its $WebEvent from the first request (podets serve)', () => {
-  let server: ServedScript;
+describe('Every handler shape has its $WebEvent from the first request', () => {
+  let server: EmbeddedScript;
   beforeEach(async () => {
-    server = await start(fixtureScript('handler-shapes.ts'));
+    server = await serveEmbedded(fixtureScript('handler-shapes.ts'));
   });
-  afterEach(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  afterEach(() => server.close());
 
   for (const path of shapes) {
     it(`${path}: the first request answers 200 with its own path`, async () => {

@@ -1,21 +1,20 @@
 // Get-/Set-/Add-/Test-PodeHeader end to end, against test/fixtures/scripts/headers.ts.
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 
 const secret = 'sup3r-s3cret';
 const sign = (value: string, key: string) => `s:${value}.${createHmac('sha256', key).update(value).digest('base64')}`;
 
-describe('Headers cmdlets (podets serve)', () => {
-  let server: ServedScript;
+describe('Headers cmdlets', () => {
+  let server: EmbeddedScript;
   const get = (path: string, headers?: Record<string, string>) => fetch(new URL(path, server.url), { headers });
 
   before(async () => {
-    server = await start(fixtureScript('headers.ts'));
+    server = await serveEmbedded(fixtureScript('headers.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   it('Get-PodeHeader and Test-PodeHeader read request headers, case-insensitively', async () => {
     const res = await get('/read', { 'X-Test': 'hello', 'X-Blank': '  ' });

@@ -73,11 +73,13 @@ describe('cmdlets/logging.ts', () => {
 
   it("declares Pode's parameters", () => {
     const shape = (name: string) => findCmdlet(name)!.decl.parameters.map((p) => `${p.name}:${p.type}${p.mandatory ? '!' : ''}${p.pipeline ? '|' : ''}`);
-    expect(shape('New-PodeLogTerminalMethod')).to.deep.equal([]);
-    expect(shape('Enable-PodeRequestLogging')).to.deep.equal(['Method:Hashtable!|', 'Raw:SwitchParameter']);
+    // As Pode's Logging.ps1 of the version test/fixtures/pode/declarations.ts names (-BatchInfo and
+    // -UsernameProperty are declared unsupported; test/cmdlets/unsupported.test.ts).
+    expect(shape('New-PodeLogTerminalMethod')).to.deep.equal(['BatchInfo:Hashtable']);
+    expect(shape('Enable-PodeRequestLogging')).to.deep.equal(['Method:Hashtable!|', 'UsernameProperty:String', 'Raw:SwitchParameter']);
     expect(shape('Enable-PodeErrorLogging')).to.deep.equal(['Method:Hashtable!|', 'Levels:String[]', 'Raw:SwitchParameter']);
     const levels = findCmdlet('Enable-PodeErrorLogging')!.decl.parameters[1]!;
-    expect(levels.validateSet).to.deep.equal(['Error', 'Warning', 'Informational', 'Verbose', 'Debug']);
+    expect(levels.validateSet).to.deep.equal(['Error', 'Warning', 'Informational', 'Verbose', 'Debug', '*']);
     expect(levels.default).to.deep.equal(['Error']);
     expect(findCmdlet('New-PodeLogTerminalMethod')!.group).to.equal('Logging');
   });

@@ -1,17 +1,16 @@
 // Add-PodeMiddleware end to end: order, -Route, -ArgumentList, -InputObject, short-circuits.
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 
-describe('Middleware cmdlets (podets serve)', () => {
-  let server: ServedScript;
+describe('Middleware cmdlets', () => {
+  let server: EmbeddedScript;
   const get = (path: string) => fetch(new URL(path, server.url));
 
   before(async () => {
-    server = await start(fixtureScript('middleware.ts'));
+    server = await serveEmbedded(fixtureScript('middleware.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   it('runs global middleware in the order added (async included), then the route\'s own', async () => {
     expect(await (await get('/order')).json()).to.deep.equal(['first', 'second:x', 'slow', 'route-fn', 'route-table:7']);

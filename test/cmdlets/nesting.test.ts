@@ -3,17 +3,16 @@
 // client gets the status text; the log says which parameter), and the server serves the next request
 // (test/fixtures/scripts/nesting.ts).
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 
-describe('Values nested too deep to convert (podets serve)', () => {
-  let server: ServedScript;
+describe('Values nested too deep to convert', () => {
+  let server: EmbeddedScript;
 
   before(async () => {
-    server = await start(fixtureScript('nesting.ts'));
+    server = await serveEmbedded(fixtureScript('nesting.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   async function get(path: string) {
     const res = await fetch(new URL(path, server.url));

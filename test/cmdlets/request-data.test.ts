@@ -1,22 +1,21 @@
-// Request data is data, never parameters, end to end (test/fixtures/scripts/request-data.ts, served by the real
-// CLI): a body, an object nested in it, the query string and route parameters reach cmdlets as values even when
+// Request data is data, never parameters, end to end (test/fixtures/scripts/request-data.ts, served in this
+// process): a body, an object nested in it, the query string and route parameters reach cmdlets as values even when
 // every key names a parameter. Before, the splat-or-value rule let a client send
 // {"Value":"<script>…</script>","ContentType":"text/html","StatusCode":201} and be answered 201 text/html.
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 
 const ATTACK = { Value: '<script>alert(1)</script>', ContentType: 'text/html', StatusCode: 201 };
 const ATTACK_JSON = JSON.stringify(ATTACK);
 
-describe('Request data never chooses parameters (podets serve)', () => {
-  let server: ServedScript;
+describe('Request data never chooses parameters', () => {
+  let server: EmbeddedScript;
 
   before(async () => {
-    server = await start(fixtureScript('request-data.ts'));
+    server = await serveEmbedded(fixtureScript('request-data.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   async function post(path: string, body: string, type = 'application/json') {
     const res = await fetch(new URL(path, server.url), { method: 'POST', headers: { 'content-type': type }, body });

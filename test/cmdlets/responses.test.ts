@@ -1,18 +1,17 @@
 // The response cmdlets end to end, against test/fixtures/scripts/responses.ts.
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 import { rawRequest } from '../host/http/helpers.ts';
 
-describe('Responses cmdlets (podets serve)', () => {
-  let server: ServedScript;
+describe('Responses cmdlets', () => {
+  let server: EmbeddedScript;
   const get = (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
 
   before(async () => {
-    server = await start(fixtureScript('responses.ts'));
+    server = await serveEmbedded(fixtureScript('responses.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   describe('Write-PodeJsonResponse', () => {
     it('sends a positional object as JSON (the splat-or-value rule)', async () => {

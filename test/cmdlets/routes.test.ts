@@ -1,20 +1,20 @@
-// Add-PodeRoute, Remove-PodeRoute and Add-PodeStaticRoute end to end: the real CLI serves
-// test/fixtures/scripts/routes.ts and Node's fetch drives it.
+// Add-PodeRoute, Remove-PodeRoute and Add-PodeStaticRoute end to end: test/fixtures/scripts/routes.ts is
+// served in this process (test/helpers/embedded.ts) and Node's fetch drives it. The refusals at load time
+// are what `podets serve` prints and exits with, so those run the real CLI.
 import { expect } from 'chai';
-import { fixtureScript, run, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript, run } from '../helpers/serve.ts';
 
-describe('Routes cmdlets (podets serve)', () => {
-  let server: ServedScript;
+describe('Routes cmdlets', () => {
+  let server: EmbeddedScript;
   const get = (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
   const post = (path: string, body: string, contentType: string) =>
     get(path, { method: 'POST', body, headers: { 'content-type': contentType } });
 
   before(async () => {
-    server = await start(fixtureScript('routes.ts'));
+    server = await serveEmbedded(fixtureScript('routes.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   describe('Add-PodeRoute', () => {
     it('answers a plain route', async () => {
@@ -157,7 +157,7 @@ describe('Routes cmdlets (podets serve)', () => {
   });
 });
 
-describe('Add-PodeRoute registering the same route twice', () => {
+describe('Add-PodeRoute registering the same route twice (podets serve)', () => {
   it('stops the script with exit 1, naming both registrations', async () => {
     const result = await run(fixtureScript('duplicate-route.ts'));
     expect(result.exitCode).to.equal(1);
@@ -170,7 +170,7 @@ describe('Add-PodeRoute registering the same route twice', () => {
   });
 });
 
-describe('Add-PodeRoute and Add-PodeStaticRoute refusals (exit 1 before listening)', () => {
+describe('Add-PodeRoute and Add-PodeStaticRoute refusals (podets serve: exit 1 before listening)', () => {
   const script = fixtureScript('route-errors.ts');
   const failWith = async (testCase: string) => {
     const result = await run(script, [], { env: { PODETS_TEST_CASE: testCase } });

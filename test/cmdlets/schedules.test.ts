@@ -60,6 +60,8 @@ describe('cmdlets/schedules.ts', () => {
       'EndTime:DateTime',
       'FilePath:String!@File',
       'ArgumentList:Hashtable',
+      'Timeout:Int32',
+      'TimeoutFrom:String',
       'OnStart:SwitchParameter',
     ]);
     const remove = findCmdlet('Remove-PodeSchedule')!.decl.parameters;

@@ -63,6 +63,10 @@ describe('cmdlets/timers.ts', () => {
 
   it('runs every Interval seconds once the server starts', () => {
     let runs = 0;
+    // Named only: Add-PodeTimer's parameters have sets and no Position, so PowerShell numbers none
+    // (Compiler.GetParameterMetaData); a positional value is PositionalParameterNotFound, as in Pode.
+    const positional = AddPodeTimer as unknown as (...args: unknown[]) => unknown;
+    expect(() => positional('tick', 5, () => 1)).to.throw("A positional parameter cannot be found that accepts argument 'tick'.");
     AddPodeTimer({ Name: 'tick', Interval: 5, ScriptBlock: () => void runs++ });
     expect(server.timers.get('tick')).to.include({ Name: 'tick', Interval: 5, Limit: 0, Skip: 0, OnStart: false });
     clock.advance(60 * SEC);

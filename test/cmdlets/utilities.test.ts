@@ -1,27 +1,27 @@
-// Get-PodeServerDefaultSecret, Start-PodeSleep, Write-PodeHost and $WebEvent across awaits, end to end.
+// Get-PodeServerDefaultSecret, Start-PodeSleep, Write-PodeHost and $WebEvent across awaits, end to end, with
+// test/fixtures/scripts/utilities.ts served in this process; --quiet is the CLI's flag, so that test runs it.
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript, start } from '../helpers/serve.ts';
 
-describe('Utilities cmdlets (podets serve)', () => {
-  let server: ServedScript;
+describe('Utilities cmdlets', () => {
+  let server: EmbeddedScript;
   const get = (path: string) => fetch(new URL(path, server.url));
 
   before(async () => {
-    server = await start(fixtureScript('utilities.ts'));
+    server = await serveEmbedded(fixtureScript('utilities.ts'));
   });
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   it('Get-PodeServerDefaultSecret is one random 32-byte secret per server', async () => {
     const first = await (await get('/secret')).text();
     expect(Buffer.from(first, 'base64')).to.have.length(32);
     expect(await (await get('/secret')).text()).to.equal(first);
-    const other = await start(fixtureScript('utilities.ts'));
+    const other = await serveEmbedded(fixtureScript('utilities.ts'));
     try {
       expect(await (await fetch(new URL('/secret', other.url))).text()).not.to.equal(first);
     } finally {
-      await other.stop();
+      await other.close();
     }
   });
 
@@ -66,7 +66,9 @@ describe('Utilities cmdlets (podets serve)', () => {
       '{ nested: { deep: [ 1, 2 ] } }',
     ]);
   });
+});
 
+describe('Utilities cmdlets (podets serve)', () => {
   it('Write-PodeHost is silent under --quiet', async () => {
     const quiet = await start(fixtureScript('utilities.ts'), ['--quiet']);
     try {

@@ -1,23 +1,22 @@
 // ValidateSet values in any casing, end to end: ConvertTo-PodeSseConnection -Scope 'default' / 'LOCAL' / 'gLOBAL'
-// in each call form, served by the real CLI (test/fixtures/scripts/validateset-casing.ts). PowerShell matches
+// in each call form, served in this process (test/fixtures/scripts/validateset-casing.ts). PowerShell matches
 // ValidateSet members case-insensitively (ValidateSetAttribute.ValidateElement in
 // src/System.Management.Automation/engine/Attributes.cs); the binder hands the implementation the declared
 // member, so the SSE engine sees 'Default', 'Local' or 'Global' whatever the caller typed. Before, 'default'
 // reached the engine as is: the connection was neither registered (Global) nor closed with its route (Local).
 import { expect } from 'chai';
-import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
+import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
+import { fixtureScript } from '../helpers/serve.ts';
 import { CLOSE_FRAME, closeAllClients, openFrame, RawHttp } from '../sse/helpers.ts';
 
-describe('ValidateSet casing (podets serve)', () => {
-  let server: ServedScript;
+describe('ValidateSet casing', () => {
+  let server: EmbeddedScript;
 
   before(async () => {
-    server = await start(fixtureScript('validateset-casing.ts'));
+    server = await serveEmbedded(fixtureScript('validateset-casing.ts'));
   });
   afterEach(closeAllClients);
-  after(async () => {
-    expect(await server.stop()).to.equal(0);
-  });
+  after(() => server.close());
 
   const json = async (method: string, path: string) => (await fetch(new URL(path, server.url), { method })).json();
 

@@ -15,6 +15,7 @@ import {
   createPodeServer,
   GetPodeSseClientIdList,
   SendPodeSseEvent,
+  StartPodeServer,
   WritePodeJsonResponse,
   type PodeApp,
 } from '../../index.ts';
@@ -253,6 +254,24 @@ describe('createPodeServer: podets inside an app of your own', function () {
 
     it('a cmdlet outside any server (not in a block, a handler or pode.run) says how to reach one', () => {
       expect(() => SendPodeSseEvent({ Name: 'Events', Data: 'x' })).to.throw(/No podets server is being configured/);
+    });
+  });
+
+  describe('a script written for podets serve', () => {
+    it("a Pode-style script's StartPodeServer block configures this server, as under podets serve", async () => {
+      // Before, it made a server of its own listening on 8080, and createPodeServer waited for it to stop.
+      const app = await createPodeServer(() =>
+        StartPodeServer(() => AddPodeRoute({ Method: 'Get', Path: '/inner', ScriptBlock: () => WritePodeJsonResponse({ Value: { from: 'inner' } }) })),
+      );
+      const { server, url } = await listen(app.handler);
+      try {
+        expect(await request(`${url}/inner`)).to.deep.equal({ status: 200, text: '{"from":"inner"}', type: 'application/json; charset=utf-8' });
+        expect(app.server.running).to.equal(false); // podets listens on nothing: the app does
+        expect('$WebEvent' in globalThis).to.equal(false); // nor installs the globals
+      } finally {
+        await app.close();
+        await new Promise((done) => server.close(done));
+      }
     });
   });
 

@@ -1,10 +1,10 @@
-// A real client: the `eventsource` package (v4, the WHATWG EventSource on fetch) against the real CLI
-// serving test/fixtures/sse/eventsource.ts with --sse-history. It must see pode.open, typed and untyped
+// A real client: the `eventsource` package (v4, the WHATWG EventSource on fetch) against
+// test/fixtures/sse/eventsource.ts served in this process with sseHistory (--sse-history). It must see pode.open, typed and untyped
 // events, multi-line and non-ASCII data intact, and after its connection breaks reconnect with
 // Last-Event-ID and receive, from the history, exactly the events it missed.
 import { expect } from 'chai';
 import { EventSource } from 'eventsource';
-import { expectPositions, get, post, serveSse, type ServedScript } from './helpers.ts';
+import { expectPositions, get, post, serveSseEmbedded, type EmbeddedScript } from './helpers.ts';
 
 interface Seen {
   type: string;
@@ -66,7 +66,7 @@ class Recorder {
 
 describe('SSE with the eventsource package', function () {
   this.timeout(20000);
-  let server: ServedScript;
+  let server: EmbeddedScript;
   const sources: EventSource[] = [];
 
   const open = (clientId: string, types: string[] = []) => {
@@ -77,19 +77,12 @@ describe('SSE with the eventsource package', function () {
   const send = async (body: Record<string, unknown>) => expect((await post(server, '/send', body)).json).to.deep.equal({ sent: true });
 
   before(async () => {
-    server = await serveSse('eventsource.ts', ['--sse-history', '50']);
+    server = await serveSseEmbedded('eventsource.ts', { sseHistory: 50 });
   });
   afterEach(() => {
     for (const es of sources.splice(0)) es.close();
   });
-  after(async () => {
-    // Node's fetch (undici) may leave a spare connection open that never sends a request; node:http does
-    // not count it as idle, so the server's graceful stop waits out its grace period for it. Signal the
-    // server directly rather than through execa's kill(), whose SIGKILL-after-5s would race that grace.
-    if (!server) return;
-    process.kill(server.process.pid!, 'SIGTERM');
-    expect((await server.process).exitCode).to.equal(0);
-  });
+  after(() => server?.close());
 
   it('receives pode.open, typed events, untyped messages, multi-line and UTF-8 data intact', async () => {
     const rec = open('es-1', ['greeting']);

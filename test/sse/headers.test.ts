@@ -3,19 +3,19 @@
 // printable ASCII as percent-encoded UTF-8 (host/sse/head.ts), and reads the X-PODE-SSE-* request headers
 // back the same way. Before, `?group=日本` was a 500 with a stack and `café` went out as a raw 0xE9 byte.
 import { expect } from 'chai';
-import { closeAllClients, frame, openFrame, post, RawHttp, serveSse, type ServedScript } from './helpers.ts';
+import { closeAllClients, frame, openFrame, post, RawHttp, serveSseEmbedded, type EmbeddedScript } from './helpers.ts';
 
 const q = (params: Record<string, string>) => `/sse?${new URLSearchParams(params).toString()}`;
 
 describe('SSE header values outside printable ASCII', function () {
   this.timeout(20000);
-  let server: ServedScript;
+  let server: EmbeddedScript;
   before(async () => {
-    server = await serveSse('wire.ts');
+    server = await serveSseEmbedded('wire.ts'); // in this process (test/helpers/embedded.ts)
   });
   after(async () => {
     closeAllClients();
-    expect(await server?.stop()).to.equal(0);
+    await server?.close();
   });
   afterEach(closeAllClients);
 

@@ -1,18 +1,30 @@
 // Shared by the SSE end-to-end suites: the fixture servers (served by the real CLI through
-// test/helpers/serve.ts), a raw HTTP/1.1 client on node:net that keeps the exact response bytes, JSON
+// test/helpers/serve.ts, or in this process through test/helpers/embedded.ts), a raw HTTP/1.1 client on node:net that keeps the exact response bytes, JSON
 // calls to the fixtures' control routes, and builders for the frames a test expects on the wire.
 import http from 'node:http';
 import net from 'node:net';
 import { resolve } from 'node:path';
+import { serveEmbedded, type EmbeddedOptions, type EmbeddedScript } from '../helpers/embedded.ts';
 import { repoRoot, start, type ServedScript, type StartOptions } from '../helpers/serve.ts';
 
 export type { ServedScript } from '../helpers/serve.ts';
+export type { EmbeddedScript } from '../helpers/embedded.ts';
+
+/** What the clients below need of a server, whoever serves it: its URL (`http://127.0.0.1:<port>/`). */
+export interface Served {
+  readonly url: string;
+}
 
 export const sseFixture = (name: string) => resolve(repoRoot, 'test/fixtures/sse', name);
 
 /** Serves test/fixtures/sse/<name> with the real CLI (`--port 0` plus `args`). */
 export function serveSse(name: string, args: string[] = [], options: StartOptions = {}): Promise<ServedScript> {
   return start(sseFixture(name), args, options);
+}
+
+/** Serves test/fixtures/sse/<name> in this process, with createPodeServer's options (`{ sseHistory: 10 }`). */
+export function serveSseEmbedded(name: string, options: EmbeddedOptions = {}): Promise<EmbeddedScript> {
+  return serveEmbedded(sseFixture(name), options);
 }
 
 // ---- Expected wire bytes ------------------------------------------------------------------------
@@ -60,7 +72,7 @@ export interface JsonReply<T = any> {
  * behind to hold up the server's graceful stop.
  */
 export function call<T = any>(
-  server: ServedScript,
+  server: Served,
   method: string,
   path: string,
   body?: unknown,
@@ -93,9 +105,9 @@ export function call<T = any>(
   });
 }
 
-export const post = <T = any>(server: ServedScript, path: string, body: unknown = {}, headers?: Record<string, string>) =>
+export const post = <T = any>(server: Served, path: string, body: unknown = {}, headers?: Record<string, string>) =>
   call<T>(server, 'POST', path, body, headers);
-export const get = <T = any>(server: ServedScript, path: string, headers?: Record<string, string>) => call<T>(server, 'GET', path, undefined, headers);
+export const get = <T = any>(server: Served, path: string, headers?: Record<string, string>) => call<T>(server, 'GET', path, undefined, headers);
 
 // ---- A raw HTTP/1.1 client ----------------------------------------------------------------------
 
@@ -161,7 +173,7 @@ export class RawHttp {
   }
 
   /** Connects to the server and writes the request; resolves once the request is on its way. */
-  static async open(server: ServedScript | string, request: RawRequest): Promise<RawHttp> {
+  static async open(server: Served | string, request: RawRequest): Promise<RawHttp> {
     const url = new URL(typeof server === 'string' ? server : server.url);
     const socket = net.connect(Number(url.port), url.hostname);
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -183,7 +195,7 @@ export class RawHttp {
   }
 
   /** Opens an SSE GET and resolves once its response head has arrived. */
-  static async sse(server: ServedScript, path: string, headers: Record<string, string | null> = {}, paused = false): Promise<RawHttp> {
+  static async sse(server: Served, path: string, headers: Record<string, string | null> = {}, paused = false): Promise<RawHttp> {
     const client = await RawHttp.open(server, { path, headers, paused });
     if (!paused) await client.headReady();
     return client;

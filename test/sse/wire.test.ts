@@ -1,6 +1,8 @@
-// SSE end to end, byte for byte: the real CLI serves test/fixtures/sse/wire.ts and a raw HTTP client on
-// node:net writes the requests and checks the exact response bytes (head, retry:, pode.open, events,
-// pode.close, pode.ping, pode.gap), while JSON control routes drive the SSE cmdlets.
+// SSE end to end, byte for byte: test/fixtures/sse/wire.ts is served in this process (createPodeServer with
+// the options of `podets serve`, test/helpers/embedded.ts) and a raw HTTP client on node:net writes the
+// requests and checks the exact response bytes (head, retry:, pode.open, events, pode.close, pode.ping,
+// pode.gap), while JSON control routes drive the SSE cmdlets. What only the CLI does (PODETS_SSE_SECRET,
+// SIGTERM) runs the real CLI.
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import {
@@ -15,6 +17,9 @@ import {
   post,
   RawHttp,
   serveSse,
+  serveSseEmbedded,
+  type EmbeddedScript,
+  type Served,
   type ServedScript,
 } from './helpers.ts';
 
@@ -35,7 +40,7 @@ function sseHead(headers: [string, string][]): string {
 }
 
 /** GET /sse?<params> as an SSE client; resolves once its pode.open has arrived. */
-async function connect(server: ServedScript, params: Record<string, string> = {}, headers: Record<string, string | null> = {}): Promise<RawHttp> {
+async function connect(server: Served, params: Record<string, string> = {}, headers: Record<string, string | null> = {}): Promise<RawHttp> {
   const qs = new URLSearchParams(params).toString();
   const client = await RawHttp.sse(server, `/sse${qs ? `?${qs}` : ''}`, headers);
   expect(client.status, client.head + client.body()).to.equal(200);
@@ -44,13 +49,13 @@ async function connect(server: ServedScript, params: Record<string, string> = {}
 }
 
 /** POST /send; the cmdlet must succeed. */
-async function send(server: ServedScript, body: Record<string, unknown>): Promise<void> {
+async function send(server: Served, body: Record<string, unknown>): Promise<void> {
   const reply = await post(server, '/send', body);
   expect(reply.json, reply.text).to.deep.equal({ ok: true, value: null });
 }
 
 /** Sends one event and waits until every client has it: its body is then known to be complete up to here. */
-async function sentinel(server: ServedScript, name: string, clients: RawHttp[], data = 'sentinel'): Promise<string> {
+async function sentinel(server: Served, name: string, clients: RawHttp[], data = 'sentinel'): Promise<string> {
   const before = clients.map((c) => c.body().length);
   await send(server, { Name: name, Data: data });
   const bytes = frame({ data });
@@ -58,20 +63,29 @@ async function sentinel(server: ServedScript, name: string, clients: RawHttp[], 
   return bytes;
 }
 
-const lists = (server: ServedScript, body: Record<string, unknown>) => post(server, '/lists', body).then((r) => r.json);
+const lists = (server: Served, body: Record<string, unknown>) => post(server, '/lists', body).then((r) => r.json);
+
+/** The signed id's parts; the signature must be Base64(HMAC-SHA256(key, id)). */
+function expectSigned(value: string, key: string, id?: string): string {
+  const m = /^s:(.+)\.([^.]+)$/.exec(value);
+  expect(m, value).to.not.equal(null);
+  if (id !== undefined) expect(m![1]).to.equal(id);
+  expect(m![2]).to.equal(hmac(key, m![1]!));
+  return m![1]!;
+}
 
 describe('SSE on the wire (raw HTTP)', function () {
   this.timeout(20000);
   afterEach(closeAllClients);
 
   describe('a server with default settings', () => {
-    let server: ServedScript;
+    let server: EmbeddedScript;
     before(async () => {
-      server = await serveSse('wire.ts');
+      server = await serveSseEmbedded('wire.ts');
     });
     after(async () => {
       closeAllClients();
-      expect(await server?.stop()).to.equal(0);
+      await server?.close();
     });
 
     it('answers with exactly the SSE head and pode.open; headers the route set before are dropped', async () => {
@@ -395,22 +409,22 @@ describe('SSE on the wire (raw HTTP)', function () {
   });
 
   describe('heartbeat', () => {
-    let server: ServedScript | undefined;
+    let server: EmbeddedScript | undefined;
     afterEach(async () => {
       closeAllClients();
-      if (server) expect(await server.stop()).to.equal(0);
+      await server?.close();
       server = undefined;
     });
 
-    it('sends pode.ping to an idle connection with --sse-ping-interval 1', async () => {
-      server = await serveSse('wire.ts', ['--sse-ping-interval', '1']);
+    it('sends pode.ping to an idle connection with ssePingInterval 1 (--sse-ping-interval 1)', async () => {
+      server = await serveSseEmbedded('wire.ts', { ssePingInterval: 1 });
       const c = await connect(server, { name: 'idle' });
       await c.until(PING_FRAME);
       expect(c.body().startsWith(openFrame(c.clientId, '', 'idle') + PING_FRAME)).to.equal(true);
     });
 
     it('sends pode.ping after Set-PodeSseHeartbeat -Interval 1', async () => {
-      server = await serveSse('wire.ts');
+      server = await serveSseEmbedded('wire.ts');
       expect((await post(server, '/config', { heartbeat: 1 })).json).to.deep.equal({ heartbeat: { ok: true, value: null } });
       const c = await connect(server, { name: 'idle' });
       await c.until(PING_FRAME);
@@ -419,15 +433,15 @@ describe('SSE on the wire (raw HTTP)', function () {
   });
 
   describe('default scope', () => {
-    let server: ServedScript | undefined;
+    let server: EmbeddedScript | undefined;
     afterEach(async () => {
       closeAllClients();
-      if (server) expect(await server.stop()).to.equal(0);
+      await server?.close();
       server = undefined;
     });
 
     /** GET /sse without a -Scope: resolves with whether the connection turned out Local or Global. */
-    async function scopeOfNewConnection(s: ServedScript, name: string): Promise<'Local' | 'Global'> {
+    async function scopeOfNewConnection(s: Served, name: string): Promise<'Local' | 'Global'> {
       const c = await connect(s, { name, send: '' });
       await c.until('"scope":');
       const scope = /"scope":"(\w+)"/.exec(c.body())![1] as 'Local' | 'Global';
@@ -443,7 +457,7 @@ describe('SSE on the wire (raw HTTP)', function () {
     }
 
     it('is Global, and Set-PodeSseDefaultScope changes it', async () => {
-      server = await serveSse('wire.ts');
+      server = await serveSseEmbedded('wire.ts');
       expect((await get(server, '/scope')).json).to.deep.equal({ scope: 'Global' });
       expect(await scopeOfNewConnection(server, 'ds')).to.equal('Global');
       expect((await post(server, '/config', { defaultScope: 'local' })).json.defaultScope.ok).to.equal(true);
@@ -452,8 +466,8 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(server.stdout.join('\n')).to.not.include('overrides --sse-default-scope');
     });
 
-    it('comes from --sse-default-scope Local; a later Set-PodeSseDefaultScope wins and says so', async () => {
-      server = await serveSse('wire.ts', ['--sse-default-scope', 'Local']);
+    it('comes from sseDefaultScope Local (--sse-default-scope); a later Set-PodeSseDefaultScope wins and says so', async () => {
+      server = await serveSseEmbedded('wire.ts', { sseDefaultScope: 'Local' });
       expect((await get(server, '/scope')).json).to.deep.equal({ scope: 'Local' });
       expect(await scopeOfNewConnection(server, 'ds')).to.equal('Local');
       await post(server, '/config', { defaultScope: 'Global' });
@@ -461,8 +475,8 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(await scopeOfNewConnection(server, 'ds')).to.equal('Global');
     });
 
-    it("the script's own Set-PodeSseDefaultScope beats --sse-default-scope, with a notice", async () => {
-      server = await serveSse('wire.ts', ['--sse-default-scope', 'Global'], { env: { SSE_FIXTURE_SCOPE: 'Local' } });
+    it("the script's own Set-PodeSseDefaultScope beats sseDefaultScope (--sse-default-scope), with a notice", async () => {
+      server = await serveSseEmbedded('wire.ts', { sseDefaultScope: 'Global', env: { SSE_FIXTURE_SCOPE: 'Local' } });
       await server.waitForLine('stdout', /^Set-PodeSseDefaultScope Local in the script overrides --sse-default-scope Global\.$/);
       expect((await get(server, '/scope')).json).to.deep.equal({ scope: 'Local' });
       expect(await scopeOfNewConnection(server, 'ds')).to.equal('Local');
@@ -470,24 +484,15 @@ describe('SSE on the wire (raw HTTP)', function () {
   });
 
   describe('signing', () => {
-    let server: ServedScript | undefined;
+    let server: EmbeddedScript | undefined;
     afterEach(async () => {
       closeAllClients();
-      if (server) expect(await server.stop()).to.equal(0);
+      await server?.close();
       server = undefined;
     });
 
-    /** The signed id's parts; the signature must be Base64(HMAC-SHA256(key, id)). */
-    function expectSigned(value: string, key: string, id?: string): string {
-      const m = /^s:(.+)\.([^.]+)$/.exec(value);
-      expect(m, value).to.not.equal(null);
-      if (id !== undefined) expect(m![1]).to.equal(id);
-      expect(m![2]).to.equal(hmac(key, m![1]!));
-      return m![1]!;
-    }
-
-    it('--sse-secret signs ids as s:<id>.<HMAC>; only validly signed ids re-attach; Enable-/Disable-PodeSseSigning change it', async () => {
-      server = await serveSse('wire.ts', ['--sse-secret', 'S1-secret']);
+    it('sseSecret (--sse-secret) signs ids as s:<id>.<HMAC>; only validly signed ids re-attach; Enable-/Disable-PodeSseSigning change it', async () => {
+      server = await serveSseEmbedded('wire.ts', { sseSecret: 'S1-secret' });
       const c = await connect(server, { name: 'signed' });
       expect(expectSigned(c.clientId, 'S1-secret')).to.match(UUID);
       expect(c.body()).to.equal(openFrame(c.clientId, '', 'signed'));
@@ -540,6 +545,16 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect(plain.clientId).to.match(UUID);
       expect((await post(server, '/signed', { ClientId: next.clientId })).json.valid.value).to.equal(false);
     });
+  });
+
+  // The secret from the environment is the CLI's (commander reads PODETS_SSE_SECRET): served by `podets serve`.
+  describe('signing with PODETS_SSE_SECRET (podets serve)', () => {
+    let server: ServedScript | undefined;
+    afterEach(async () => {
+      closeAllClients();
+      if (server) expect(await server.stop()).to.equal(0);
+      server = undefined;
+    });
 
     it('PODETS_SSE_SECRET signs ids too', async () => {
       server = await serveSse('wire.ts', [], { env: { PODETS_SSE_SECRET: 'S2-from-env' } });
@@ -575,14 +590,14 @@ describe('SSE on the wire (raw HTTP)', function () {
     });
   });
 
-  describe('--sse-broadcast-level', () => {
-    let server: ServedScript;
+  describe('sseBroadcastLevel (--sse-broadcast-level)', () => {
+    let server: EmbeddedScript;
     before(async () => {
-      server = await serveSse('wire.ts', ['--sse-broadcast-level', 'Group']);
+      server = await serveSseEmbedded('wire.ts', { sseBroadcastLevel: 'Group' });
     });
     after(async () => {
       closeAllClients();
-      expect(await server?.stop()).to.equal(0);
+      await server?.close();
     });
 
     it('sets the level of every Name; a Name of its own overrides it', async () => {
@@ -603,9 +618,9 @@ describe('SSE on the wire (raw HTTP)', function () {
     });
   });
 
-  describe('replay larger than --sse-max-buffer', () => {
+  describe('replay larger than sseMaxBuffer (--sse-max-buffer)', () => {
     it('still reaches the reconnecting client (the bound is for live events)', async () => {
-      const server = await serveSse('wire.ts', ['--sse-history', '20', '--sse-max-buffer', '4096']);
+      const server = await serveSseEmbedded('wire.ts', { sseHistory: 20, sseMaxBuffer: 4096 });
       try {
         const first = await connect(server, { name: 'big', clientId: 'b1' });
         const data = 'x'.repeat(1000);
@@ -622,19 +637,19 @@ describe('SSE on the wire (raw HTTP)', function () {
         expect(back.closed).to.equal(false);
       } finally {
         closeAllClients();
-        expect(await server.stop()).to.equal(0);
+        await server.close();
       }
     });
   });
 
-  describe('replay with --sse-history 10', () => {
-    let server: ServedScript;
+  describe('replay with sseHistory 10 (--sse-history 10)', () => {
+    let server: EmbeddedScript;
     before(async () => {
-      server = await serveSse('wire.ts', ['--sse-history', '10']);
+      server = await serveSseEmbedded('wire.ts', { sseHistory: 10 });
     });
     after(async () => {
       closeAllClients();
-      expect(await server?.stop()).to.equal(0);
+      await server?.close();
     });
 
     it('numbers events with increasing positions; a reconnect with Last-Event-ID gets what it missed, in order, narrowed to it', async () => {
@@ -704,7 +719,7 @@ describe('SSE on the wire (raw HTTP)', function () {
     });
   });
 
-  describe('shutdown', () => {
+  describe('shutdown (podets serve)', () => {
     it('SIGTERM sends pode.close to every open stream, global and local, then exits 0', async () => {
       const server = await serveSse('wire.ts');
       try {

@@ -33,7 +33,7 @@ describe('help: SYNTAX lines', () => {
 
   it('numbers non-switches in declaration order when no Position is declared', () => {
     expect(flat(syntaxLines(entry('Register-PodeSseEvent').decl)[0]!)).to.equal(
-      `Register-PodeSseEvent [-Name] <String[]> [-Type] <String> [-EventName] <String> [-ScriptBlock] <ScriptBlock> [[-ArgumentList] <Object[]>] ${TAIL}`,
+      `Register-PodeSseEvent [-Name] <String[]> [-Type] <PodeClientConnectionEventType> [-EventName] <String> [-ScriptBlock] <ScriptBlock> [[-ArgumentList] <Object[]>] ${TAIL}`,
     );
     expect(flat(syntaxLines(entry('Enable-PodeSseSigning').decl)[0]!)).to.equal(`Enable-PodeSseSigning [-Secret] <String> [-Strict] ${TAIL}`);
   });
@@ -50,7 +50,8 @@ describe('help: SYNTAX lines', () => {
     expect(flat(syntaxLines(d)[0]!)).to.equal(`Test-PodeThing [-A] <String> [[-B] <Int32>] -C <String[]> [-D <Hashtable>] [-E] -F ${TAIL}`);
   });
 
-  // With a ParameterSetName declared, no parameter gets an automatic position (Compiler.cs, GetParameterMetaData).
+  // Named, not numbered: a cmdlet whose parameters have a ParameterSetName gets no automatic positions
+  // (Compiler.GetParameterMetaData, engine/parser/Compiler.cs: `automaticPositions && !customParameterSet`).
   it('orders sets default first, then by first appearance', () => {
     const d = decl(
       [

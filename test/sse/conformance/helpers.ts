@@ -11,7 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPodeServer, type PodeApp, type PodeServerOptions } from '../../../index.ts';
-import { closeAllClients, RawHttp } from '../helpers.ts';
+import { call as sseCall, closeAllClients, RawHttp, type JsonReply } from '../helpers.ts';
 
 export { closeAllClients, RawHttp };
 export { CLOSE_FRAME, frame, openFrame } from '../helpers.ts';
@@ -41,39 +41,12 @@ export async function serve(block: () => unknown, options: PodeServerOptions = {
   };
 }
 
-export interface Reply {
-  status: number;
-  text: string;
-  json: any;
-}
+export type Reply = JsonReply;
 
 /** One request on its own connection; `headers` go as they are (no Accept unless given). */
-export async function call(app: App, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const all: Record<string, string> = { ...headers, ...(payload !== undefined && { 'content-type': 'application/json' }) };
-  if (payload !== undefined) all['content-length'] = String(Buffer.byteLength(payload));
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, app.url), { method, headers: all, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+export const call = (app: App, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> =>
+  sseCall(app, method, path, body, headers);
 
-/** An SSE request (Accept: text/event-stream); resolves once its head is in, and pode.open when it is a 200. */
 export async function stream(app: App, path: string, headers: Record<string, string | null> = {}, method = 'GET'): Promise<RawHttp> {
   const client = await RawHttp.open(app.url, { method, path, headers });
   await client.headReady();

@@ -5,8 +5,9 @@
 // emptiness, and does nothing more for a scalar type such as Object. Texts: ParameterBinderStrings.resx and
 // Metadata.resx (ValidateNotNullOrEmptyFailure, ValidateNotNullOrEmptyCollectionFailure, ValidateSetFailure).
 import { expect } from 'chai';
+import { RemovePodeRoute as Remove } from '../../../../cmdlets/routes.ts';
 import { RegisterPodeSseEvent as Register } from '../../../../cmdlets/sse.ts';
-import { InvokePodeProbe as Probe, TestPodeValidation as V } from '../../../fixtures/cmdlets.ts';
+import { InvokePodeProbe as Probe, TestPodeSetMandatory as SM, TestPodeValidation as V } from '../../../fixtures/cmdlets.ts';
 import { failure, js, ps } from '../helpers.ts';
 
 const ID = (id: string) => `${id},Test-PodeValidation`;
@@ -35,11 +36,16 @@ describe('conformance: validation attributes before the mandatory checks (Parame
       expect(err.ErrorId).to.equal(ID('ParameterArgumentValidationError'));
       expect(err.message).to.equal(invalid('Level', notInSet('', 'Low,High')));
     }
-    // A shipped cmdlet: Register-PodeSseEvent -Type is Mandatory with a ValidateSet.
-    const err = failure(() => ps("Register-PodeSseEvent -Type '' -ScriptBlock $null"));
-    expect(err.ErrorId).to.equal('ParameterArgumentValidationError,Register-PodeSseEvent');
+    // A shipped cmdlet: Remove-PodeRoute -Method is a Mandatory String with a ValidateSet.
+    const err = failure(() => ps("Remove-PodeRoute -Method '' -Path '/x'"));
+    expect(err.ErrorId).to.equal('ParameterArgumentValidationError,Remove-PodeRoute');
     expect(err.message).to.contain(`The argument "" does not belong to the set`);
-    expect(failure(() => js(Register, { Type: '' })).message).to.equal(err.message);
+    expect(failure(() => js(Remove, { Method: '', Path: '/x' })).message).to.equal(err.message);
+    expect(failure(() => js(Remove, '', '/x')).message).to.equal(err.message);
+    // Register-PodeSseEvent -Type is a [Pode.PodeClientConnectionEventType], as Pode declares it: '' fails the type
+    // conversion (ArgumentTypeConverterAttribute), which BindParameter runs before any validation attribute.
+    expect(failure(() => ps("Register-PodeSseEvent -Type '' -ScriptBlock $null")).ErrorId).to.equal('ParameterArgumentTransformationError,Register-PodeSseEvent');
+    expect(failure(() => js(Register, { Type: '' })).ErrorId).to.equal('ParameterArgumentTransformationError,Register-PodeSseEvent');
   });
 
   it('$null to a mandatory Hashtable with ValidateNotNullOrEmpty is ValidateNotNullOrEmpty, not NullNotAllowed', () => {
@@ -96,5 +102,35 @@ describe('conformance: mandatory collections (ParameterBinderBase.ValidateNullOr
     expect(js(Probe, []).BoundParameters).to.deep.equal({ Data: [] });
     expect(js(Probe, { Data: [] }).BoundParameters).to.deep.equal({ Data: [] });
     expect(ps('Invoke-PodeProbe @()').BoundParameters).to.deep.equal({ Data: [] });
+  });
+});
+
+// CompiledCommandParameter.ProcessParameterAttribute sets IsMandatoryInSomeParameterSet for any [Parameter()] with
+// Mandatory, and BindParameter runs ValidateNullOrEmptyArgument on that flag alone, as each argument binds and
+// before a set is chosen: a parameter Mandatory in one of its sets is checked in a call that ends in another.
+describe('conformance: a parameter Mandatory in some set (CompiledCommandParameter.IsMandatoryInSomeParameterSet)', () => {
+  const SID = (id: string) => `${id},Test-PodeSetMandatory`;
+  it("'' and $null are refused in the set where it is not Mandatory too", () => {
+    const cases: Array<[() => unknown, string]> = [
+      [() => js(SM, { Label: '', Labels: ['a'] }), 'ParameterArgumentValidationErrorEmptyStringNotAllowed'],
+      [() => js(SM, { Label: '', Labels: ['a'], Loose: true }), 'ParameterArgumentValidationErrorEmptyStringNotAllowed'],
+      [() => ps("Test-PodeSetMandatory -Label '' -Loose"), 'ParameterArgumentValidationErrorEmptyStringNotAllowed'],
+      // $null becomes '' in the conversion to String, which comes first.
+      [() => js(SM, { Label: null }), 'ParameterArgumentValidationErrorEmptyStringNotAllowed'],
+      [() => js(SM, { Labels: null }), 'ParameterArgumentValidationErrorNullNotAllowed'],
+      [() => ps('Test-PodeSetMandatory -Labels $null -Loose'), 'ParameterArgumentValidationErrorNullNotAllowed'],
+      [() => js(SM, { Labels: ['a', ''] }), 'ParameterArgumentValidationErrorEmptyStringNotAllowed'],
+      [() => ps("Test-PodeSetMandatory -Labels a,'' -Loose"), 'ParameterArgumentValidationErrorEmptyStringNotAllowed'],
+      [() => js(SM, { Labels: [] }), 'ParameterArgumentValidationErrorEmptyArrayNotAllowed'],
+      [() => ps('Test-PodeSetMandatory -Labels @() -Loose'), 'ParameterArgumentValidationErrorEmptyArrayNotAllowed'],
+    ];
+    for (const [call, id] of cases) expect(failure(call).ErrorId).to.equal(SID(id));
+  });
+
+  it('is required only in its Mandatory set, and binds a value in either', () => {
+    expect(js(SM, {}).ParameterSetName).to.equal('Loose');
+    expect(js(SM, { Label: 'x' }).ParameterSetName).to.equal('Loose');
+    expect(ps('Test-PodeSetMandatory -Label x -Labels y -Strict').ParameterSetName).to.equal('Strict');
+    expect(failure(() => js(SM, { Strict: true })).ErrorId).to.equal(SID('MissingMandatoryParameter'));
   });
 });
