@@ -116,7 +116,8 @@ function isEmptyObject(o: Record<string, unknown>): boolean {
 /**
  * ParameterBinderBase.ValidateNullOrEmptyArgument, for a parameter mandatory in some set: null (without
  * [AllowNull()]), '' for a String, and for an array type each element against the element type (a null element;
- * '' in a String[]) and then emptiness. Int32[] elements are value types and never checked. A scalar type (Object,
+ * '' in a String[]) and then emptiness. Int32[], Byte[] and enum-array elements are value types and never checked
+ * for null (an enum's converter refuses a null element first), but the array's emptiness is. A scalar type (Object,
  * Hashtable) is no collection there, so an empty array given to an Object parameter binds.
  */
 function checkMandatory(p: CompiledParam, v: unknown, cmd: string): void {
@@ -129,13 +130,14 @@ function checkMandatory(p: CompiledParam, v: unknown, cmd: string): void {
     if (v === '') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });
     return;
   }
-  if (!Array.isArray(v) || (d.type !== 'String[]' && d.type !== 'Object[]' && d.type !== 'Int32[]')) return;
-  if (d.type !== 'Int32[]') {
+  // Every array type is ParameterCollectionType.Array; its converter made an array (a Buffer for Byte[]).
+  if (!d.type.endsWith('[]')) return;
+  if (Array.isArray(v) && (d.type === 'String[]' || d.type === 'Object[]')) {
     for (const e of v) {
       if (isNull(e)) {
         if (d.allowNull !== true) throw binding.ParameterArgumentValidationErrorNullNotAllowed(cmd, { name: p.name });
       } else if (e === '' && d.type === 'String[]') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });
     }
   }
-  if (v.length === 0) throw binding.ParameterArgumentValidationErrorEmptyArrayNotAllowed(cmd, { name: p.name });
+  if ((v as { length?: unknown }).length === 0) throw binding.ParameterArgumentValidationErrorEmptyArrayNotAllowed(cmd, { name: p.name });
 }

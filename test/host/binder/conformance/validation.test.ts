@@ -6,7 +6,7 @@
 // Metadata.resx (ValidateNotNullOrEmptyFailure, ValidateNotNullOrEmptyCollectionFailure, ValidateSetFailure).
 import { expect } from 'chai';
 import { RemovePodeRoute as Remove } from '../../../../cmdlets/routes.ts';
-import { RegisterPodeSseEvent as Register } from '../../../../cmdlets/sse.ts';
+import { RegisterPodeSseEvent as Register, TestPodeSseEvent as TestSse } from '../../../../cmdlets/sse.ts';
 import { InvokePodeProbe as Probe, TestPodeSetMandatory as SM, TestPodeValidation as V } from '../../../fixtures/cmdlets.ts';
 import { failure, js, ps } from '../helpers.ts';
 
@@ -102,6 +102,15 @@ describe('conformance: mandatory collections (ParameterBinderBase.ValidateNullOr
     expect(js(Probe, []).BoundParameters).to.deep.equal({ Data: [] });
     expect(js(Probe, { Data: [] }).BoundParameters).to.deep.equal({ Data: [] });
     expect(ps('Invoke-PodeProbe @()').BoundParameters).to.deep.equal({ Data: [] });
+  });
+
+  it('checks an enum array (value-type elements) for emptiness: Test-PodeSseEvent -Type', () => {
+    for (const call of [() => js(TestSse, null, []), () => js(TestSse, { Type: [] }), () => ps('Test-PodeSseEvent -Type @()')]) {
+      const err = failure(call);
+      expect(err.ErrorId).to.equal('ParameterArgumentValidationErrorEmptyArrayNotAllowed,Test-PodeSseEvent');
+      expect(err.message).to.equal("Cannot bind argument to parameter 'Type' because it is an empty array.");
+    }
+    expect(js(TestSse, { Type: ['connect'] }).BoundParameters).to.deep.equal({ Type: ['Connect'] });
   });
 });
 
