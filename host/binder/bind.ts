@@ -3,9 +3,10 @@
 // forms (JS positional, trailing splat object, tagged template) each turn their input into named and
 // positional arguments and share this core.
 import { isRequestData } from '../http/request-data.ts';
-import { ALL_SETS, bindArgument, validateValue, type CompiledCmdlet, type CompiledParam } from './compile.ts';
+import { ALL_SETS, type CompiledCmdlet, type CompiledParam } from './compile.ts';
+import { bindArgument, validateValue } from './validate.ts';
 import { isPlainObject } from '../values/hashtable.ts';
-import { psString } from '../values/text.ts';
+import { dotnetToString } from '../values/text.ts';
 import { TAKES_OBJECTS } from './convert.ts';
 import { errorText, PodeError } from '../errors/error.ts';
 import { binding } from './messages.ts';
@@ -24,7 +25,15 @@ export interface Binding {
 
 interface Named {
   param: CompiledParam | null;
+  /** A name with a value of its own (`-n:v`, a splat key) that matches several: AmbiguousParameter when bound. */
+  ambiguous?: readonly string[];
   typed: string;
+  /**
+   * The name ParameterAlreadyBound reports: the argument's ParameterName (ParameterBinderController.BindParameter),
+   * which is the name as typed, except for a `-name value` pair that ReparseUnboundArguments joined: that one it
+   * renames to the parameter's own name.
+   */
+  reported: string;
   value: unknown;
   order: number;
 }
@@ -59,12 +68,13 @@ function noteLeftover(s: State, order: number, error: () => Error): void {
 
 function bindNamed(s: State, named: readonly Named[]): void {
   for (const n of named) {
+    if (n.ambiguous) throw binding.AmbiguousParameter(s.c.name, { typed: n.typed, matches: n.ambiguous });
     const p = n.param;
     if (!p) {
       noteLeftover(s, n.order, () => binding.NamedParameterNotFound(s.c.name, { typed: n.typed }));
       continue;
     }
-    if (s.values[p.index] !== undefined) throw binding.ParameterAlreadyBound(s.c.name, { name: p.name });
+    if (s.values[p.index] !== undefined) throw binding.ParameterAlreadyBound(s.c.name, { name: n.reported });
     bindValue(s, p, n.value);
   }
 }
@@ -92,12 +102,20 @@ function bindPositional(s: State, values: readonly unknown[], count: number, ord
     }
     if (!p) {
       const value = values[i];
-      noteLeftover(s, orders ? orders[i]! : i, () => binding.PositionalParameterNotFound(s.c.name, { text: psString(value) }));
+      noteLeftover(s, orders ? orders[i]! : i, () => binding.PositionalParameterNotFound(s.c.name, { text: leftoverText(value) }));
       return;
     }
     bindValue(s, p, values[i]);
     taken = p.position;
   }
+}
+
+/**
+ * A left-over value as PositionalParameterNotFound quotes it: `$null`, else the value's ToString(), so an array is
+ * `System.Object[]` (CmdletParameterBinderController, the unbound positional arguments after binding).
+ */
+function leftoverText(value: unknown): string {
+  return value === null || value === undefined ? '$null' : dotnetToString(value);
 }
 
 function finish(s: State, expectingInput: boolean): Binding {
@@ -240,9 +258,18 @@ function splatToNamed(c: CompiledCmdlet, obj: Record<string, unknown>, firstOrde
       throw binding.ExceptionWhenGetting(c.name, { key, message: errorText(err) });
     }
     if (value === undefined) continue; // JS callers forward optional values as undefined: not given
-    named.push({ param: resolveName(c, key), typed: key, value, order: order++ });
+    named.push({ ...lookUp(c, key), typed: key, reported: key, value, order: order++ });
   }
   return named;
+}
+
+/**
+ * A name that comes with its value: its match, or its ambiguity kept for named binding, where PowerShell reports
+ * it in argument order (ReparseUnboundArguments looks up only the names that still need a value).
+ */
+function lookUp(c: CompiledCmdlet, typed: string): { param: CompiledParam | null; ambiguous?: readonly string[] } {
+  const m = c.match(typed);
+  return m && 'ambiguous' in m ? { param: null, ambiguous: m.ambiguous } : { param: m };
 }
 
 function resolveName(c: CompiledCmdlet, typed: string): CompiledParam | null {
@@ -272,22 +299,30 @@ function bindTokenList(c: CompiledCmdlet, tokens: readonly Token[], expectingInp
       orders.push(i);
       continue;
     }
+    if (t.colonArg) {
+      named.push({ ...lookUp(c, t.name), typed: t.name, reported: t.name, value: t.colonArg.value, order: i });
+      continue;
+    }
     const p = resolveName(c, t.name);
     if (!p) {
-      named.push({ param: null, typed: t.name, value: undefined, order: i });
+      named.push({ param: null, typed: t.name, reported: t.name, value: undefined, order: i });
       continue;
     }
     let value: unknown;
-    if (t.colonArg) value = t.colonArg.value;
-    else if (p.isSwitch) value = true; // a switch never consumes the next token
+    let reported = t.name;
+    if (p.isSwitch) value = true; // a switch never consumes the next token
     else {
+      // ParameterBinderController.ReparseUnboundArguments: the next token is the value, unless there is none, or it
+      // is a dash-token that names a parameter (an ambiguous one is AmbiguousParameter, for that token) or carries
+      // its own `-name:value`; a dash-token that names nothing is the value, as typed.
       const next = tokens[i + 1];
-      if (!next || (next.kind === 'parameter' && c.match(next.name) !== null))
+      if (!next || (next.kind === 'parameter' && (next.colonArg !== undefined || resolveName(c, next.name) !== null)))
         throw binding.MissingArgument(c.name, { name: p.name, dotnetType: p.dotnetType });
       value = next.kind === 'value' ? next.value : next.text;
+      reported = p.name;
       i++;
     }
-    named.push({ param: p, typed: t.name, value, order: i });
+    named.push({ param: p, typed: t.name, reported, value, order: i });
   }
   const s = newState(c);
   bindNamed(s, named);

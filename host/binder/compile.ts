@@ -3,11 +3,7 @@
 // then does no metadata walking.
 import type { CmdletDecl, ParamDecl } from '../cmdlet/declare.ts';
 import { COMMON_PARAMETERS } from './common.ts';
-import { psString } from '../values/text.ts';
-import { CONVERTERS, DOTNET_TYPE, type Converter } from './convert.ts';
-import { errorText, PodeError } from '../errors/error.ts';
-import * as msg from './messages.ts';
-import { binding } from './messages.ts';
+import { CONVERTERS, DOTNET_TYPE, toCommonSwitch, type Converter } from './convert.ts';
 
 export const ALL_SETS = '__AllParameterSets';
 
@@ -84,8 +80,7 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
   // Compiler.GetParameterMetaData (engine/parser/Compiler.cs): positions are numbered automatically only when no
   // parameter has a [Parameter()] with a Position or a ParameterSetName (GetRuntimeDefinedParameter sets
   // customParameterSet for either); then every non-switch parameter gets the next one, in declaration order.
-  const explicit = own.some((p) => p.position !== undefined);
-  const customSet = explicit || own.some((p) => p.sets !== undefined);
+  const customSet = own.some(declaresPositionOrSet);
   checkExplicitPositionOrder(decl.name, own);
   checkPerSet(decl.name, own);
   let auto = 0;
@@ -115,7 +110,7 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
       position,
       pipeline: p.pipeline === true || Object.values(p.perSet ?? {}).some((a) => a.pipeline === true),
       dotnetType: DOTNET_TYPE[p.type],
-      convert: CONVERTERS[p.type],
+      convert: isCommon && isSwitch ? toCommonSwitch : CONVERTERS[p.type],
       setLower: p.validateSet?.map((v) => v.toLowerCase()),
       validates: mandatoryMask !== 0 || !!p.validateSet || !!p.validateRange || p.validateNotNullOrEmpty === true,
       takesStringAsIs: p.type === 'String' || p.type === 'Object',
@@ -184,6 +179,11 @@ function matchPrefix(lower: string, names: ReadonlyArray<[string, CompiledParam]
   return { ambiguous: hits.map((p) => p.name) };
 }
 
+/** A Position, or a ParameterSetName other than __AllParameterSets (Compiler.cs, GetRuntimeDefinedParameter). */
+function declaresPositionOrSet(p: ParamDecl): boolean {
+  return p.position !== undefined || (p.sets !== undefined && p.sets.some((s) => s !== ALL_SETS));
+}
+
 /** perSet may only name sets the parameter is in. */
 function checkPerSet(cmdlet: string, own: readonly ParamDecl[]): void {
   for (const p of own)
@@ -206,67 +206,5 @@ function checkExplicitPositionOrder(cmdlet: string, own: readonly ParamDecl[]): 
   }
 }
 
-/**
- * Converts and validates one argument for `p`. A failure is always a PodeError naming the parameter: an error
- * thrown by the value's own code (a getter or Proxy trap reached while converting) becomes a
- * ParameterArgumentTransformationError with PowerShell's InvalidCastExceptionNoStringForConversion text.
- */
-export function bindArgument(p: CompiledParam, value: unknown, cmd: string): unknown {
-  try {
-    const converted = p.convert(value, p.name, cmd);
-    return p.validates ? validateValue(p, converted, cmd) : converted;
-  } catch (err) {
-    if (err instanceof PodeError) throw err;
-    throw binding.ParameterArgumentTransformationError(cmd, { name: p.name, inner: msg.innerNoStringForConversion(p.dotnetType, errorText(err)) });
-  }
-}
-
-/**
- * Checks a converted value against the parameter's attributes and returns what the implementation gets: the value
- * itself, except that a string matching a ValidateSet member in another casing becomes the member as declared.
- * PowerShell compares case-insensitively and keeps the caller's string (ValidateSetAttribute.ValidateElement in
- * engine/Attributes.cs); podets hands implementations the declared casing, so no cmdlet has to compare again.
- */
-export function validateValue(p: CompiledParam, value: unknown, cmd: string): unknown {
-  const d = p.decl;
-  if (p.mandatoryMask !== 0) {
-    if ((value === null || value === undefined) && d.allowNull !== true) throw binding.ParameterArgumentValidationErrorNullNotAllowed(cmd, { name: p.name });
-    if (value === '' && d.type === 'String') throw binding.ParameterArgumentValidationErrorEmptyStringNotAllowed(cmd, { name: p.name });
-    if (Array.isArray(value) && value.length === 0) throw binding.ParameterArgumentValidationErrorEmptyArrayNotAllowed(cmd, { name: p.name });
-  }
-  if (d.validateNotNullOrEmpty && (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)))
-    throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerNotNullOrEmpty });
-  if (p.setLower) value = Array.isArray(value) ? checkSetEach(p, value, cmd) : checkSet(p, value, cmd);
-  if (d.validateRange && value !== null && value !== undefined) {
-    if (Array.isArray(value)) for (const v of value) checkRange(p, v as number, cmd);
-    else checkRange(p, value as number, cmd);
-  }
-  return value;
-}
-
-/** Each element, in declared casing; a new array only when one changes (the caller's array is never written). */
-function checkSetEach(p: CompiledParam, values: readonly unknown[], cmd: string): readonly unknown[] {
-  let out: unknown[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const v = checkSet(p, values[i], cmd);
-    if (v !== values[i]) (out ??= values.slice())[i] = v;
-  }
-  return out ?? values;
-}
-
-/** The member `v` matches (declared casing, for a string), or a ValidateSetFailure. */
-function checkSet(p: CompiledParam, v: unknown, cmd: string): unknown {
-  const set = p.decl.validateSet!;
-  const text = typeof v === 'string' ? v : psString(v);
-  // Exact casing is the common case and needs no lower-casing.
-  if (set.includes(text)) return v;
-  const i = p.setLower!.indexOf(text.toLowerCase());
-  if (i >= 0) return typeof v === 'string' ? set[i] : v;
-  throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerValidateSet(text, set) });
-}
-
-function checkRange(p: CompiledParam, v: number, cmd: string): void {
-  const [min, max] = p.decl.validateRange!;
-  if (v < min) throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerRangeLow(v, min) });
-  if (v > max) throw binding.ParameterArgumentValidationError(cmd, { name: p.name, inner: msg.innerRangeHigh(v, max) });
-}
+// Converting and validating one argument lives in validate.ts; re-exported for callers that import it from here.
+export { bindArgument, validateValue } from './validate.ts';

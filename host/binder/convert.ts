@@ -3,8 +3,9 @@
 import type { ParamType } from '../cmdlet/declare.ts';
 import { ENUMS, type EnumDecl, type EnumName } from '../cmdlet/enums.ts';
 import { isPlainObject } from '../values/hashtable.ts';
-import { numberFromString, roundHalfToEven } from '../values/number.ts';
-import { psString } from '../values/text.ts';
+import { roundHalfToEven } from '../values/number.ts';
+import { int32FromString } from './int32.ts';
+import { dotnetToString, psString } from '../values/text.ts';
 import { dotnetTypeOf } from '../values/typename.ts';
 import * as msg from './messages.ts';
 import { binding } from './messages.ts';
@@ -55,20 +56,15 @@ const toStringValue: Converter = (value, name, cmd) => {
     if (!Number.isNaN(value.getTime())) return value.toISOString();
     throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerCannotConvert('Invalid Date', DOTNET_TYPE.DateTime, DOTNET_TYPE.String) });
   }
-  // Never the value's own toString: PowerShell reports a failing ToString as this text too, and a script-given
-  // object must not run code here.
+  // A hashtable's ToString() is its type name, and PowerShell binds that (LanguagePrimitives.ConvertTo to String).
+  if (isPlainObject(value) || value instanceof Map) return DOTNET_TYPE.Hashtable;
+  // An array is refused (ArgumentTypeConverterAttribute.Transform: "Don't allow conversion from array to string in
+  // script w/ cmdlet binding", InvalidCastCannotRetrieveString). Never any other object's own toString: a
+  // script-given object must not run code here.
   throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerToString });
 };
 
 const INT32 = 'System.Int32';
-
-/**
- * Text that .NET's Int32Converter reads as an integer, and so overflows rather than failing to parse when the
- * value is too large: `[sign]digits` (Int32.Parse) or `0x`+hex digits. Any other number PowerShell's scan accepts
- * but an Int32 cannot hold (`1e10`, `1tb`, `5000000000l`) falls through to a FormatException
- * (LanguagePrimitives.ConvertStringToInteger; dotnet/runtime BaseNumberConverter.ConvertFrom).
- */
-const DOTNET_INTEGER_TEXT = /^(?:[+-]?\d+|0x[0-9a-f]+)$/i;
 
 /** `n` rounded half to even into an Int32, or undefined when it does not fit (Convert.ToInt32(double)). */
 function int32Of(n: number): number | undefined {
@@ -84,16 +80,16 @@ const toInt32: Converter = (value, name, cmd) => {
   if (typeof value === 'number') {
     const n = int32Of(value);
     if (n !== undefined) return n;
-    throw fail(Number.isNaN(value) ? msg.innerNotFormatted(String(value), INT32) : msg.innerOverflow(String(value), INT32));
+    // Convert.ToInt32(double) throws OverflowException for NaN too.
+    throw fail(msg.innerCannotConvertWith(dotnetToString(value), INT32, msg.OVERFLOW_INT32));
   }
   if (typeof value === 'string') {
-    // PowerShell's string-to-number conversion (host/values/number.ts), then Int32's range.
-    const parsed = numberFromString(value);
-    const n = parsed === undefined ? undefined : int32Of(Number(parsed));
-    if (n !== undefined) return n;
-    throw fail(DOTNET_INTEGER_TEXT.test(value.trim()) ? msg.innerOverflow(value, INT32) : msg.innerNotFormatted(value, INT32));
+    // LanguagePrimitives.ConvertStringToInteger: the scan, the Int32Converter, then Double.Parse (host/binder/int32.ts).
+    const n = int32FromString(value);
+    if (typeof n === 'number') return n;
+    throw fail(msg.innerCannotConvertWith(value, INT32, n));
   }
-  throw fail(msg.innerCannotConvert(psString(value), dotnetTypeOf(value), INT32));
+  throw fail(msg.innerCannotConvert(dotnetToString(value), dotnetTypeOf(value), INT32));
 };
 
 function toBooleanOf(dotnet: string): Converter {
@@ -104,6 +100,18 @@ function toBooleanOf(dotnet: string): Converter {
     throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerBoolean(dotnetTypeOf(value), dotnet) });
   };
 }
+
+/**
+ * A common switch (-Verbose, -Debug): the common parameters are bound like a compiled cmdlet's, so the value goes
+ * through ParameterBinderBase.CoerceTypeAsNeeded, which takes a bool or a number and refuses anything else with
+ * CannotConvertArgument, not an advanced function's ArgumentTypeConverterAttribute text.
+ */
+export const toCommonSwitch: Converter = (value, name, cmd) => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (value === null || value === undefined) return false;
+  throw binding.CannotConvertArgument(cmd, { name, fromType: dotnetTypeOf(value), toType: DOTNET_TYPE.SwitchParameter });
+};
 
 function arrayOf(element: Converter): Converter {
   return (value, name, cmd) => {
@@ -121,13 +129,13 @@ const toObjectArray: Converter = (value) => (value === null || value === undefin
 const toHashtable: Converter = (value, name, cmd) => {
   if (value === null || value === undefined || isPlainObject(value)) return value ?? null;
   if (value instanceof Map) return Object.fromEntries(value);
-  const inner = msg.innerCannotConvert(psString(value), dotnetTypeOf(value), DOTNET_TYPE.Hashtable);
+  const inner = msg.innerCannotConvert(dotnetToString(value), dotnetTypeOf(value), DOTNET_TYPE.Hashtable);
   throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
 };
 
 const toScriptBlock: Converter = (value, name, cmd) => {
   if (value === null || value === undefined || typeof value === 'function') return value ?? null;
-  const inner = msg.innerCannotConvert(psString(value), dotnetTypeOf(value), DOTNET_TYPE.ScriptBlock);
+  const inner = msg.innerCannotConvert(dotnetToString(value), dotnetTypeOf(value), DOTNET_TYPE.ScriptBlock);
   throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
 };
 
@@ -138,7 +146,12 @@ const toDateTime: Converter = (value, name, cmd) => {
     const d = new Date(value);
     if (!Number.isNaN(d.getTime())) return d;
   }
-  throw binding.ParameterArgumentTransformationError(cmd, { name, inner: msg.innerDateTime(psString(value)) });
+  // Not a string: LanguagePrimitives' generic InvalidCastException text, with the value's ToString().
+  const inner =
+    typeof value === 'string' || typeof value === 'number' || value instanceof Date
+      ? msg.innerDateTime(psString(value))
+      : msg.innerCannotConvert(dotnetToString(value), dotnetTypeOf(value), DOTNET_TYPE.DateTime);
+  throw binding.ParameterArgumentTransformationError(cmd, { name, inner });
 };
 
 /**
@@ -163,11 +176,11 @@ export function toEnum(e: Pick<EnumDecl, 'fullName' | 'members'>, kind: 'transfo
       const n = int32Of(value);
       const member = n === undefined ? undefined : byValue.get(n);
       if (member !== undefined) return member;
-      throw fail(n === undefined ? msg.innerOverflow(String(value), 'System.Int32') : undefinedValue(psString(value)), name, cmd);
+      throw fail(n === undefined ? msg.innerCannotConvertWith(String(value), INT32, msg.OVERFLOW_INT32) : undefinedValue(psString(value)), name, cmd);
     }
     const text = psString(value);
     const parsed = enumParse(text, lower, e.members);
-    if (parsed === 'overflow') throw fail(msg.innerCannotConvertWith(text, e.fullName, 'Value was either too large or too small for an Int32.'), name, cmd);
+    if (parsed === 'overflow') throw fail(msg.innerCannotConvertWith(text, e.fullName, msg.OVERFLOW_INT32), name, cmd);
     if (parsed !== undefined) {
       const member = byValue.get(parsed);
       if (member === undefined) throw fail(undefinedValue(text), name, cmd);

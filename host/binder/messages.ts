@@ -50,6 +50,15 @@ export const binding = defineCatalog(
       (a: { name: string }) => `Cannot bind argument to parameter '${a.name}' because it is an empty array.`,
       { parameter: (a) => a.name },
     ),
+    /**
+     * CoerceTypeAsNeeded refusing a value for a bool or SwitchParameter of a cmdlet-style binder (the common
+     * parameters): `{6}` is the value's type, `{7}` empty, so the text ends in a space.
+     */
+    CannotConvertArgument: entry(
+      (a: { name: string; fromType: string; toType: string }) =>
+        `Cannot convert '${a.fromType}' to the type '${a.toType}' required by parameter '${a.name}'. `,
+      { parameter: (a) => a.name },
+    ),
     CannotConvertArgumentNoMessage: entry((a: { name: string; inner: string }) => `Cannot bind parameter '${a.name}'. ${a.inner}`, {
       parameter: (a) => a.name,
     }),
@@ -75,8 +84,14 @@ export const binding = defineCatalog(
 export const innerValidateSet = (value: string, set: readonly string[]) =>
   `The argument "${value}" does not belong to the set "${set.join(',')}" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.`;
 
+// Metadata.resx: ValidateNotNullOrEmptyFailure, ValidateNotNullOrEmptyCollectionFailure, ValidateNotNullFailure.
 export const innerNotNullOrEmpty =
   'The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.';
+
+export const innerNotNullOrEmptyCollection =
+  'The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again.';
+
+export const innerNotNull = 'The argument is null. Provide a valid value for the argument, and then try running the command again.';
 
 export const innerPattern = (value: string, pattern: string) =>
   `The argument "${value}" does not match the "${pattern}" pattern. Supply an argument that matches "${pattern}" and try the command again.`;
@@ -87,11 +102,11 @@ export const innerRangeLow = (value: number, min: number) =>
 export const innerRangeHigh = (value: number, max: number) =>
   `The ${value} argument is greater than the maximum allowed range of ${max}. Supply an argument that is less than or equal to ${max} and then try the command again.`;
 
-export const innerNotFormatted = (text: string, dotnetType: string) =>
-  `Cannot convert value "${text}" to type "${dotnetType}". Error: "The input string '${text}' was not in a correct format."`;
+/** ExtendedTypeSystem.resx InvalidCastExceptionWithInnerException: the value, the type, the .NET exception's message. */
+export const innerCannotConvertWith = (text: string, dotnetType: string, message: string) =>
+  `Cannot convert value "${text}" to type "${dotnetType}". Error: "${message}"`;
 
-export const innerOverflow = (text: string, dotnetType: string) =>
-  `Cannot convert value "${text}" to type "${dotnetType}". Error: "Value was either too large or too small for an Int32."`;
+export const OVERFLOW_INT32 = 'Value was either too large or too small for an Int32.';
 
 export const innerToString = 'Cannot convert value to type System.String.';
 
@@ -113,10 +128,6 @@ export const innerEnum = (text: string, enumType: string, names: readonly string
 
 export const innerAmbiguousEnum = (text: string, enumType: string, matches: readonly string[]) =>
   `Cannot convert value "${text}" to type "${enumType}". Error: "The identifier name ${text} cannot be processed due to the inability to differentiate between the following enumerator names: ${matches.join(', ')}. Try a more specific identifier name."`;
-
-/** ExtendedTypeSystem.resx InvalidCastExceptionWithInnerException. */
-export const innerCannotConvertWith = (text: string, dotnetType: string, message: string) =>
-  `Cannot convert value "${text}" to type "${dotnetType}". Error: "${message}"`;
 
 /** ExtendedTypeSystem.resx InvalidCastExceptionEnumerationNoValue; names joined by the en-US ListSeparator. */
 export const innerEnumNoValue = (text: string, enumType: string, names: readonly string[]) =>

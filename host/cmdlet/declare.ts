@@ -37,7 +37,10 @@ export interface ParamDecl {
   readonly type: ParamType;
   readonly help: string;
   readonly mandatory?: boolean;
-  /** Explicit Position. When no parameter of a cmdlet has one, non-switches are numbered in declaration order. */
+  /**
+   * Explicit Position. When no parameter of a cmdlet has one and none names a set (`sets`), non-switches are
+   * numbered in declaration order (Compiler.cs, GetParameterMetaData); otherwise only these are positional.
+   */
   readonly position?: number;
   /** ParameterSetName(s); absent = all sets. */
   readonly sets?: readonly string[];
@@ -176,12 +179,16 @@ export type Splat<P extends readonly ParamDecl[]> = P extends unknown
   ? { [D in P[number] as D['name']]?: ParamInput<D> | null | undefined } & CommonParameters
   : never;
 
+/** A ParameterSetName other than __AllParameterSets (compile.ts's declaresPositionOrSet). */
+type DeclaresSet<H> = H extends { sets: readonly (infer S)[] } ? ([Exclude<S, '__AllParameterSets'>] extends [never] ? false : true) : false;
+/** Whether any parameter declares a Position or a ParameterSetName: then no automatic positions. */
 type HasExplicitPosition<P> = P extends readonly [infer H, ...infer T]
   ? H extends { position: number }
     ? true
-    : HasExplicitPosition<T>
+    : DeclaresSet<H> extends true
+      ? true
+      : HasExplicitPosition<T>
   : false;
-type HasParameterSet<P> = P extends readonly [infer H, ...infer T] ? (H extends { sets: readonly string[] } ? true : HasParameterSet<T>) : false;
 /** Parameters sharing a position (in different sets) take one value: the first of them types it. */
 type ExplicitPositional<P, Last = never> = P extends readonly [infer H, ...infer T]
   ? H extends { position: infer N extends number }
@@ -197,10 +204,10 @@ type AutoPositional<P> = P extends readonly [infer H, ...infer T]
   : [];
 /**
  * Positional parameters in position order (explicit positions are declared in ascending order: checked at load).
- * Automatic positions only when no parameter has a Position or a ParameterSetName, as in compile.ts.
+ * Automatic positions only when no parameter declares a Position or a ParameterSetName, as compile.ts numbers them.
  */
 export type PositionalParams<P extends readonly ParamDecl[]> =
-  HasExplicitPosition<P> extends true ? ExplicitPositional<P> : HasParameterSet<P> extends true ? [] : AutoPositional<P>;
+  HasExplicitPosition<P> extends true ? ExplicitPositional<P> : AutoPositional<P>;
 
 type ValuesOf<T> = { [K in keyof T]: T[K] extends ParamDecl ? ParamInput<T[K]> | null : never };
 

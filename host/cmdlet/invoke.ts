@@ -2,7 +2,7 @@
 // real effects of the common parameters (ErrorAction, -Verbose, the *Variable ones, …).
 import type { Binding } from '../binder/bind.ts';
 import type { CompiledCmdlet, CompiledParam } from '../binder/compile.ts';
-import { bindArgument } from '../binder/compile.ts';
+import { bindArgument } from '../binder/validate.ts';
 import { errors } from '../errors/catalog.ts';
 import type { PodeError } from '../errors/error.ts';
 import { log } from '../log.ts';

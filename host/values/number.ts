@@ -7,7 +7,7 @@
 //   ConvertStringToInteger (engine/LanguagePrimitives.cs) first tries Parser.ScanNumber (engine/parser/Parser.cs),
 //   which reads the trimmed string as ONE such literal with a leading sign allowed (AllowSignedNumbers), and
 //   takes empty or blank text as 0. What the scan does not accept is then left to .NET's Int32Converter and
-//   Double.Parse; podets does not carry those fallbacks (`#ff`, `&h10`, `1,000` are refused).
+//   Double.Parse (`#ff`, `&h10`, `1,000`): host/binder/int32.ts.
 //
 // The grammar: an optional sign (`+`, `-` or the dashes PowerShell also reads as minus: en dash, em dash,
 // horizontal bar), then hex `0x…`, binary `0b…` or decimal digits with an optional fraction and exponent,
@@ -47,6 +47,45 @@ export function numberFromString(text: string): PsNumber | undefined {
   if (trimmed === '') return 0;
   const m = scanNumberLiteral(trimmed, 0);
   return m !== undefined && m.end === trimmed.length ? m.value : undefined;
+}
+
+/**
+ * A string as TryScanNumber makes it an integer (LanguagePrimitives.cs): the literal numberFromString reads, then
+ * Convert.ChangeType to the integer type, which rounds a real half to even. A decimal literal (`2.5d`) rounds
+ * its exact value, as System.Decimal holds it, not the nearest double: '2.50000000000000000001d' is 3, where
+ * '2.50000000000000000001' (a double, 2.5) is 2. Undefined when the text is no literal.
+ */
+export function integerFromString(text: string): bigint | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return 0n;
+  NUMBER.lastIndex = 0;
+  const m = NUMBER.exec(trimmed);
+  if (!m || m[0].length !== trimmed.length) return undefined;
+  const [, sign, hex, bin, dec, rawSuffix] = m;
+  const suffix = rawSuffix!.toLowerCase();
+  const value = literalValue(sign!, hex, bin, dec, suffix);
+  if (value === undefined || typeof value === 'bigint') return value;
+  if (!Number.isFinite(value)) return undefined;
+  if (dec !== undefined && /[.eE]/.test(dec) && /^d(?:[kmgtp]b)?$/.test(suffix)) {
+    const mult = suffix.length === 3 ? MULTIPLIERS[suffix.slice(1)]! : 1n;
+    return exactRound(dec.replace(/[\u2013\u2014\u2015]/, '-'), mult, sign !== '' && sign !== '+');
+  }
+  return BigInt(roundHalfToEven(value));
+}
+
+/** `digits` (`12.5`, `1.25e1`) times `multiplier`, rounded half to even, in exact arithmetic. */
+function exactRound(digits: string, multiplier: bigint, negative: boolean): bigint {
+  const [mantissa, exp = '0'] = digits.toLowerCase().split('e');
+  const [int, frac = ''] = mantissa!.split('.');
+  let num = BigInt((int || '0') + frac) * multiplier;
+  let den = 1n;
+  const scale = frac.length - Number(exp);
+  if (scale > 0) den = 10n ** BigInt(scale);
+  else num *= 10n ** BigInt(-scale);
+  let q = num / den;
+  const twice = (num % den) * 2n;
+  if (twice > den || (twice === den && q % 2n !== 0n)) q++;
+  return negative ? -q : q;
 }
 
 /** Round half to even, as .NET does converting a real to an integer (Convert.ToInt32(double), a real literal with an integer suffix). */

@@ -1,5 +1,6 @@
 // A value as PowerShell prints it when it needs a string ([string]$x, an argument quoted in a binding error,
 // Write-PodeHost): True/False, $null as empty, an array's items joined by a space.
+import { isPlainObject } from './hashtable.ts';
 import { dotnetTypeOf } from './typename.ts';
 
 /**
@@ -22,6 +23,15 @@ export function psString(value: unknown): string {
   } catch {
     return typeName(value);
   }
+}
+
+/**
+ * A value's .NET ToString(), as PowerShell prints a value in conversion and binding errors (`Cannot convert the
+ * "System.Object[]" value…`, PositionalParameterNotFound): an array is its type name, where psString joins it.
+ */
+export function dotnetToString(value: unknown): string {
+  if (Array.isArray(value) || isPlainObject(value) || value instanceof Map) return typeName(value);
+  return psString(value);
 }
 
 /** What .NET's Object.ToString() prints, the type name: the text of a value whose own toString throws. */

@@ -49,9 +49,10 @@ describe('Request data never chooses parameters', () => {
     expect(await get('/params/%3Cscript%3E/201')).to.deep.equal(asJson('{"Value":"<script>","StatusCode":"201"}'));
   });
 
-  it('given to a String parameter, a request object is a value that cannot convert: a 500 for that request only', async () => {
-    expect(await post('/text', ATTACK_JSON)).to.deep.equal({ status: 500, type: 'text/plain; charset=utf-8', text: '500 Internal Server Error' });
-    await server.waitForLine('stderr', /^ERROR: POST \/text: \[ParameterArgumentTransformationError,Write-PodeTextResponse\] PodeError: Cannot process argument transformation on parameter 'Value'\. Cannot convert value to type System\.String\.$/);
+  // A hashtable converted to a String is its type name (LanguagePrimitives.ConvertTo: Hashtable.ToString()), as
+  // Pode's Write-PodeTextResponse -Value $WebEvent.Data sends; none of its keys binds.
+  it('given to a String parameter, a request object is its type name, never a splat', async () => {
+    expect(await post('/text', ATTACK_JSON)).to.deep.equal({ status: 200, type: 'text/plain; charset=utf-8', text: 'System.Collections.Hashtable' });
     expect(await post('/echo', '{"still":"up"}')).to.deep.equal(asJson('{"still":"up"}'));
   });
 

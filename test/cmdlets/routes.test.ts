@@ -84,8 +84,8 @@ describe('Routes cmdlets', () => {
       expect(await (await get('/from-file/morty')).json()).to.deep.equal({ name: 'morty', arg: 'arg' });
     });
 
-    it('a route with only middleware is answered by its middleware', async () => {
-      expect(await (await get('/positional')).text()).to.equal('from middleware');
+    it('-Middleware without a script block answers on its own', async () => {
+      expect(await (await get('/middleware-only')).text()).to.equal('from middleware');
     });
 
     it('-IfExists Skip keeps the first route, Overwrite replaces it', async () => {

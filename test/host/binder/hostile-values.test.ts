@@ -65,6 +65,12 @@ describe('binder: hostile values', () => {
         for (const [form, call] of forms) {
           const result = outcome(call);
           if (result === 'bound') continue;
+          // A plain object to a String binds its type name (LanguagePrimitives: a hashtable's ToString()), which
+          // -Choice's ValidateSet then refuses, naming that text: the object's own code never runs.
+          if (name === 'Choice' && result.ErrorId === 'ParameterArgumentValidationError,Test-PodeTypes') {
+            expect(result.message, `${form} -${name}`).to.contain('The argument "System.Collections.Hashtable" does not belong to the set');
+            continue;
+          }
           expect(result.ErrorId, `${form} -${name}`).to.equal('ParameterArgumentTransformationError,Test-PodeTypes');
           expect(result.ParameterName, `${form} -${name}`).to.equal(name);
           expect(result.message, `${form} -${name}`).to.match(new RegExp(`^Cannot process argument transformation on parameter '${name}'\\. `));
@@ -169,10 +175,12 @@ describe('binder: hostile values', () => {
     expect(err.message).to.equal('pode is a template tag: write pode`Verb-PodeNoun -Name ${value}`, not pode(...).');
   });
 
-  it('a left-over array shows one level, as PowerShell does: nested arrays by their type name', () => {
+  // The argument's own ToString(), not PowerShell's string form: an array is its type name, and nothing in it is
+  // read (CmdletParameterBinderController, the unbound positional arguments; conformance/reparse.test.ts).
+  it('a left-over array is named by its type, without reading its elements', () => {
     const err = failure(() => js(Choice, 'Alpha', ['Beta'], [[1, 2], 3, new Date('x')]));
     expect(err.ErrorId).to.equal('PositionalParameterNotFound,Select-PodeChoice');
-    expect(err.message).to.equal("A positional parameter cannot be found that accepts argument 'System.Object[] 3 Invalid Date'.");
+    expect(err.message).to.equal("A positional parameter cannot be found that accepts argument 'System.Object[]'.");
   });
 });
 

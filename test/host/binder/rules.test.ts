@@ -99,15 +99,18 @@ describe('binder: named then positional', () => {
     expect(js(CSC, 'x', { Name: 'y' }).BoundParameters).to.deep.equal({ Name: 'y', Group: 'x' });
   });
 
+  // The name reported is the argument's ParameterName (ParameterBinderController.BindParameter): `-n b` was paired
+  // by ReparseUnboundArguments, which renames it to Name; a splat key or `-n:b` keeps the name as typed.
   it('reports ParameterAlreadyBound for a name given twice, also through a prefix or alias', () => {
-    for (const err of [
-      failure(() => ps('ConvertTo-PodeSseConnection -Name a -Name b')),
-      failure(() => ps('ConvertTo-PodeSseConnection -Name a -n b')),
-      failure(() => js(CSC, { Name: 'a', nam: 'b' })),
-    ]) {
+    for (const [err, name] of [
+      [failure(() => ps('ConvertTo-PodeSseConnection -Name a -Name b')), 'Name'],
+      [failure(() => ps('ConvertTo-PodeSseConnection -Name a -n b')), 'Name'],
+      [failure(() => ps('ConvertTo-PodeSseConnection -Name a -n:b')), 'n'],
+      [failure(() => js(CSC, { Name: 'a', nam: 'b' })), 'nam'],
+    ] as const) {
       expect(err.ErrorId).to.equal('ParameterAlreadyBound' + CSC_ID);
       expect(err.message).to.equal(
-        `Cannot bind parameter because parameter 'Name' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`,
+        `Cannot bind parameter because parameter '${name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, "-parameter value1,value2,value3".`,
       );
     }
   });
@@ -261,16 +264,15 @@ describe('binder: conversion', () => {
 
   it('reports a string Int32 cannot hold as .NET does: overflow for integer text, a format error for the rest', () => {
     const inner = (v: string) => failure(() => js(CSC, 'a', { RetryDuration: v })).message.replace(/^.*Error: /, '');
-    // Int32Converter parses `[sign]digits` and `0x` hex itself, and overflows (dotnet/runtime BaseNumberConverter.cs).
+    // Int32Converter parses `[sign]digits` itself and overflows (dotnet/runtime BaseNumberConverter.cs); `0x` hex goes
+    // to Convert.ToInt32(s, 16), whose digits are read as a UInt32 (ParseNumbers.GrabInts: Overflow_UInt32).
     expect(inner('3000000000')).to.equal('"Value was either too large or too small for an Int32."');
-    expect(inner('0x100000000')).to.equal('"Value was either too large or too small for an Int32."');
+    expect(inner('0x100000000')).to.equal('"Value was either too large or too small for a UInt32."');
     // A number only the scan reads falls through to Int32.Parse's FormatException.
     expect(inner('1e10')).to.equal(`"The input string '1e10' was not in a correct format."`);
     expect(inner('1tb')).to.equal(`"The input string '1tb' was not in a correct format."`);
     expect(inner('300y')).to.equal(`"The input string '300y' was not in a correct format."`);
-    // PowerShell's .NET fallbacks after the scan are not carried.
-    expect(inner('#10')).to.equal(`"The input string '#10' was not in a correct format."`);
-    expect(inner('1,000')).to.equal(`"The input string '1,000' was not in a correct format."`);
+    // The .NET fallbacks after the scan: host/binder/conformance/numbers.test.ts.
   });
 
   it('reports a bad Int32 with the .NET text', () => {
@@ -339,10 +341,11 @@ describe('binder: conversion', () => {
     expect(failure(() => js(Sets, { Path: 'p', Count: 0 })).message).to.equal(
       "Cannot validate argument on parameter 'Count'. The 0 argument is less than the minimum allowed range of 1. Supply an argument that is greater than or equal to 1 and then try the command again.",
     );
+    // An empty collection has ValidateNotNullOrEmpty's collection text (Attributes.cs, ValidateNotNullOrEmptyAttribute).
     const err = failure(() => js(Sets, { Path: 'p', Tags: [] }));
     expect(err.ErrorId).to.equal('ParameterArgumentValidationError,Set-PodeSets');
     expect(err.message).to.equal(
-      "Cannot validate argument on parameter 'Tags'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+      "Cannot validate argument on parameter 'Tags'. The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again.",
     );
   });
 
