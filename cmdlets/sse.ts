@@ -101,6 +101,7 @@ export const SetPodeSseDefaultScope = cmdlet({
       type: 'String',
       mandatory: true,
       validateSet: ['Local', 'Global'],
+      keepCase: true,
       help:
         'The default Scope for new SSE connections, either Local or Global.\n' +
         '- If the Scope is Local, then new SSE connections will only be opened for the duration of the request to a Route that configured it.\n' +
@@ -117,7 +118,7 @@ export const GetPodeSseDefaultScope = cmdlet({
   examples: [{ code: '$scope = Get-PodeSseDefaultScope' }],
   parameters: [],
   outputs: 'System.String',
-  run: () => sse().settings.defaultScope,
+  run: () => sse().settings.defaultScopeText,
 });
 
 // ---- Sending and closing -----------------------------------------------------------------------

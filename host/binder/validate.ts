@@ -30,7 +30,8 @@ const isNull = (v: unknown): v is null | undefined => v === null || v === undefi
  * Checks a converted value against the parameter's attributes and returns what the implementation gets: the value
  * itself, except that a string matching a ValidateSet member in another casing becomes the member as declared.
  * PowerShell compares case-insensitively and keeps the caller's string (ValidateSetAttribute.ValidateElement in
- * engine/Attributes.cs); podets hands implementations the declared casing, so no cmdlet has to compare again.
+ * engine/Attributes.cs); podets hands implementations the declared casing, so no cmdlet has to compare again,
+ * except for a parameter declared `keepCase` (a value the cmdlet stores and gives back as the caller wrote it).
  *
  * The attributes run in the order PowerShell runs Pode's: a script parameter's attributes are reversed
  * (Compiler.cs, GetRuntimeDefinedParameter: `attributes.Reverse()`), and Pode writes `[ValidateNotNullOrEmpty()]`
@@ -83,7 +84,7 @@ function checkSet(p: CompiledParam, v: unknown, cmd: string, whole?: false): unk
   nullForEnumerated(p, v, cmd, whole !== false);
   const text = typeof v === 'string' ? v : dotnetToString(v);
   const i = p.setLower!.indexOf(text.toLowerCase());
-  if (i >= 0) return typeof v === 'string' ? set[i] : v;
+  if (i >= 0) return typeof v === 'string' && !p.decl.keepCase ? set[i] : v;
   throw invalid(p, cmd, msg.innerValidateSet(text, set));
 }
 

@@ -48,6 +48,12 @@ export interface ParamDecl {
   readonly pipeline?: boolean;
   readonly aliases?: readonly string[];
   readonly validateSet?: readonly string[];
+  /**
+   * The implementation gets the caller's string, as PowerShell hands it over (ValidateSet only compares), rather
+   * than the member in its declared casing: for a value the cmdlet stores and gives back as given, where Pode
+   * does (Set-PodeSseDefaultScope -Scope local, then Get-PodeSseDefaultScope is 'local').
+   */
+  readonly keepCase?: boolean;
   readonly validateNotNullOrEmpty?: boolean;
   /** [AllowNull()]: a Mandatory parameter that still accepts null (Write-PodeJsonResponse -Value). */
   readonly allowNull?: boolean;
@@ -135,7 +141,9 @@ export type ParamInput<D extends ParamDecl> = D extends { validateSet: readonly 
     : V
   : InputOf<D['type']>;
 
-type ParamOutput<D extends ParamDecl> = D extends { validateSet: readonly (infer V extends string)[] }
+type ParamOutput<D extends ParamDecl> = D extends { keepCase: true }
+  ? OutputOf<D['type']>
+  : D extends { validateSet: readonly (infer V extends string)[] }
   ? D['type'] extends 'String[]'
     ? V[]
     : V

@@ -8,6 +8,7 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
   const sse = server.sse;
   if (opts.sseDefaultScope) {
     sse.settings.defaultScope = opts.sseDefaultScope;
+    sse.settings.defaultScopeText = opts.sseDefaultScope;
     sse.settings.defaultScopeFromFlag = true;
   }
   if (opts.sseStrict && !opts.sseSecret) throw errors.SseStrictWithoutSecret('');

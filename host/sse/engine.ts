@@ -212,11 +212,13 @@ export class SseEngine implements SseWriterOwner {
     return conn;
   }
 
-  /** Set-PodeSseDefaultScope; says so when it overrides --sse-default-scope. */
-  setDefaultScope(value: SseScope): void {
+  /** Set-PodeSseDefaultScope (`value` in the caller's casing); says so when it overrides --sse-default-scope. */
+  setDefaultScope(value: string): void {
+    const scope: SseScope = value.toLowerCase() === 'local' ? 'Local' : 'Global';
     if (this.settings.defaultScopeFromFlag)
-      logInfo(`Set-PodeSseDefaultScope ${value} in the script overrides --sse-default-scope ${this.settings.defaultScope}.`);
-    this.settings.defaultScope = value;
+      logInfo(`Set-PodeSseDefaultScope ${scope} in the script overrides --sse-default-scope ${this.settings.defaultScope}.`);
+    this.settings.defaultScope = scope;
+    this.settings.defaultScopeText = value;
     this.settings.defaultScopeFromFlag = false;
   }
 

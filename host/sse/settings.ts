@@ -7,6 +7,8 @@ export type BroadcastLevel = 'name' | 'group' | 'clientid';
 
 export class SseSettings {
   defaultScope: SseScope = 'Global';
+  /** Get-PodeSseDefaultScope: the scope as Set-PodeSseDefaultScope was given it ('local' stays 'local', as in Pode). */
+  defaultScopeText: string = 'Global';
   /** Set by --sse-default-scope, so the host can say when the script overrides it. */
   defaultScopeFromFlag = false;
   secret: string | null = null;
