@@ -461,7 +461,8 @@ describe('SSE on the wire (raw HTTP)', function () {
       expect((await get(server, '/scope')).json).to.deep.equal({ scope: 'Global' });
       expect(await scopeOfNewConnection(server, 'ds')).to.equal('Global');
       expect((await post(server, '/config', { defaultScope: 'local' })).json.defaultScope.ok).to.equal(true);
-      expect((await get(server, '/scope')).json).to.deep.equal({ scope: 'Local' });
+      // Given back as given, as Pode's Get-PodeSseDefaultScope does (test/sse/conformance/default-scope.test.ts).
+      expect((await get(server, '/scope')).json).to.deep.equal({ scope: 'local' });
       expect(await scopeOfNewConnection(server, 'ds')).to.equal('Local');
       expect(server.stdout.join('\n')).to.not.include('overrides --sse-default-scope');
     });
