@@ -25,8 +25,8 @@ const SPEC: Record<string, string[]> = {
   'Get-PodeSseNameList': [],
   'Get-PodeSseGroupList': ['Name:String!'],
   'Get-PodeSseClientIdList': ['Name:String!', 'Group:String[]'],
-  // Pode types -Type as [Pode.PodeClientConnectionEventType] (src/Public/SSE.ps1 at commit 1d26fae, the version
-  // test/fixtures/pode/declarations.ts names): an enum, not a String with a ValidateSet.
+  // Pode types -Type as [Pode.PodeClientConnectionEventType] (src/Public/SSE.ps1@1d26fae:863, 943, 995 and 1039, the
+  // version test/fixtures/pode/declarations.ts names): an enum, not a String with a ValidateSet.
   'Register-PodeSseEvent': ['Name:String[]!', 'Type:PodeClientConnectionEventType!', 'EventName:String!', 'ScriptBlock:ScriptBlock!', 'ArgumentList:Object[]'],
   'Unregister-PodeSseEvent': ['Name:String[]!', 'Type:PodeClientConnectionEventType!', 'EventName:String!'],
   'Test-PodeSseEvent': ['Name:String[]', 'Type:PodeClientConnectionEventType[]!', 'EventName:String[]'],

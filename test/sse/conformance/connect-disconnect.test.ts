@@ -5,8 +5,9 @@
 //   ToHashtable() (PodeClientConnection.cs@f19a460:133-147, PodeServerEvent.cs@f19a460:169-176): '' for a Group
 //   not given and for no Last-Event-ID (PodeServerEvent.cs:20).
 //   A connection replaced by one with the same Name and ClientId is disposed before the new one is added
-//   (PodeItemNestedMap.Add: 52-57), so its Disconnect is queued (PodeClientConnectionNestedMap.cs@46abfd9:56-66)
-//   ahead of the new one's Connect (:39-54), and the one events runspace runs them in that order.
+//   (PodeItemNestedMap.cs@8c6bba2:52-57, in Add), so its Disconnect is queued
+//   (PodeClientConnectionNestedMap.cs@46abfd9:56-66) ahead of the new one's Connect (:39-54), and the one events
+//   runspace runs them in that order.
 import { expect } from 'chai';
 import { AddPodeRoute, ConvertToPodeSseConnection, pode, RegisterPodeSseEvent } from '../../../index.ts';
 import { currentTriggeredEvent } from '../../../host/sse/events.ts';

@@ -2,7 +2,8 @@
 //   PodeClientConnection.IsForGroup (PodeClientConnection.cs@f19a460:81-94): no groups given is every
 //   connection (83-86); a connection whose Group is empty is in none (88-91); else any one group, ignoring case
 //   (93). Sends, closes, Get-PodeSseClientIdList and Test-PodeSseClientId all narrow with it
-//   (PodeClientConnectionNestedMap.cs@46abfd9: Get 26-37, Send, Close, Exists, GetClientIds).
+//   (PodeClientConnectionNestedMap.cs@46abfd9: Get 26-37, Send 68-117, Close 119-161, Exists 163-181, GetClientIds
+//   197-215).
 import { expect } from 'chai';
 import { AddPodeRoute, ConvertToPodeSseConnection, GetPodeSseClientIdList, pode, SendPodeSseEvent, TestPodeSseClientId } from '../../../index.ts';
 import { FORMS, frame, openFrame, serve, stream, type App, type Form } from './helpers.ts';

@@ -6,8 +6,13 @@
 // src/Public/SSE.ps1@46abfd9, src/Listener/Protocols/Http/PodeHttpRequestStrategy.cs@a278dc8,
 // src/Listener/Protocols/Http/PodeHttpContext.cs@f19a460, src/Listener/Protocols/Http/Client/*.cs@f19a460
 // (PodeClientConnectionNestedMap.cs@46abfd9), src/Private/Context.ps1@f19a460, src/Private/SSE.ps1@75fba42,
-// src/Private/WebServer.ps1 (its Protocols-era version) and PodeItemNestedMap.cs (namespace Pode.Utilities), whose
-// stored copies name no commit.
+// src/Listener/Utilities/PodeItemNestedMap.cs@8c6bba2 (namespace Pode.Utilities), and src/Private/WebServer.ps1
+// (its Protocols-era version), whose stored copy names no commit. The commits in full:
+// 46abfd9ae107442af2e292ccad5158f4a0d6b93c, a278dc8111fa101c47aeb2aa61bd02ae6829eee0,
+// f19a460a81bb01b440d6da1a996d58f405241b96, 75fba427090d2343b72d88da57ef8833ee3f762c,
+// 8c6bba2e0aa45198f51e356f0436487be3443b1f. Lines are 1-based lines of the whole stored copy. SSE.ps1@46abfd9 opens
+// with a `using namespace` line and a blank one, so its lines run two after those of SSE.ps1@1d26fae, the copy
+// test/fixtures/pode/declarations.ts cites.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPodeServer, type PodeApp, type PodeServerOptions } from '../../../index.ts';

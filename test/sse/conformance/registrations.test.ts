@@ -3,7 +3,7 @@
 //   hashtables ($PodeContext.Server.Sse.Connections, Context.ps1@f19a460:182; Events[$Type] = [ordered]@{}, :904),
 //   so Names and EventNames match whatever their case; each registration is @{ Name = $n; EventName; Type;
 //   ScriptBlock; UsingVariables; Arguments } (907-914), the Name as the caller wrote it. Unregister-PodeSseEvent
-//   (:937-964) checks and removes Name by Name. Get-PodeSseEvent (:1031-) gives them Type by Type (1072-1074).
+//   (:937-964) checks and removes Name by Name. Get-PodeSseEvent (:1031-1088) gives them Type by Type (1072-1074).
 //   Texts: "$Type event already registered for SSE connection $n: $EventName" (892), "... not registered ..." (957).
 import { expect } from 'chai';
 import { GetPodeSseEvent, pode, RegisterPodeSseEvent, TestPodeSseEvent, UnregisterPodeSseEvent } from '../../../index.ts';
