@@ -215,6 +215,20 @@ function enumParse(text: string, lower: readonly string[], members: EnumDecl['me
   return result;
 }
 
+const toActionEnum = toEnum({ fullName: DOTNET_TYPE.ActionPreference, members: ACTION_PREFERENCES.map((n, i) => [n, i] as const) }, 'noMessage');
+
+/**
+ * The common parameters' ActionPreference. `Suspend` converts, then the property's setter refuses it: MshCommandRuntime's
+ * preference setters throw NotSupportedException(ErrorPackage.ActionPreferenceReservedForFutureUseError) since
+ * PowerShell 7.0 (PR #10317), ReflectionParameterBinder.BindParameter wraps that in ExceptionWhenSetting, and
+ * ParameterBinderBase.BindParameter in ParameterBindingFailed.
+ */
+const toActionPreference: Converter = (value, name, cmd) => {
+  const pref = toActionEnum(value, name, cmd);
+  if (pref === 'Suspend') throw binding.ParameterBindingFailed(cmd, { name, inner: msg.innerSetter(name, msg.actionReserved(pref)) });
+  return pref;
+};
+
 /** Byte[]: a Buffer, typed array, ArrayBuffer, or numbers 0…255 (each converted as PowerShell converts to Byte). */
 const toBytes: Converter = (value, name, cmd) => {
   if (value === null || value === undefined) return null;
@@ -246,7 +260,7 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   Hashtable: toHashtable,
   ScriptBlock: toScriptBlock,
   DateTime: toDateTime,
-  ActionPreference: toEnum({ fullName: DOTNET_TYPE.ActionPreference, members: ACTION_PREFERENCES.map((n, i) => [n, i] as const) }, 'noMessage'),
+  ActionPreference: toActionPreference,
   'Byte[]': toBytes,
   TimeSpan: toObject,
   X509Certificate: toObject,

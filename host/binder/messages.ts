@@ -62,6 +62,10 @@ export const binding = defineCatalog(
     CannotConvertArgumentNoMessage: entry((a: { name: string; inner: string }) => `Cannot bind parameter '${a.name}'. ${a.inner}`, {
       parameter: (a) => a.name,
     }),
+    /** ParameterBinderStrings.resx ParameterBindingFailed: a parameter's setter threw (`{6}` is the setter's error). */
+    ParameterBindingFailed: entry((a: { name: string; inner: string }) => `Cannot bind parameter '${a.name}' to the target. ${a.inner}`, {
+      parameter: (a) => a.name,
+    }),
     InputObjectNotBound: entry(
       'The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.',
     ),
@@ -136,3 +140,10 @@ export const innerEnumNoValue = (text: string, enumType: string, names: readonly
 /** ExtendedTypeSystem.resx InvalidCastExceptionEnumerationNull. */
 export const innerEnumNull = (enumType: string, names: readonly string[]) =>
   `Cannot convert null to type "${enumType}" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. The possible enumeration values are "${names.join(',')}".`;
+
+/** ExtendedTypeSystem.resx ExceptionWhenSetting: the property and its setter's message. */
+export const innerSetter = (property: string, message: string) => `Exception setting "${property}": "${message}"`;
+
+/** ErrorPackage.resx ActionPreferenceReservedForFutureUseError (@1d84d26). */
+export const actionReserved = (value: string) =>
+  `The ${value} ActionPreference value is reserved for future use and is not supported at this time. For more information about preference variables, see the Help topic, "about_Preference_Variables."`;

@@ -52,7 +52,9 @@ const DEFAULT_STREAMS: Streams = Object.freeze({
   out: undefined,
 });
 
-const INTERACTIVE_ONLY = new Set(['Inquire', 'Suspend', 'Break']);
+// Valid in PowerShell, refused by podets: both need an interactive host (a prompt, a debugger). Suspend is refused by
+// the binder, as PowerShell refuses it (host/binder/convert.ts).
+const INTERACTIVE_ONLY = new Set(['Inquire', 'Break']);
 
 /** Reads the common parameters of a binding; most calls bind none, and then share one frozen object. */
 function streamsOf(b: Binding): Streams {

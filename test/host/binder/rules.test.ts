@@ -384,6 +384,27 @@ describe('binder: common parameters', () => {
     );
   });
 
+  // MshCommandRuntime.cs's preference setters refuse Suspend (PowerShell PR #10317, 7.0); ReflectionParameterBinder.cs
+  // wraps the setter's error in ExceptionWhenSetting, ParameterBinderBase.cs in ParameterBindingFailed; the text is
+  // ErrorPackage.resx ActionPreferenceReservedForFutureUseError (PowerShell/PowerShell@1d84d26be77194e7834ce68dfd1b3547071003d5).
+  it('refuses Suspend as the setter of the common parameter refuses it, in all three call forms', () => {
+    const text = (p: string) =>
+      `Cannot bind parameter '${p}' to the target. Exception setting "${p}": "The Suspend ActionPreference value is reserved for future use and is not supported at this time. For more information about preference variables, see the Help topic, "about_Preference_Variables.""`;
+    for (const p of ['ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction']) {
+      for (const err of [
+        failure(() => ps(`ConvertTo-PodeSseConnection a -${p} Suspend`)),
+        failure(() => js(CSC, 'a', { [p]: 'suspend' })),
+      ]) {
+        expect(err.ErrorId).to.equal('ParameterBindingFailed' + CSC_ID);
+        expect(err.message).to.equal(text(p));
+      }
+    }
+    // The template form, a unique prefix, and Suspend's number (5): the converted value is what the setter refuses.
+    const viaTemplate = failure(() => pode`ConvertTo-PodeSseConnection a -ErrorAction:${'Susp'}`);
+    expect([viaTemplate.ErrorId, viaTemplate.message]).to.deep.equal(['ParameterBindingFailed' + CSC_ID, text('ErrorAction')]);
+    expect(failure(() => js(CSC, 'a', { ErrorAction: 5 })).message).to.equal(text('ErrorAction'));
+  });
+
   it('validates OutBuffer range', () => {
     expect(failure(() => js(CSC, 'a', { OutBuffer: -1 })).ErrorId).to.equal('ParameterArgumentValidationError' + CSC_ID);
   });
