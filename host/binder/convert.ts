@@ -158,7 +158,8 @@ const toDateTime: Converter = (value, name, cmd) => {
  * String and number to enum, as LanguagePrimitives.ConvertStringToEnum does it: .NET's Enum.Parse first (a number,
  * or names separated by commas, each exact in any case, their values OR-ed), then EnumMinimumDisambiguation (a
  * unique prefix; a prefix several names share fails unless one of them equals it), then ThrowForUndefinedEnum
- * (the value must be one the enum defines). The implementation is handed the member's name.
+ * (the value must be one the enum defines). An array is joined with commas first (ConvertEnumerableToEnum). The
+ * implementation is handed the member's name.
  * `kind` is how the parameter reports a failure: a script function's parameter (every Pode cmdlet's) through its
  * ArgumentTypeConverterAttribute, ParameterArgumentTransformationError; a compiled cmdlet's (the common
  * parameters), CannotConvertArgumentNoMessage.
@@ -170,8 +171,11 @@ export function toEnum(e: Pick<EnumDecl, 'fullName' | 'members'>, kind: 'transfo
   const fail = (inner: string, name: string, cmd: string) =>
     kind === 'noMessage' ? binding.CannotConvertArgumentNoMessage(cmd, { name, inner }) : binding.ParameterArgumentTransformationError(cmd, { name, inner });
   const undefinedValue = (text: string) => msg.innerEnumNoValue(text, e.fullName, names);
-  return (value, name, cmd) => {
+  const convert: Converter = (value, name, cmd) => {
     if (value === null || value === undefined) throw fail(msg.innerEnumNull(e.fullName, names), name, cmd);
+    // LanguagePrimitives.ConvertEnumerableToEnum: the elements joined with commas (a string as it is, anything else
+    // converted to the enum first, its failure the whole conversion's), then converted as that one text.
+    if (Array.isArray(value)) value = value.map((v) => (typeof v === 'string' ? v : (convert(v, name, cmd) as string))).join(',');
     if (typeof value === 'number') {
       const n = int32Of(value);
       const member = n === undefined ? undefined : byValue.get(n);
@@ -195,6 +199,7 @@ export function toEnum(e: Pick<EnumDecl, 'fullName' | 'members'>, kind: 'transfo
     const inner = matches.length > 1 ? msg.innerAmbiguousEnum(text, e.fullName, matches) : msg.innerEnum(text, e.fullName, names);
     throw fail(inner, name, cmd);
   };
+  return convert;
 }
 
 /** .NET's Enum.Parse(type, text, ignoreCase: true) for an Int32 enum: the value, undefined when it finds none. */

@@ -52,6 +52,23 @@ describe('binder: enum parameters', () => {
     expect(color('Blue,DarkBlue'), '9 | 1 = 9').to.equal('Blue');
   });
 
+  // LanguagePrimitives.cs ConvertEnumerableToEnum: an array to a scalar enum parameter is its elements joined with
+  // commas (a non-string converted to the enum first), converted as that one text.
+  it('an array given to a scalar enum parameter is its elements joined with commas, then converted as one text', () => {
+    expect(color(['Blue', 'Red'])).to.equal('Magenta');
+    expect(color([9, 'Yellow']), '9 becomes "Blue" first; Blue | Yellow = White').to.equal('White');
+    expect(ps('Write-PodeHost x -ForegroundColor Blue,Red').BoundParameters.ForegroundColor).to.equal('Magenta');
+    expect(failure(() => color(['Bl', 'Re'])).message).to.equal(
+      transform(`Cannot convert value "Bl,Re" to type "System.ConsoleColor". Error: "Unable to match the identifier name Bl,Re to a valid enumerator name. Specify one of the following enumerator names and try again:\n${COLORS}"`),
+    );
+    // An element that does not convert fails the whole conversion with its own text.
+    expect(failure(() => color(['Blue', 99])).message).to.equal(
+      transform(`Cannot convert value "99" to type "System.ConsoleColor" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. The possible enumeration values are "${COLORS.replace(/, /g, ',')}".`),
+    );
+    // Pode's PodeClientConnectionEventType: Connect (0) | Disconnect (1) = 1, Disconnect, as PowerShell binds it.
+    expect(js(RegisterPodeSseEvent, { Name: 'a', Type: ['Connect', 'Disconnect'], EventName: 'e', ScriptBlock: () => 1 }).BoundParameters.Type).to.equal('Disconnect');
+  });
+
   it('$null is InvalidCastExceptionEnumerationNull', () => {
     expect(failure(() => color(null)).message).to.equal(
       transform(`Cannot convert null to type "System.ConsoleColor" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. The possible enumeration values are "${COLORS.replace(/, /g, ',')}".`),
