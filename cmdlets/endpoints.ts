@@ -12,6 +12,7 @@ const WHY = {
   store: 'podets reads certificates from files, not from a certificate store',
   openApi: 'podets has no OpenAPI definitions',
   tcp: 'podets serves HTTP and HTTPS endpoints only, not TCP or SMTP',
+  clientCertificate: 'podets does not request or check client certificates',
 } as const;
 
 export const AddPodeEndpoint = cmdlet({
@@ -88,7 +89,8 @@ export const AddPodeEndpoint = cmdlet({
       sets: ['CertSelf'],
       help: 'Create and bind a self-signed certificate for the HTTPS endpoint (for localhost, 127.0.0.1, ::1 and the endpoint address), made when the server starts.',
     },
-    { name: 'AllowClientCertificate', type: 'SwitchParameter', unsupported: 'podets does not request or check client certificates', help: 'Allow for client certificates to be sent on requests.' },
+    // Not `unsupported`: Pode refuses it on a non-Https endpoint first, in its own words (run, below).
+    { name: 'AllowClientCertificate', type: 'SwitchParameter', help: 'Allow for client certificates to be sent on requests. Not supported by podets: on an Https endpoint it is refused, as podets does not request or check client certificates.' },
     { name: 'PassThru', type: 'SwitchParameter', help: 'If supplied, the endpoint created is returned (its address, port, protocol, name and certificate settings).' },
     { name: 'LookupHostname', type: 'SwitchParameter', unsupported: WHY.hostname, help: 'If supplied, a supplied Hostname will have its IP Address looked up from host file or DNS.' },
     { name: 'DualMode', type: 'SwitchParameter', unsupported: 'an endpoint listens on the one address it is given', help: 'If supplied, this endpoint will listen on both the IPv4 and IPv6 versions of the supplied -Address.' },
@@ -99,17 +101,22 @@ export const AddPodeEndpoint = cmdlet({
     const protocol = args.Protocol ?? 'Http';
     if (protocol !== 'Http' && protocol !== 'Https')
       throw errors.ParameterValueNotSupported(ctx.command, { command: ctx.command, parameter: 'Protocol', value: protocol, why: WHY.tcp });
-    // Only Http and Https are left, where Pode refuses Explicit too, in its own words.
-    if (args.TlsMode === 'Explicit') throw errors.ExplicitTlsModeOnlySupportedOnSmtpsTcpsEndpoints(ctx.command);
-    if (args.Acknowledge) throw errors.AcknowledgeMessageOnlySupportedOnSmtpTcpEndpoints(ctx.command);
-    if (args.CRLFMessageEnd) throw errors.CrlfMessageEndCheckOnlySupportedOnTcpEndpoints(ctx.command);
-    const https = protocol === 'Https';
-    if ((args.Certificate !== undefined || args.SelfSigned) && !https)
-      throw errors.CertificateSuppliedForNonHttpsEndpoint(ctx.command);
-    if (https && args.Certificate === undefined && !args.SelfSigned) throw errors.CertificateRequired(ctx.command);
+    // Only Http and Https are left. Pode's checks, in Pode's order (src/Public/Endpoint.ps1, Add-PodeEndpoint): the
+    // name, client certificates, then the TCP and SMTP options it refuses on these protocols, then certificates.
     if (args.Name && server.endpoints.some((e) => e.name?.toLowerCase() === args.Name!.toLowerCase())) {
       throw errors.EndpointAlreadyDefined(ctx.command, { name: args.Name });
     }
+    const https = protocol === 'Https';
+    if (args.AllowClientCertificate) {
+      if (!https) throw errors.ClientCertificatesOnlySupportedOnHttpsEndpoints(ctx.command);
+      throw errors.ParameterNotSupported(ctx.command, { command: ctx.command, parameter: 'AllowClientCertificate', why: WHY.clientCertificate });
+    }
+    if (args.TlsMode === 'Explicit') throw errors.ExplicitTlsModeOnlySupportedOnSmtpsTcpsEndpoints(ctx.command);
+    if (args.Acknowledge) throw errors.AcknowledgeMessageOnlySupportedOnSmtpTcpEndpoints(ctx.command);
+    if (args.CRLFMessageEnd) throw errors.CrlfMessageEndCheckOnlySupportedOnTcpEndpoints(ctx.command);
+    if ((args.Certificate !== undefined || args.SelfSigned) && !https)
+      throw errors.CertificateSuppliedForNonHttpsEndpoint(ctx.command);
+    if (https && args.Certificate === undefined && !args.SelfSigned) throw errors.CertificateRequired(ctx.command);
     const config: EndpointConfig = {
       address: args.Address.toLowerCase() === 'all' ? '*' : args.Address,
       protocol: https ? 'https' : 'http',

@@ -138,6 +138,10 @@ export const errors = defineCatalog({
   CertificateSuppliedForNonHttpsEndpoint: entry('Certificate supplied for non-HTTPS/WSS endpoint.', {
     pode: 'certificateSuppliedForNonHttpsWssEndpointExceptionMessage',
   }),
+  ClientCertificatesOnlySupportedOnHttpsEndpoints: entry('Client certificates are only supported on HTTPS endpoints.', {
+    parameter: 'AllowClientCertificate',
+    pode: 'clientCertificatesOnlySupportedOnHttpsEndpointsExceptionMessage',
+  }),
   // Add-PodeEndpoint's TCP and SMTP options on an Http or Https endpoint, which Pode refuses too (the endpoints
   // that take them are ones podets does not serve).
   ExplicitTlsModeOnlySupportedOnSmtpsTcpsEndpoints: entry('The Explicit TLS mode is only supported on SMTPS and TCPS endpoints.', {

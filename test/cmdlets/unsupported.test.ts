@@ -93,6 +93,29 @@ describe('unsupported values', () => {
       expect([err.ErrorId, err.message]).to.deep.equal([`${id},Add-PodeEndpoint`, message]);
     }
     expect(server.endpoints).to.have.length(0);
+  });
+
+  // src/Public/Endpoint.ps1 (Add-PodeEndpoint): "protocol must be https for client certs", after the name check and
+  // before the TCP and SMTP options; clientCertificatesOnlySupportedOnHttpsEndpointsExceptionMessage.
+  it('Add-PodeEndpoint -AllowClientCertificate: refused on Http in Pode\'s words, in Pode\'s order; on Https, not supported by podets', () => {
+    let err = failure(() => AddPodeEndpoint({ Port: 0, AllowClientCertificate: true, TlsMode: 'Explicit' }));
+    expect([err.ErrorId, err.message]).to.deep.equal([
+      'ClientCertificatesOnlySupportedOnHttpsEndpoints,Add-PodeEndpoint',
+      'Client certificates are only supported on HTTPS endpoints.',
+    ]);
+    err = failure(() => AddPodeEndpoint({ Protocol: 'Https', Port: 0, SelfSigned: true, AllowClientCertificate: true }));
+    expect([err.ErrorId, err.message]).to.deep.equal([
+      'ParameterNotSupported,Add-PodeEndpoint',
+      'Add-PodeEndpoint: -AllowClientCertificate is not supported by podets: podets does not request or check client certificates.',
+    ]);
+    expect(server.endpoints).to.have.length(0);
+    AddPodeEndpoint({ Port: 0, Name: 'web', AllowClientCertificate: false });
+    err = failure(() => AddPodeEndpoint({ Port: 0, Name: 'WEB', AllowClientCertificate: true }));
+    expect(err.ErrorId, 'the name is checked first').to.equal('EndpointAlreadyDefined,Add-PodeEndpoint');
+    expect(server.endpoints).to.have.length(1);
+  });
+
+  it('Add-PodeEndpoint: an empty -Acknowledge and -CRLFMessageEnd:$false ask for nothing', () => {
     // Pode's test is IsNullOrEmpty and a switch: an empty message and -CRLFMessageEnd:$false ask for nothing.
     AddPodeEndpoint({ Port: 0, Acknowledge: '', CRLFMessageEnd: false });
     expect(server.endpoints).to.have.length(1);
