@@ -211,6 +211,14 @@ export const errors = defineCatalog({
     pode: 'middlewareNoLogicSuppliedExceptionMessage',
   }),
 
+  // ---- cookies (host/http/cookies.ts, cmdlets/cookies.ts) ------------------------------------
+  /** A Set-Cookie part with a character a cookie may not carry (.NET's System.Net.Cookie refuses these too). */
+  CookieInvalidPart: entry(
+    (a: { part: string; value: string; reason: string; parameter?: string }) => `The '${a.part}'=${a.value} part of the cookie is invalid: ${a.reason}.`,
+    { podetsOnly: true, parameter: (a) => a.parameter },
+  ),
+  // ---- end cookies ---------------------------------------------------------------------------------
+
   // ---- SSE -------------------------------------------------------------------------------------
   SseServerStopping: entry('The server is stopping: no new SSE connections.', { status: 503, podetsOnly: true }),
   SseAcceptNotEventStream: entry(

@@ -1,0 +1,174 @@
+// Cookies on the wire: the request's Cookie header read into a map (RFC 6265 section 5.4, bounded), and a
+// Set-Cookie value written the way Pode's ConvertTo-PodeCookieString writes a System.Net.Cookie
+// (`Name=Value; Discard; HttpOnly; Secure; Domain=…; Path=…; Max-Age=…`), refusing what a cookie may not carry.
+// Signed cookies use the one signed-value format of host/http/sign.ts (`s:<value>.<signature>`).
+import { errors } from '../errors/catalog.ts';
+import type { StrictContext } from '../sse/signing.ts';
+import { signValue, unsignValue } from './sign.ts';
+
+/** Only the first 8 KiB of a Cookie header is read; pairs that do not end inside it are ignored. */
+export const COOKIE_HEADER_LIMIT = 8192;
+/** At most this many cookies are kept from one Cookie header. */
+export const COOKIE_COUNT_LIMIT = 100;
+
+/** OWS around a pair and its value: space and horizontal tab (RFC 6265 section 5.2). */
+function trimOws(text: string): string {
+  let from = 0;
+  let to = text.length;
+  while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
+  return text.slice(from, to);
+}
+
+function decodeValue(raw: string): string {
+  const unquoted = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  if (!unquoted.includes('%')) return unquoted;
+  try {
+    return decodeURIComponent(unquoted);
+  } catch {
+    return unquoted; // not valid percent-encoding: the raw text
+  }
+}
+
+/**
+ * The cookies of a request's Cookie header: name → value. The first occurrence of a name wins; a pair without
+ * `=` or with an empty name is skipped; a quoted value is unquoted and a value is percent-decoded when that is
+ * valid. Bounded: the first {@link COOKIE_HEADER_LIMIT} characters, at most {@link COOKIE_COUNT_LIMIT} cookies.
+ * Never throws (this reads untrusted input).
+ */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (typeof header !== 'string' || header === '') return cookies;
+  let text = header;
+  if (text.length > COOKIE_HEADER_LIMIT) {
+    // A pair cut by the limit is not read at all: keep up to the last separator inside the limit.
+    const cut = text.slice(0, COOKIE_HEADER_LIMIT);
+    text = text.charCodeAt(COOKIE_HEADER_LIMIT) === 0x3b ? cut : cut.slice(0, Math.max(0, cut.lastIndexOf(';')));
+  }
+  let start = 0;
+  while (start <= text.length && cookies.size < COOKIE_COUNT_LIMIT) {
+    let end = text.indexOf(';', start);
+    if (end < 0) end = text.length;
+    const pair = text.slice(start, end);
+    start = end + 1;
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const name = trimOws(pair.slice(0, eq));
+    if (name === '' || cookies.has(name)) continue;
+    cookies.set(name, decodeValue(trimOws(pair.slice(eq + 1))));
+  }
+  return cookies;
+}
+
+export interface CookieOptions {
+  expires?: Date;
+  maxAge?: number;
+  path?: string;
+  domain?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: 'Strict' | 'Lax' | 'None';
+  discard?: boolean;
+}
+
+/** A character shown in an error: printable ASCII as itself, anything else as U+XXXX (never a raw CR/LF). */
+function showChar(code: number): string {
+  return code > 0x20 && code < 0x7f ? `'${String.fromCharCode(code)}'` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A text quoted for an error message, its control characters escaped and its length bounded. */
+function showText(text: string): string {
+  const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+  return `'${shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029']/g, (c) => (c === "'" ? "''" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
+}
+
+function refuse(part: string, value: string, reason: string): never {
+  const parameter = part === 'Name' || part === 'Value' ? part : undefined;
+  throw errors.CookieInvalidPart('', { part, value: showText(value), reason, ...(parameter ? { parameter } : {}) });
+}
+
+/** RFC 6265's cookie-name is an RFC 2616 token: visible ASCII but for the separators. */
+const SEPARATORS = '()<>@,;:\\"/[]?={} \t';
+
+function checkName(name: string): void {
+  if (name === '') refuse('Name', name, 'a cookie needs a name');
+  if (name.startsWith('$')) refuse('Name', name, "a cookie's name may not start with '$'");
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f || SEPARATORS.includes(name[i]!)) refuse('Name', name, `a cookie's name may not carry ${showChar(code)}`);
+  }
+}
+
+/** CTLs, ';' and ',' end a cookie's value on the wire (and CR/LF would end the header): refused in any part. */
+function checkAttributeText(part: string, text: string, alsoSpace: boolean): void {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || code === 0x3b || code === 0x2c || (alsoSpace && code === 0x20) || (code >= 0x80 && part !== 'Value')) {
+      refuse(part, text, `a cookie's ${part.toLowerCase()} may not carry ${showChar(code)}`);
+    }
+  }
+}
+
+/**
+ * RFC 6265's cookie-octet is %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E. The ones outside it that are not
+ * refused (space, '"', '\', and any non-ASCII character), and '%' itself, are percent-encoded (UTF-8), so the
+ * header is valid and parseCookies reads back the same text.
+ */
+function encodeValue(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    out += code === 0x20 || code === 0x22 || code === 0x25 || code === 0x5c || code > 0x7e ? encodeURIComponent(ch) : ch;
+  }
+  return out;
+}
+
+/**
+ * A Set-Cookie header value, attributes in the order Pode's ConvertTo-PodeCookieString writes them (Discard,
+ * HttpOnly, Secure, Domain, Path, Max-Age), then Expires and SameSite, which Pode does not write. Throws
+ * CookieInvalidPart for a name, value, path or domain a cookie may not carry (CR, LF, other control characters,
+ * ';', ','), so nothing a caller passes can add a header or an attribute.
+ */
+export function serializeCookie(name: string, value: string, o: CookieOptions = {}): string {
+  checkName(name);
+  checkAttributeText('Value', value, false);
+  let out = `${name}=${encodeValue(value)}`;
+  if (o.discard) out += '; Discard';
+  if (o.httpOnly) out += '; HttpOnly';
+  if (o.secure) out += '; Secure';
+  if (o.domain !== undefined && o.domain !== '') {
+    checkAttributeText('Domain', o.domain, true);
+    out += `; Domain=${o.domain}`;
+  }
+  if (o.path !== undefined && o.path !== '') {
+    checkAttributeText('Path', o.path, false);
+    out += `; Path=${o.path}`;
+  }
+  if (o.maxAge !== undefined) {
+    if (!Number.isFinite(o.maxAge)) refuse('Max-Age', String(o.maxAge), 'a cookie\'s max-age must be a finite number of seconds');
+    out += `; Max-Age=${Math.max(0, Math.round(o.maxAge))}`;
+  }
+  if (o.expires !== undefined) {
+    if (Number.isNaN(o.expires.getTime())) refuse('Expires', String(o.expires), "a cookie's expiry must be a valid date");
+    out += `; Expires=${o.expires.toUTCString()}`;
+  }
+  if (o.sameSite !== undefined) {
+    if (o.sameSite !== 'Strict' && o.sameSite !== 'Lax' && o.sameSite !== 'None') refuse('SameSite', String(o.sameSite), 'SameSite is Strict, Lax or None');
+    out += `; SameSite=${o.sameSite}`;
+  }
+  return out;
+}
+
+/** A cookie's value signed as Pode signs it (`s:<value>.<signature>`); -Strict binds it to the client. */
+export function signCookieValue(value: string, secret: string, strict?: StrictContext): string {
+  return signValue(value, secret, strict);
+}
+
+/**
+ * The original value of a signed cookie, or undefined when it is absent or not validly signed with this secret
+ * (a tampered cookie reads as absent, never as an error). The signature is compared in constant time
+ * (host/sse/signing.ts, crypto.timingSafeEqual).
+ */
+export function readSignedCookie(value: string | undefined, secret: string, strict?: StrictContext): string | undefined {
+  return unsignValue(value, secret, strict);
+}
