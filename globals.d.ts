@@ -9,6 +9,10 @@ import type { TimerEvent } from './host/timers/timers.ts';
 import type { ScheduleEvent } from './host/timers/schedules.ts';
 
 declare global {
+  const AddPodeAuth: typeof cmdlets.AddPodeAuth;
+  const AddPodeAuthMiddleware: typeof cmdlets.AddPodeAuthMiddleware;
+  const AddPodeAuthSession: typeof cmdlets.AddPodeAuthSession;
+  const AddPodeAuthUserFile: typeof cmdlets.AddPodeAuthUserFile;
   const AddPodeEndpoint: typeof cmdlets.AddPodeEndpoint;
   const AddPodeHeader: typeof cmdlets.AddPodeHeader;
   const AddPodeMiddleware: typeof cmdlets.AddPodeMiddleware;
@@ -16,6 +20,7 @@ declare global {
   const AddPodeSchedule: typeof cmdlets.AddPodeSchedule;
   const AddPodeStaticRoute: typeof cmdlets.AddPodeStaticRoute;
   const AddPodeTimer: typeof cmdlets.AddPodeTimer;
+  const ClearPodeAuth: typeof cmdlets.ClearPodeAuth;
   const ClosePodeServer: typeof cmdlets.ClosePodeServer;
   const ClosePodeSseConnection: typeof cmdlets.ClosePodeSseConnection;
   const ConvertToPodeSseConnection: typeof cmdlets.ConvertToPodeSseConnection;
@@ -23,6 +28,8 @@ declare global {
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;
+  const GetPodeAuth: typeof cmdlets.GetPodeAuth;
+  const GetPodeAuthUser: typeof cmdlets.GetPodeAuthUser;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
   const GetPodeSseBroadcastLevel: typeof cmdlets.GetPodeSseBroadcastLevel;
@@ -31,9 +38,12 @@ declare global {
   const GetPodeSseEvent: typeof cmdlets.GetPodeSseEvent;
   const GetPodeSseGroupList: typeof cmdlets.GetPodeSseGroupList;
   const GetPodeSseNameList: typeof cmdlets.GetPodeSseNameList;
+  const MergePodeAuth: typeof cmdlets.MergePodeAuth;
+  const NewPodeAuthScheme: typeof cmdlets.NewPodeAuthScheme;
   const NewPodeLogTerminalMethod: typeof cmdlets.NewPodeLogTerminalMethod;
   const NewPodeSseClientId: typeof cmdlets.NewPodeSseClientId;
   const RegisterPodeSseEvent: typeof cmdlets.RegisterPodeSseEvent;
+  const RemovePodeAuth: typeof cmdlets.RemovePodeAuth;
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
@@ -47,6 +57,9 @@ declare global {
   const SetPodeSseHistory: typeof cmdlets.SetPodeSseHistory;
   const StartPodeServer: typeof cmdlets.StartPodeServer;
   const StartPodeSleep: typeof cmdlets.StartPodeSleep;
+  const TestPodeAuth: typeof cmdlets.TestPodeAuth;
+  const TestPodeAuthExists: typeof cmdlets.TestPodeAuthExists;
+  const TestPodeAuthUser: typeof cmdlets.TestPodeAuthUser;
   const TestPodeHeader: typeof cmdlets.TestPodeHeader;
   const TestPodeSseBroadcastLevel: typeof cmdlets.TestPodeSseBroadcastLevel;
   const TestPodeSseClientId: typeof cmdlets.TestPodeSseClientId;

@@ -9,6 +9,7 @@ import { normaliseRoutePath } from '../host/http/routepath.ts';
 import type { Middleware, Route, RouteHandler, RouteMethod } from '../host/http/types.ts';
 import { callerSource } from '../host/runtime/callsite.ts';
 import { toMiddlewareList } from '../host/runtime/middleware.ts';
+import { authMiddleware } from '../host/auth/route.ts';
 import { scriptBlockFromFile } from '../host/runtime/scriptfile.ts';
 import { currentServer, type PodeServer } from '../host/runtime/server.ts';
 
@@ -27,7 +28,7 @@ const WHY = {
   endpointName: 'routes are not bound to endpoints; every route answers on every endpoint',
   transferEncoding: 'request bodies are not decompressed; a route reads the body as it arrives',
   errorContentType: "error responses are JSON or text by the request's Accept header",
-  auth: 'podets has no authentication or authorisation middleware',
+  access: 'podets has no authorisation (Access) methods; check the user in the route or a middleware ($WebEvent.Auth.User)',
   openApi: 'podets has no OpenAPI definitions',
   fileBrowser: 'static routes do not list folders',
   redirectToDefault: 'a folder is answered with its default page, not redirected to it',
@@ -38,6 +39,23 @@ function routePath(path: string, ctx: CallContext): string {
   const bare = path.split('?')[0]!;
   if (bare.trim() === '') throw errors.NoPathSuppliedForRoute(ctx.command);
   return bare;
+}
+
+/**
+ * -Authentication: the method must exist, and its check runs before the route's own middleware, with -Login,
+ * -Logout and -AllowAnon (Pode's Add-PodeRoute, Get-PodeAuthMiddlewareScript).
+ */
+function withAuthentication(
+  server: PodeServer,
+  ctx: CallContext,
+  args: { Authentication?: string | undefined; Login?: boolean; Logout?: boolean; AllowAnon?: boolean },
+  middleware: Middleware[] | undefined,
+): Middleware[] | undefined {
+  const name = args.Authentication;
+  if (name === undefined || name.trim() === '') return middleware;
+  if (!server.auth.has(name)) throw errors.AuthenticationMethodDoesNotExist(ctx.command, { name });
+  const auth = authMiddleware(server, { Name: name, Login: args.Login === true, Logout: args.Logout === true, Anon: args.AllowAnon === true });
+  return [auth, ...(middleware ?? [])];
 }
 
 /** The engine's own errors (duplicates) get the cmdlet's name in their ErrorId, like every cmdlet error. */
@@ -85,8 +103,8 @@ export const AddPodeRoute = cmdlet({
       help: "A literal, or relative, path to a module whose default export is the Route's main logic (relative to the server root).",
     },
     { name: 'ArgumentList', type: 'Object[]', help: "An array of arguments to supply to the Route's ScriptBlock, after $WebEvent." },
-    { name: 'Authentication', type: 'String', aliases: ['Auth'], unsupported: WHY.auth, help: 'The name of an Authentication method which should be used as middleware on this Route.' },
-    { name: 'Access', type: 'String', unsupported: WHY.auth, help: 'The name of an Access method which should be used as middleware on this Route.' },
+    { name: 'Authentication', type: 'String', aliases: ['Auth'], help: 'The name of an Authentication method which should be used as middleware on this Route (before the route\'s own -Middleware).' },
+    { name: 'Access', type: 'String', unsupported: WHY.access, help: 'The name of an Access method which should be used as middleware on this Route.' },
     {
       name: 'IfExists',
       type: 'String',
@@ -95,9 +113,9 @@ export const AddPodeRoute = cmdlet({
       help: 'Specifies what action to take when a Route already exists: Error, Overwrite (replace it) or Skip (keep it). Default is Error.',
     },
     ...accessParameters('Route'),
-    { name: 'AllowAnon', type: 'SwitchParameter', unsupported: WHY.auth, help: 'If supplied, the Route will allow anonymous access for non-authenticated users.' },
-    { name: 'Login', type: 'SwitchParameter', unsupported: WHY.auth, help: 'If supplied, the Route will be flagged to Authentication as being a Route that handles user logins.' },
-    { name: 'Logout', type: 'SwitchParameter', unsupported: WHY.auth, help: 'If supplied, the Route will be flagged to Authentication as being a Route that handles users logging out.' },
+    { name: 'AllowAnon', type: 'SwitchParameter', help: 'If supplied, the Route will allow anonymous access for non-authenticated users.' },
+    { name: 'Login', type: 'SwitchParameter', help: 'If supplied, the Route will be flagged to Authentication as being a Route that handles user logins.' },
+    { name: 'Logout', type: 'SwitchParameter', help: 'If supplied, the Route will be flagged to Authentication as being a Route that handles users logging out.' },
     { name: 'OAResponses', type: 'Hashtable', unsupported: WHY.openApi, help: 'An alternative way to associate OpenApi responses unsing New-PodeOAResponse instead of piping multiple Add-PodeOAResponse.' },
     { name: 'OAReference', type: 'String', unsupported: WHY.openApi, help: 'A reference to OpenAPI reusable pathItem component created with Add-PodeOAComponentPathItem.' },
     { name: 'PassThru', type: 'SwitchParameter', help: 'If supplied, the routes created are returned (one per method), as objects with Method, Path and the rest of the route.' },
@@ -112,7 +130,7 @@ export const AddPodeRoute = cmdlet({
       throw errors.NoLogicPassedForMethodRoute(ctx.command, { methods, path });
     }
     const handler = routeLogic(server, args.ScriptBlock ?? undefined, args.FilePath, ctx);
-    const middleware = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
+    const middleware = withAuthentication(server, ctx, args, args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command));
     const source = callerSource(server.rootPath);
     const added: Route[] = [];
     for (const method of methods) {
@@ -146,7 +164,7 @@ function accessParameters(what: string) {
   return (['Role', 'Group', 'Scope', 'User'] as const).map((name) => ({
     name,
     type: 'String[]' as const,
-    unsupported: WHY.auth,
+    unsupported: WHY.access,
     help: `One or more optional ${name}s that will be authorised to access this ${what}, when using Authentication with an Access method.`,
   }));
 }
@@ -200,8 +218,8 @@ export const AddPodeStaticRoute = cmdlet({
       help: "An array of default pages to display, such as 'index.html', when a folder is requested.",
     },
     { name: 'ErrorContentType', type: 'String', unsupported: WHY.errorContentType, help: 'The content type of any error pages that may get returned.' },
-    { name: 'Authentication', type: 'String', aliases: ['Auth'], unsupported: WHY.auth, help: 'The name of an Authentication method which should be used as middleware on this Route.' },
-    { name: 'Access', type: 'String', unsupported: WHY.auth, help: 'The name of an Access method which should be used as middleware on this Route.' },
+    { name: 'Authentication', type: 'String', aliases: ['Auth'], help: 'The name of an Authentication method which should be used as middleware on this Route (before the route\'s own -Middleware).' },
+    { name: 'Access', type: 'String', unsupported: WHY.access, help: 'The name of an Access method which should be used as middleware on this Route.' },
     {
       name: 'IfExists',
       type: 'String',
@@ -210,7 +228,7 @@ export const AddPodeStaticRoute = cmdlet({
       help: 'Specifies what action to take when a Static Route already exists: Error, Overwrite (replace it) or Skip (keep it). Default is Error.',
     },
     ...accessParameters('Route'),
-    { name: 'AllowAnon', type: 'SwitchParameter', unsupported: WHY.auth, help: 'If supplied, the static route will allow anonymous access for non-authenticated users.' },
+    { name: 'AllowAnon', type: 'SwitchParameter', help: 'If supplied, the static route will allow anonymous access for non-authenticated users.' },
     { name: 'DownloadOnly', type: 'SwitchParameter', help: 'When supplied, all static content on this Route will be attached as downloads - rather than rendered.' },
     { name: 'FileBrowser', type: 'SwitchParameter', unsupported: WHY.fileBrowser, help: 'If supplied, when the path is a folder, instead of returning 404, will return A browsable content of the directory.' },
     { name: 'PassThru', type: 'SwitchParameter', help: 'If supplied, the static route created is returned, as an object with Path, Folder and the rest of the route.' },
@@ -223,7 +241,7 @@ export const AddPodeStaticRoute = cmdlet({
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       throw errors.SourcePathDoesNotExistForStaticRoute(ctx.command, { path, folder });
     }
-    const middleware: Middleware[] | undefined = args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command);
+    const middleware = withAuthentication(server, ctx, args, args.Middleware == null ? undefined : toMiddlewareList(args.Middleware, ctx.command));
     const key = normaliseRoutePath(path).toLowerCase();
     const exists = server.statics.list().some((r) => normaliseRoutePath(r.path).toLowerCase() === key);
     const ifExists = args.IfExists;

@@ -27,6 +27,7 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
   'Byte[]': 'System.Byte[]',
   TimeSpan: 'System.TimeSpan',
   X509Certificate: 'System.Security.Cryptography.X509Certificates.X509Certificate',
+  SecureString: 'System.Security.SecureString',
   ...enumRecord((e) => e.fullName),
   ...enumRecord((e) => `${e.fullName}[]`, '[]'),
 } as Record<ParamType, string>;
@@ -269,6 +270,8 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   'Byte[]': toBytes,
   TimeSpan: toObject,
   X509Certificate: toObject,
+  // JavaScript has no SecureString: the secret is given as text, and bound as a String would be.
+  SecureString: toStringValue,
   ...enumRecord((e) => toEnum(e)),
   ...enumRecord((e) => arrayOf(toEnum(e)), '[]'),
 } as Record<ParamType, Converter>;

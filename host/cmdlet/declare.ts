@@ -20,6 +20,7 @@ export type ParamType =
   | 'Byte[]'
   | 'TimeSpan'
   | 'X509Certificate'
+  | 'SecureString'
   | EnumName
   | `${EnumName}[]`;
 
@@ -116,7 +117,9 @@ type InputOf<T extends ParamType> = T extends 'String'
                       ? EnumMember<E> | number | readonly (EnumMember<E> | number)[]
                       : T extends 'Byte[]'
                         ? Uint8Array | ArrayBuffer | readonly number[]
-                        : unknown;
+                        : T extends 'SecureString'
+                          ? string
+                          : unknown;
 
 type OutputOf<T extends ParamType> = T extends 'String[]'
   ? string[]

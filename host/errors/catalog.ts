@@ -328,6 +328,53 @@ export const errors = defineCatalog({
   }),
   ScheduleScriptRequired: entry((a: { name: string }) => `[Schedule] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
 
+  // ---- authentication (cmdlets/authentication.ts, host/auth/) -------------------------------------
+  AuthMethodAlreadyDefined: entry((a: { name: string }) => `Authentication method already defined: ${a.name}`, {
+    parameter: 'Name',
+    pode: 'authMethodAlreadyDefinedExceptionMessage',
+  }),
+  AuthSchemeRequiresValidScriptBlock: entry(
+    (a: { name: string }) => `The supplied scheme for the '${a.name}' authentication validator requires a valid ScriptBlock.`,
+    { parameter: 'Scheme', pode: 'schemeRequiresValidScriptBlockExceptionMessage' },
+  ),
+  SessionsRequiredForSessionPersistentAuth: entry('Sessions are required to use session persistent authentication.', {
+    pode: 'sessionsRequiredForSessionPersistentAuthExceptionMessage',
+  }),
+  AuthMethodNotExistForMerging: entry((a: { name: string }) => `Authentication method does not exist for merging: ${a.name}`, {
+    parameter: 'Authentication',
+    pode: 'authMethodNotExistForMergingExceptionMessage',
+  }),
+  MergeDefaultAuthNotInList: entry((a: { name: string }) => `The MergeDefault Authentication '${a.name}' is not in the Authentication list supplied.`, {
+    parameter: 'MergeDefault',
+    pode: 'mergeDefaultAuthNotInListExceptionMessage',
+  }),
+  DefaultAuthNotInList: entry((a: { name: string }) => `The Default Authentication '${a.name}' is not in the Authentication list supplied.`, {
+    parameter: 'Default',
+    pode: 'defaultAuthNotInListExceptionMessage',
+  }),
+  ScriptBlockRequiredForMergingUsers: entry('A Scriptblock for merging multiple authenticated users into 1 object is required When Valid is All.', {
+    parameter: 'ScriptBlock',
+    pode: 'scriptBlockRequiredForMergingUsersExceptionMessage',
+  }),
+  AuthenticationMethodDoesNotExist: entry((a: { name: string }) => `Authentication method does not exist: ${a.name}`, {
+    parameter: 'Authentication',
+    pode: 'authenticationMethodDoesNotExistExceptionMessage',
+  }),
+  UserFileDoesNotExist: entry((a: { path: string }) => `The user file does not exist: ${a.path}`, {
+    parameter: 'FilePath',
+    pode: 'userFileDoesNotExistExceptionMessage',
+  }),
+  /** New-PodeAuthScheme's Digest, OAuth2 and ClientCertificate sets: declared as Pode declares them, not implemented. */
+  AuthSchemeNotSupported: entry(
+    (a: { scheme: string; why: string }) => `New-PodeAuthScheme: the ${a.scheme} scheme is not supported by podets: ${a.why}.`,
+    { podetsOnly: true },
+  ),
+  SessionsNotConfigured: entry('Sessions have not been configured.', { pode: 'sessionsNotConfiguredExceptionMessage' }),
+  /** A users file (Add-PodeAuthUserFile) that is not Pode's JSON array of users. */
+  UserFileInvalid: entry((a: { path: string; reason: string }) => `The user file '${a.path}' cannot be read: ${a.reason}`, {
+    podetsOnly: true,
+  }),
+
   // ---- logging ---------------------------------------------------------------------------------
   RequestLoggingAlreadyEnabled: entry('Request Logging has already been enabled.', { pode: 'requestLoggingAlreadyEnabledExceptionMessage' }),
   RequestLoggingAfterStart: entry('Request Logging must be enabled before the server starts', { podetsOnly: true }),

@@ -62,7 +62,8 @@ function step(ctx: PipelineContext, event: WebEvent, from: number): void {
   }
 }
 
-function invokeMiddleware(mw: Middleware, event: WebEvent): unknown {
+/** Runs one middleware (a function, or a definition with its -Route filter and arguments). */
+export function invokeMiddleware(mw: Middleware, event: WebEvent): unknown {
   if (typeof mw === 'function') return mw(event);
   if (mw.route !== undefined && !routeApplies(mw.route, event.Path)) return undefined;
   return mw.argumentList ? mw.logic(event, ...mw.argumentList) : mw.logic(event);

@@ -18,6 +18,21 @@ export interface WebEndpoint {
   Name?: string;
 }
 
+/**
+ * $WebEvent.Auth before (or without) authentication: an empty hashtable in Pode, shared and frozen here so a
+ * request costs no allocation. Authentication replaces it with User, IsAuthenticated, IsAuthorised, Store, Name.
+ */
+export const NO_AUTH: Readonly<Record<string, never>> = Object.freeze({});
+
+/** What the authentication of the request set (host/auth/middleware.ts); NO_AUTH until then. */
+export interface WebEventAuthFields {
+  User?: unknown;
+  IsAuthenticated?: boolean;
+  IsAuthorised?: boolean;
+  Store?: boolean;
+  Name?: string | string[];
+}
+
 /** What the dispatcher knows about a listening endpoint before any request arrives. */
 export interface EndpointInfo {
   address: string;
@@ -108,6 +123,8 @@ export class WebEvent {
   Route: Route | null = null;
   /** Set when a static route serves the request. */
   StaticContent: { route: StaticRoute; file: string } | null = null;
+  /** Pode's $WebEvent.Auth: the authenticated user and method, set by a route's -Authentication (host/auth/). */
+  Auth: WebEventAuthFields = NO_AUTH;
   /** Free space for middleware to pass values along (Pode's $WebEvent.Metadata). */
   Metadata: Record<string, unknown> = {};
 

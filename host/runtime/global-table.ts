@@ -98,6 +98,9 @@ export const GLOBALS: readonly GlobalDecl[] = [
       Sse: true,
       Route: true,
       StaticContent: true,
+      Auth:
+        'The authentication of the request, once a route\'s -Authentication (or Add-PodeAuthMiddleware) has passed: `User` (what the validator returned), ' +
+        '`IsAuthenticated`, `IsAuthorised`, `Store` (kept in the session) and `Name` (the method). An empty object before, or without, authentication.',
       Metadata: true,
     },
     expand: {

@@ -21,6 +21,8 @@ import { SseEngine } from '../sse/engine.ts';
 import { ambient, runAmbient } from './ambient.ts';
 import { attachSseReference } from '../sse/attach.ts';
 import type { RedisHub } from '../sse/hub/redis.ts';
+import { AuthMethods } from '../auth/registry.ts';
+import type { AuthSessions } from '../auth/middleware.ts';
 import { processLogSettings, type LogSettings } from '../log.ts';
 
 export interface ServerOptions {
@@ -86,6 +88,10 @@ export class PodeServer {
   readonly log: LogSettings;
   /** What -ErrorVariable, -OutVariable… write to (`variables` / PodeVariables read the running server's). */
   readonly variables = new Map<string, unknown[]>();
+  /** Authentication methods (Add-PodeAuth, Merge-PodeAuth…), by name, case-insensitive. */
+  readonly auth = new AuthMethods();
+  /** What authentication asks of sessions, once Enable-PodeSessionMiddleware has run (host/session/). */
+  authSessions: AuthSessions | undefined = undefined;
   /** The Redis backplane given to this server (--redis, Set-PodeSseBackplane); its SSE engine's hub too. */
   backplane: RedisHub | undefined = undefined;
   /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */
