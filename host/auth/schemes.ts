@@ -10,8 +10,8 @@ import { psString } from '../values/text.ts';
 import { newChallenge, type ChallengeError } from './challenge.ts';
 import type { AuthOutcome } from './types.ts';
 
-/** An Authorization header longer than this is refused before any work (400): no credential is this long. */
-export const MAX_AUTHORIZATION = 16 * 1024;
+/** An Authorization header longer than this is refused before any work (400); node:http itself answers 431 past 16 KiB of headers. */
+export const MAX_AUTHORIZATION = 8 * 1024;
 
 const fail = (Message: string, Code: number, error: ChallengeError = 'invalid_request', scopes?: readonly string[] | null): AuthOutcome => ({
   Message,
