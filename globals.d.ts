@@ -23,6 +23,9 @@ declare global {
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;
+  const GetPodeCookie: typeof cmdlets.GetPodeCookie;
+  const GetPodeCookieSecret: typeof cmdlets.GetPodeCookieSecret;
+  const GetPodeCookieValue: typeof cmdlets.GetPodeCookieValue;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
   const GetPodeSseBroadcastLevel: typeof cmdlets.GetPodeSseBroadcastLevel;
@@ -34,10 +37,13 @@ declare global {
   const NewPodeLogTerminalMethod: typeof cmdlets.NewPodeLogTerminalMethod;
   const NewPodeSseClientId: typeof cmdlets.NewPodeSseClientId;
   const RegisterPodeSseEvent: typeof cmdlets.RegisterPodeSseEvent;
+  const RemovePodeCookie: typeof cmdlets.RemovePodeCookie;
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
+  const SetPodeCookie: typeof cmdlets.SetPodeCookie;
+  const SetPodeCookieSecret: typeof cmdlets.SetPodeCookieSecret;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
   const SetPodeSseBackplane: typeof cmdlets.SetPodeSseBackplane;
@@ -47,6 +53,8 @@ declare global {
   const SetPodeSseHistory: typeof cmdlets.SetPodeSseHistory;
   const StartPodeServer: typeof cmdlets.StartPodeServer;
   const StartPodeSleep: typeof cmdlets.StartPodeSleep;
+  const TestPodeCookie: typeof cmdlets.TestPodeCookie;
+  const TestPodeCookieSigned: typeof cmdlets.TestPodeCookieSigned;
   const TestPodeHeader: typeof cmdlets.TestPodeHeader;
   const TestPodeSseBroadcastLevel: typeof cmdlets.TestPodeSseBroadcastLevel;
   const TestPodeSseClientId: typeof cmdlets.TestPodeSseClientId;
@@ -55,6 +63,7 @@ declare global {
   const TestPodeSseEvent: typeof cmdlets.TestPodeSseEvent;
   const TestPodeSseName: typeof cmdlets.TestPodeSseName;
   const UnregisterPodeSseEvent: typeof cmdlets.UnregisterPodeSseEvent;
+  const UpdatePodeCookieExpiry: typeof cmdlets.UpdatePodeCookieExpiry;
   const WritePodeFileResponse: typeof cmdlets.WritePodeFileResponse;
   const WritePodeHost: typeof cmdlets.WritePodeHost;
   const WritePodeHtmlResponse: typeof cmdlets.WritePodeHtmlResponse;

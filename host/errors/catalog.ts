@@ -215,8 +215,14 @@ export const errors = defineCatalog({
   /** A Set-Cookie part with a character a cookie may not carry (.NET's System.Net.Cookie refuses these too). */
   CookieInvalidPart: entry(
     (a: { part: string; value: string; reason: string; parameter?: string }) => `The '${a.part}'=${a.value} part of the cookie is invalid: ${a.reason}.`,
-    { podetsOnly: true, parameter: (a) => a.parameter },
+    { status: 400, podetsOnly: true, parameter: (a) => a.parameter },
   ),
+  /** Update-PodeCookieExpiry for a cookie neither on the request nor set on the response (Pode sets a property of $null). */
+  CookieNotFound: entry((a: { name: string }) => `No cookie named ${a.name} is on the request or set on the response.`, {
+    status: 400,
+    parameter: 'Name',
+    podetsOnly: true,
+  }),
   // ---- end cookies ---------------------------------------------------------------------------------
 
   // ---- SSE -------------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ export class PodeServer {
   readonly log: LogSettings;
   /** What -ErrorVariable, -OutVariable… write to (`variables` / PodeVariables read the running server's). */
   readonly variables = new Map<string, unknown[]>();
+  /** Set-/Get-PodeCookieSecret: Pode's $PodeContext.Server.Cookies.Secrets, by lower-cased name ('global' for -Global). */
+  readonly cookieSecrets = new Map<string, string>();
   /** The Redis backplane given to this server (--redis, Set-PodeSseBackplane); its SSE engine's hub too. */
   backplane: RedisHub | undefined = undefined;
   /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */
