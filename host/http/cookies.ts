@@ -77,10 +77,10 @@ function showChar(code: number): string {
   return code > 0x20 && code < 0x7f ? `'${String.fromCharCode(code)}'` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** A text quoted for an error message, its control characters escaped and its length bounded. */
+/** A text quoted for an error message: control characters and lone surrogates escaped, its length bounded. */
 export function quoteCookieText(text: string): string {
   const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
-  return `'${shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029']/g, (c) => (c === "'" ? "''" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
+  return `'${shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029']|\p{Cs}/gu, (c) => (c === "'" ? "''" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
 }
 
 function refuse(part: string, value: string, reason: string): never {
@@ -119,6 +119,8 @@ function encodeValue(value: string): string {
   let out = '';
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
+    // A lone surrogate has no UTF-8 form (encodeURIComponent would throw a URIError).
+    if (code >= 0xd800 && code <= 0xdfff) refuse('Value', value, `a cookie's value may not carry ${showChar(code)} (a lone surrogate)`);
     out += code === 0x20 || code === 0x22 || code === 0x25 || code === 0x5c || code > 0x7e ? encodeURIComponent(ch) : ch;
   }
   return out;
