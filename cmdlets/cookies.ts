@@ -226,9 +226,11 @@ export const TestPodeCookieSigned = cmdlet({
   run: (args, ctx) => {
     const event = currentWebEvent(ctx.command);
     const cookie = findRequestCookie(event, args.Name);
-    if (cookie === undefined || cookie.Value === '') return false;
-    // Test-PodeValueSigned's -Secret is Mandatory and [ValidateNotNullOrEmpty()].
+    if (cookie === undefined) return false;
+    // Test-PodeValueSigned's -Secret is Mandatory and [ValidateNotNullOrEmpty()]: checked as it binds, before its
+    // body returns $false for an empty value.
     if (!args.Secret) throw binding.ParameterArgumentValidationError(ctx.command, { name: 'Secret', inner: innerNotNullOrEmpty });
+    if (cookie.Value === '') return false;
     const value = readSignedCookie(cookie.Value, args.Secret, args.Strict ? strictContextOf(event) : undefined);
     return value !== undefined && value !== '';
   },

@@ -183,12 +183,18 @@ describe('Cookies cmdlets', () => {
       expect(body).to.deep.equal({ present: true, caseless: true, blank: false, missing: false });
     });
 
-    it('Test-PodeCookieSigned without -Secret on a present cookie is refused as Test-PodeValueSigned refuses it', async () => {
-      const res = await get('/test-signed/no-secret', { Cookie: `sid=${sign('v', secret)}` });
-      expect(res.status).to.equal(500);
-      expect(await server.waitForLine('stderr', /no-secret/)).to.include(
-        "[ParameterArgumentValidationError,Test-PodeCookieSigned] PodeError: Cannot validate argument on parameter 'Secret'. The argument is null or empty.",
-      );
+    it('Test-PodeCookieSigned without -Secret: $false for a missing cookie; for a present one (even empty) refused as Test-PodeValueSigned refuses it', async () => {
+      const absent = await get('/test-signed/no-secret');
+      expect(absent.status).to.equal(200);
+      expect(await absent.json()).to.equal(false);
+      for (const cookie of [`sid=${sign('v', secret)}`, 'sid=']) {
+        const from = server.stderr.length;
+        const res = await get('/test-signed/no-secret', { Cookie: cookie });
+        expect(res.status, cookie).to.equal(500);
+        expect(await server.waitForLine('stderr', /no-secret/, 5000, from)).to.include(
+          "[ParameterArgumentValidationError,Test-PodeCookieSigned] PodeError: Cannot validate argument on parameter 'Secret'. The argument is null or empty.",
+        );
+      }
     });
   });
 
