@@ -36,10 +36,12 @@ declare global {
   const RegisterPodeSseEvent: typeof cmdlets.RegisterPodeSseEvent;
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
+  const RemovePodeSecurityAccessControl: typeof cmdlets.RemovePodeSecurityAccessControl;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
+  const SetPodeSecurityAccessControl: typeof cmdlets.SetPodeSecurityAccessControl;
   const SetPodeSseBackplane: typeof cmdlets.SetPodeSseBackplane;
   const SetPodeSseBroadcastLevel: typeof cmdlets.SetPodeSseBroadcastLevel;
   const SetPodeSseDefaultScope: typeof cmdlets.SetPodeSseDefaultScope;
