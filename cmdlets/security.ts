@@ -3,7 +3,7 @@
 // every response by host/http/cors.ts; the other Security.ps1 cmdlets are not ported.
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
-import { unique } from '../host/http/cors.ts';
+import { isHeaderValue, unique } from '../host/http/cors.ts';
 import { currentServer } from '../host/runtime/server.ts';
 import { AddPodeRoute } from './routes.ts';
 import { SetPodeResponseStatus } from './responses.ts';
@@ -62,6 +62,11 @@ export const SetPodeSecurityAccessControl = cmdlet({
   ],
   run: (args, ctx) => {
     const cors = currentServer(ctx.command).accessControl;
+    // podets' own check, before anything is set: node would refuse such a value on every response.
+    const given = [['Origin', args.Origin ?? ''] as const, ...(list(args.Headers) ?? []).map((h) => ['Headers', h] as const)];
+    for (const [parameter, value] of given) {
+      if (!isHeaderValue(value)) throw errors.AccessControlInvalidHeaderValue(ctx.command, { parameter, value });
+    }
     // In Pode's order: each header as it is worked out, so a later refusal leaves the earlier ones set.
     if (args.Origin !== undefined) cors.add('Access-Control-Allow-Origin', args.Origin);
 

@@ -343,6 +343,12 @@ export const errors = defineCatalog({
     parameter: 'Methods',
     pode: 'wildcardMethodsIncompatibleWithAutoMethodsExceptionMessage',
   }),
+  /** Node refuses such a header value on every response: refused once, when the script sets it. */
+  AccessControlInvalidHeaderValue: entry(
+    (a: { parameter: 'Origin' | 'Headers'; value: string }) =>
+      `The -${a.parameter} value ${JSON.stringify(a.value)} cannot be sent in an HTTP header: it holds a control character (CR, LF, NUL…) or a character above U+00FF.`,
+    { parameter: (a) => a.parameter, podetsOnly: true },
+  ),
   AccessControlInvalidMaxAge: entry((a: { duration: number }) => `Invalid Access-Control-Max-Age duration supplied: ${a.duration}. Should be greater than 0.`, {
     parameter: 'Duration',
     pode: 'invalidAccessControlMaxAgeDurationExceptionMessage',

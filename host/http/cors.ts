@@ -46,6 +46,11 @@ export function isSerializedOrigin(value: string): boolean {
   return url.origin !== 'null' && url.origin === value;
 }
 
+/** What node:http accepts in a header value (its checkInvalidHeaderChar): tab, printable ASCII, U+0080–U+00FF. */
+export function isHeaderValue(value: string): boolean {
+  return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
+}
+
 /** The Origin request header, when there is exactly one. */
 function requestOrigin(headers: Record<string, string | string[] | undefined>): string | undefined {
   const value = headers.origin;

@@ -345,6 +345,19 @@ describe('Security cmdlets: Set-/Remove-PodeSecurityAccessControl', function () 
       expect(run(() => SetPodeSecurityAccessControl({ Methods: ['Fetch' as 'Get'] }))).to.include({ ok: false });
     });
 
+    it("podets' own: an -Origin or -Headers value node would refuse in a header is refused before anything is set", async () => {
+      const app = await open(() => undefined);
+      const run = (fn: () => unknown) => app.pode.run(() => attempt(fn));
+      expect(run(() => SetPodeSecurityAccessControl({ Origin: 'http://a.example\r\nSet-Cookie: x=1', Methods: ['Get'] }))).to.deep.equal({
+        ok: false,
+        errorId: `AccessControlInvalidHeaderValue,${SET}`,
+        message:
+          'The -Origin value "http://a.example\\r\\nSet-Cookie: x=1" cannot be sent in an HTTP header: it holds a control character (CR, LF, NUL…) or a character above U+00FF.',
+      });
+      expect(run(() => SetPodeSecurityAccessControl({ Origin: ORIGIN, Headers: ['X-One', 'X-\u65e5\u672c'] }))).to.include({ ok: false, errorId: `AccessControlInvalidHeaderValue,${SET}` });
+      expect(cors((await call(app, 'GET', '/a')).headers)).to.deep.equal({});
+    });
+
     it('what was set before the refusal stays set, as in Pode (origin and methods come first)', async () => {
       const app = await open(() => undefined);
       app.pode.run(() => attempt(() => SetPodeSecurityAccessControl({ Origin: ORIGIN, Methods: ['Get'], Headers: ['*'], Credentials: true })));
