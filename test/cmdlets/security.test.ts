@@ -2,9 +2,10 @@
 // the exact headers and statuses. Pode's rules, from src/Public/Security.ps1@98d154d6427b0fb8699cd11012051d5c8f166435
 // (Set-PodeSecurityAccessControl and Remove-PodeSecurityAccessControl; Add-PodeSecurityHeader for how a value is
 // set and appended), src/Public/Routes.ps1@01e4047d8cb17ce3916e1e431dfb5443eb67b63c (Add-PodeRoute appends its
-// method, upper-cased, when autoMethods is on), src/Private/Middleware.ps1 (Get-PodeSecurityMiddleware sets every
-// security header on the response; Start-PodeWebServer runs it before Get-PodeRouteValidateMiddleware, so 404 and
-// 405 answers carry them), and src/Listener/PodeResponse.cs SetSseConnection (`Headers.Clear()`: Pode's SSE head
+// method, upper-cased, when autoMethods is on), src/Private/Middleware.ps1@692dc793b963c7564af6ccad5880bf1b840aa9ae
+// (Get-PodeSecurityMiddleware sets every security header on the response; Start-PodeWebServer in
+// src/Private/WebServer.ps1 runs it before Get-PodeRouteValidateMiddleware, so 404 and 405 answers carry them), and
+// PodeResponse.cs SetSseConnection (the index's copy stored-version-6790262247: `Headers.Clear()`, so Pode's SSE head
 // carries none of them; podets' does). The texts: src/Locales/en/Pode.psd1@ec400314def9997a7fb11252af58d032c4852016.
 // Beyond Pode: `*` with -Credentials echoes a checked Origin, with Vary: Origin (host/http/cors.ts).
 import { dirname } from 'node:path';
