@@ -40,12 +40,14 @@ declare global {
   const RemovePodeCookie: typeof cmdlets.RemovePodeCookie;
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
+  const RemovePodeSecurityAccessControl: typeof cmdlets.RemovePodeSecurityAccessControl;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeCookie: typeof cmdlets.SetPodeCookie;
   const SetPodeCookieSecret: typeof cmdlets.SetPodeCookieSecret;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
+  const SetPodeSecurityAccessControl: typeof cmdlets.SetPodeSecurityAccessControl;
   const SetPodeSseBackplane: typeof cmdlets.SetPodeSseBackplane;
   const SetPodeSseBroadcastLevel: typeof cmdlets.SetPodeSseBroadcastLevel;
   const SetPodeSseDefaultScope: typeof cmdlets.SetPodeSseDefaultScope;

@@ -11,3 +11,4 @@ export * from './responses.ts';
 export * from './headers.ts';
 export * from './utilities.ts';
 export * from './cookies.ts';
+export * from './security.ts';

@@ -343,4 +343,28 @@ export const errors = defineCatalog({
     (a: { logging: 'Request' | 'Error' }) => `The supplied output Method for the '${a.logging}' Logging method requires a valid ScriptBlock.`,
     { pode: 'loggingMethodRequiresValidScriptBlockExceptionMessage' },
   ),
+
+  // ---- security (Set-PodeSecurityAccessControl) --------------------------------------------------
+  AccessControlWildcardHeadersWithCredentials: entry(
+    'When Credentials is passed, The * wildcard for Headers will be taken as a literal string and not a wildcard.',
+    { parameter: 'Headers', pode: 'credentialsPassedWildcardForHeadersLiteralExceptionMessage' },
+  ),
+  AccessControlWildcardHeadersWithAutoHeaders: entry('The * wildcard for Headers is incompatible with the AutoHeaders switch.', {
+    parameter: 'Headers',
+    pode: 'wildcardHeadersIncompatibleWithAutoHeadersExceptionMessage',
+  }),
+  AccessControlWildcardMethodsWithAutoMethods: entry('The * wildcard for Methods is incompatible with the AutoMethods switch.', {
+    parameter: 'Methods',
+    pode: 'wildcardMethodsIncompatibleWithAutoMethodsExceptionMessage',
+  }),
+  /** Node refuses such a header value on every response: refused once, when the script sets it. */
+  AccessControlInvalidHeaderValue: entry(
+    (a: { parameter: 'Origin' | 'Headers'; value: string }) =>
+      `The -${a.parameter} value ${JSON.stringify(a.value)} cannot be sent in an HTTP header: it holds a control character (CR, LF, NUL…) or a character above U+00FF.`,
+    { parameter: (a) => a.parameter, podetsOnly: true },
+  ),
+  AccessControlInvalidMaxAge: entry((a: { duration: number }) => `Invalid Access-Control-Max-Age duration supplied: ${a.duration}. Should be greater than 0.`, {
+    parameter: 'Duration',
+    pode: 'invalidAccessControlMaxAgeDurationExceptionMessage',
+  }),
 });

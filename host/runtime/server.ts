@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { errors } from '../errors/catalog.ts';
+import { AccessControl } from '../http/cors.ts';
 import { createPodeHttpServer, type PodeHttpServer, type PodeHttpServerOptions } from '../http/server.ts';
 import { createEmbeddedDispatch, type EmbeddedDispatch, type PodeRequestHandler } from '../http/handler.ts';
 import type { BoundEndpoint, EndpointConfig } from '../http/endpoints.ts';
@@ -75,6 +76,8 @@ export class PodeServer {
   readonly timers: Timers;
   readonly schedules: Schedules;
   readonly sse = new SseEngine(this);
+  /** Set-PodeSecurityAccessControl's headers, set on every response (host/http/cors.ts). */
+  readonly accessControl = new AccessControl();
   readonly rootPath: string;
   readonly options: ServerOptions;
   /** What one request may cost while it is received (body sizes, timeouts); see setLimits. */
