@@ -396,4 +396,12 @@ export const errors = defineCatalog({
     parameter: 'Certificate',
     podetsOnly: true,
   }),
+  JwtCertificateNotForCodeSigning: entry(
+    (a: { subject: string }) => `The certificate '${a.subject}' does not allow code signing (extended key usage 1.3.6.1.5.5.7.3.3), which a JWT certificate needs.`,
+    { parameter: 'Certificate', podetsOnly: true },
+  ),
+  JwtNoKeyToVerify: entry(
+    (a: { alg: string }) => `The JWT is signed (${a.alg}) but no secret or certificate was given to verify it with: give -Secret or -Certificate, or -IgnoreSignature to read it unverified.`,
+    { status: 401, podetsOnly: true },
+  ),
 });
