@@ -253,7 +253,7 @@ describe('host/auth/jwt.ts', () => {
   });
 
   describe('exp and nbf', () => {
-    const at = (payload: object) => signJwt({ alg: 'HS256' }, payload, { secret: 's' });
+    const at = (payload: Record<string, unknown>) => signJwt({ alg: 'HS256' }, payload, { secret: 's' });
 
     it("an expired token is refused from its exp on (Pode's -ge), in Pode's words", () => {
       expectFailure(() => verifyJwt(at({ exp: NOW - 1 }), { secret: 's', now: NOW }), 'JwtExpired', 401, 'The JWT has expired.');
