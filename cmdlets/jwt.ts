@@ -52,11 +52,11 @@ function secretOf(value: unknown): Buffer {
 const isPem = (text: string) => text.trimStart().startsWith('-----BEGIN');
 
 /** A PEM given inline, or read from its path (relative to the server root, else the working directory). */
-function pemOf(value: string, command: string): { pem: string; label: string } {
-  if (isPem(value)) return { pem: value, label: 'the PEM text given' };
+function pemOf(value: string, command: string): { pem: string } {
+  if (isPem(value)) return { pem: value };
   const path = resolve(tryCurrentServer()?.rootPath ?? process.cwd(), value);
   if (!existsSync(path) || !statSync(path).isFile()) throw errors.JwtCertificateNotFound(command, { path: value });
-  return { pem: readFileSync(path, 'utf8'), label: path };
+  return { pem: readFileSync(path, 'utf8') };
 }
 
 /**
@@ -96,11 +96,6 @@ function privateKeyFor(cert: X509Certificate, certPem: string, keyPath: string |
 /** ConvertTo-Json -Compress: the header at ConvertTo-Json's default depth (2), the payload at New-PodeJwt's -Depth 10. */
 const jsonOf = (value: Record<string, unknown>, part: 'header' | 'payload') =>
   toPsJson(value, { depth: part === 'header' ? 2 : 10, circular: () => new Error('unreachable: a bounded depth cuts cycles') });
-
-/** Sets `key` to `value`, keeping its place when it is there already (a PSCustomObject's property order). */
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  target[key] = value;
-}
 
 export const ConvertToPodeJwt = cmdlet({
   name: 'ConvertTo-PodeJwt',
@@ -165,7 +160,7 @@ export const ConvertToPodeJwt = cmdlet({
     const header: Record<string, unknown> = { ...(args.Header ?? {}) };
     const payload: Record<string, unknown> = { ...args.Payload };
     if (!args.NoStandardClaims) {
-      put(header, 'typ', 'JWT');
+      header.typ = 'JWT'; // in its place when the header has one (a PSCustomObject's property order)
       const now = Math.floor(Date.now() / 1000);
       if (!('iat' in payload)) payload.iat = args.IssuedAt > 0 ? args.IssuedAt : now;
       if (!('nbf' in payload)) payload.nbf = now + args.NotBefore;
