@@ -18,6 +18,8 @@ declare global {
   const AddPodeTimer: typeof cmdlets.AddPodeTimer;
   const ClosePodeServer: typeof cmdlets.ClosePodeServer;
   const ClosePodeSseConnection: typeof cmdlets.ClosePodeSseConnection;
+  const ConvertFromPodeJwt: typeof cmdlets.ConvertFromPodeJwt;
+  const ConvertToPodeJwt: typeof cmdlets.ConvertToPodeJwt;
   const ConvertToPodeSseConnection: typeof cmdlets.ConvertToPodeSseConnection;
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
@@ -58,6 +60,7 @@ declare global {
   const TestPodeCookie: typeof cmdlets.TestPodeCookie;
   const TestPodeCookieSigned: typeof cmdlets.TestPodeCookieSigned;
   const TestPodeHeader: typeof cmdlets.TestPodeHeader;
+  const TestPodeJwt: typeof cmdlets.TestPodeJwt;
   const TestPodeSseBroadcastLevel: typeof cmdlets.TestPodeSseBroadcastLevel;
   const TestPodeSseClientId: typeof cmdlets.TestPodeSseClientId;
   const TestPodeSseClientIdSigned: typeof cmdlets.TestPodeSseClientIdSigned;

@@ -12,3 +12,4 @@ export * from './headers.ts';
 export * from './utilities.ts';
 export * from './cookies.ts';
 export * from './security.ts';
+export * from './jwt.ts';
