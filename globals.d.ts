@@ -23,6 +23,8 @@ declare global {
   const ClearPodeAuth: typeof cmdlets.ClearPodeAuth;
   const ClosePodeServer: typeof cmdlets.ClosePodeServer;
   const ClosePodeSseConnection: typeof cmdlets.ClosePodeSseConnection;
+  const ConvertFromPodeJwt: typeof cmdlets.ConvertFromPodeJwt;
+  const ConvertToPodeJwt: typeof cmdlets.ConvertToPodeJwt;
   const ConvertToPodeSseConnection: typeof cmdlets.ConvertToPodeSseConnection;
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
@@ -30,6 +32,9 @@ declare global {
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;
   const GetPodeAuth: typeof cmdlets.GetPodeAuth;
   const GetPodeAuthUser: typeof cmdlets.GetPodeAuthUser;
+  const GetPodeCookie: typeof cmdlets.GetPodeCookie;
+  const GetPodeCookieSecret: typeof cmdlets.GetPodeCookieSecret;
+  const GetPodeCookieValue: typeof cmdlets.GetPodeCookieValue;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
   const GetPodeSseBroadcastLevel: typeof cmdlets.GetPodeSseBroadcastLevel;
@@ -44,12 +49,17 @@ declare global {
   const NewPodeSseClientId: typeof cmdlets.NewPodeSseClientId;
   const RegisterPodeSseEvent: typeof cmdlets.RegisterPodeSseEvent;
   const RemovePodeAuth: typeof cmdlets.RemovePodeAuth;
+  const RemovePodeCookie: typeof cmdlets.RemovePodeCookie;
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
+  const RemovePodeSecurityAccessControl: typeof cmdlets.RemovePodeSecurityAccessControl;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
+  const SetPodeCookie: typeof cmdlets.SetPodeCookie;
+  const SetPodeCookieSecret: typeof cmdlets.SetPodeCookieSecret;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
+  const SetPodeSecurityAccessControl: typeof cmdlets.SetPodeSecurityAccessControl;
   const SetPodeSseBackplane: typeof cmdlets.SetPodeSseBackplane;
   const SetPodeSseBroadcastLevel: typeof cmdlets.SetPodeSseBroadcastLevel;
   const SetPodeSseDefaultScope: typeof cmdlets.SetPodeSseDefaultScope;
@@ -60,7 +70,10 @@ declare global {
   const TestPodeAuth: typeof cmdlets.TestPodeAuth;
   const TestPodeAuthExists: typeof cmdlets.TestPodeAuthExists;
   const TestPodeAuthUser: typeof cmdlets.TestPodeAuthUser;
+  const TestPodeCookie: typeof cmdlets.TestPodeCookie;
+  const TestPodeCookieSigned: typeof cmdlets.TestPodeCookieSigned;
   const TestPodeHeader: typeof cmdlets.TestPodeHeader;
+  const TestPodeJwt: typeof cmdlets.TestPodeJwt;
   const TestPodeSseBroadcastLevel: typeof cmdlets.TestPodeSseBroadcastLevel;
   const TestPodeSseClientId: typeof cmdlets.TestPodeSseClientId;
   const TestPodeSseClientIdSigned: typeof cmdlets.TestPodeSseClientIdSigned;
@@ -68,6 +81,7 @@ declare global {
   const TestPodeSseEvent: typeof cmdlets.TestPodeSseEvent;
   const TestPodeSseName: typeof cmdlets.TestPodeSseName;
   const UnregisterPodeSseEvent: typeof cmdlets.UnregisterPodeSseEvent;
+  const UpdatePodeCookieExpiry: typeof cmdlets.UpdatePodeCookieExpiry;
   const WritePodeFileResponse: typeof cmdlets.WritePodeFileResponse;
   const WritePodeHost: typeof cmdlets.WritePodeHost;
   const WritePodeHtmlResponse: typeof cmdlets.WritePodeHtmlResponse;

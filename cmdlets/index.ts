@@ -11,3 +11,6 @@ export * from './responses.ts';
 export * from './headers.ts';
 export * from './utilities.ts';
 export * from './authentication.ts';
+export * from './cookies.ts';
+export * from './security.ts';
+export * from './jwt.ts';

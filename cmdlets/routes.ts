@@ -153,6 +153,7 @@ export const AddPodeRoute = cmdlet({
       } catch (err) {
         throw asCmdletError(err, ctx);
       }
+      server.accessControl.routeAdded(method); // Set-PodeSecurityAccessControl -AutoMethods
       added.push(route);
     }
     return args.PassThru ? added : undefined;

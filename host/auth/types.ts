@@ -17,6 +17,8 @@ export interface AuthScheme {
   /** `http`, `apiKey`, `oauth2`… (Pode's OpenAPI scheme type). */
   Scheme: string;
   Arguments: Record<string, unknown> | null;
+  /** A hashtable: Add-PodeAuth's -Scheme (a Hashtable parameter) takes it as one. */
+  [key: string]: unknown;
 }
 
 /** A failure or success a scheme or a validator returns (Pode's result hashtable). */

@@ -27,7 +27,9 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
   'Byte[]': 'System.Byte[]',
   TimeSpan: 'System.TimeSpan',
   X509Certificate: 'System.Security.Cryptography.X509Certificates.X509Certificate',
+  X509Certificate2: 'System.Security.Cryptography.X509Certificates.X509Certificate2',
   SecureString: 'System.Security.SecureString',
+  PSObject: 'System.Management.Automation.PSObject',
   ...enumRecord((e) => e.fullName),
   ...enumRecord((e) => `${e.fullName}[]`, '[]'),
 } as Record<ParamType, string>;
@@ -270,11 +272,12 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   'Byte[]': toBytes,
   TimeSpan: toObject,
   X509Certificate: toObject,
-  // JavaScript has no SecureString: the secret is given as text, and bound as a String would be.
-  SecureString: toStringValue,
+  X509Certificate2: toObject,
+  SecureString: toObject,
+  PSObject: toObject,
   ...enumRecord((e) => toEnum(e)),
   ...enumRecord((e) => arrayOf(toEnum(e)), '[]'),
 } as Record<ParamType, Converter>;
 
 /** Does a parameter of this type take a plain object as its value (the splat-or-value rule)? */
-export const TAKES_OBJECTS: ReadonlySet<ParamType> = new Set(['Object', 'Object[]', 'Hashtable']);
+export const TAKES_OBJECTS: ReadonlySet<ParamType> = new Set(['Object', 'Object[]', 'Hashtable', 'PSObject']);

@@ -20,7 +20,9 @@ export type ParamType =
   | 'Byte[]'
   | 'TimeSpan'
   | 'X509Certificate'
+  | 'X509Certificate2'
   | 'SecureString'
+  | 'PSObject'
   | EnumName
   | `${EnumName}[]`;
 

@@ -215,8 +215,14 @@ export const errors = defineCatalog({
   /** A Set-Cookie part with a character a cookie may not carry (.NET's System.Net.Cookie refuses these too). */
   CookieInvalidPart: entry(
     (a: { part: string; value: string; reason: string; parameter?: string }) => `The '${a.part}'=${a.value} part of the cookie is invalid: ${a.reason}.`,
-    { podetsOnly: true, parameter: (a) => a.parameter },
+    { status: 400, podetsOnly: true, parameter: (a) => a.parameter },
   ),
+  /** Update-PodeCookieExpiry for a cookie neither on the request nor set on the response (Pode sets a property of $null). */
+  CookieNotFound: entry((a: { name: string }) => `No cookie named ${a.name} is on the request or set on the response.`, {
+    status: 400,
+    parameter: 'Name',
+    podetsOnly: true,
+  }),
   // ---- end cookies ---------------------------------------------------------------------------------
 
   // ---- SSE -------------------------------------------------------------------------------------
@@ -383,5 +389,103 @@ export const errors = defineCatalog({
   LoggingMethodRequiresValidScriptBlock: entry(
     (a: { logging: 'Request' | 'Error' }) => `The supplied output Method for the '${a.logging}' Logging method requires a valid ScriptBlock.`,
     { pode: 'loggingMethodRequiresValidScriptBlockExceptionMessage' },
+  ),
+
+  // ---- security (Set-PodeSecurityAccessControl) --------------------------------------------------
+  AccessControlWildcardHeadersWithCredentials: entry(
+    'When Credentials is passed, The * wildcard for Headers will be taken as a literal string and not a wildcard.',
+    { parameter: 'Headers', pode: 'credentialsPassedWildcardForHeadersLiteralExceptionMessage' },
+  ),
+  AccessControlWildcardHeadersWithAutoHeaders: entry('The * wildcard for Headers is incompatible with the AutoHeaders switch.', {
+    parameter: 'Headers',
+    pode: 'wildcardHeadersIncompatibleWithAutoHeadersExceptionMessage',
+  }),
+  AccessControlWildcardMethodsWithAutoMethods: entry('The * wildcard for Methods is incompatible with the AutoMethods switch.', {
+    parameter: 'Methods',
+    pode: 'wildcardMethodsIncompatibleWithAutoMethodsExceptionMessage',
+  }),
+  /** Node refuses such a header value on every response: refused once, when the script sets it. */
+  AccessControlInvalidHeaderValue: entry(
+    (a: { parameter: 'Origin' | 'Headers'; value: string }) =>
+      `The -${a.parameter} value ${JSON.stringify(a.value)} cannot be sent in an HTTP header: it holds a control character (CR, LF, NUL…) or a character above U+00FF.`,
+    { parameter: (a) => a.parameter, podetsOnly: true },
+  ),
+  AccessControlInvalidMaxAge: entry((a: { duration: number }) => `Invalid Access-Control-Max-Age duration supplied: ${a.duration}. Should be greater than 0.`, {
+    parameter: 'Duration',
+    pode: 'invalidAccessControlMaxAgeDurationExceptionMessage',
+  }),
+  // ---- JWT (host/auth/jwt.ts, cmdlets/jwt.ts) ---------------------------------------------------------
+  // A token's faults: 400 when it is malformed, 401 when it is well formed but not accepted. The caller's own
+  // mistakes (no secret, a key node cannot read) are 500s.
+  JwtTooLarge: entry(
+    (a: { length: number; limit: number }) => `The JWT is ${a.length} characters long; podets reads tokens of at most ${a.limit} characters (8 KiB).`,
+    { status: 400, podetsOnly: true },
+  ),
+  JwtInvalid: entry('Invalid JWT supplied.', { status: 400, pode: 'invalidJwtSuppliedExceptionMessage' }),
+  JwtInvalidBase64: entry('Invalid Base64 encoded value found in JWT', { status: 400, pode: 'invalidBase64JwtExceptionMessage' }),
+  JwtInvalidJson: entry('Invalid JSON value found in JWT', { status: 400, pode: 'invalidJsonJwtExceptionMessage' }),
+  JwtInvalidHeaderAlgorithm: entry('Invalid JWT header algorithm supplied.', { status: 400, pode: 'invalidJwtHeaderAlgorithmSuppliedExceptionMessage' }),
+  /** `alg` is quoted from the token through quoteUntrusted (printable ASCII, at most 32 characters). */
+  JwtUnsupportedAlgorithm: entry((a: { alg: string }) => `The JWT algorithm is not currently supported: ${a.alg}`, {
+    status: 400,
+    pode: 'unsupportedJwtAlgorithmExceptionMessage',
+  }),
+  JwtNoSignatureForAlgorithm: entry((a: { alg: string }) => `No JWT signature supplied for ${a.alg}.`, {
+    status: 401,
+    pode: 'noJwtSignatureForAlgorithmExceptionMessage',
+  }),
+  JwtExpectedNoSignature: entry('Expected no JWT signature to be supplied.', { status: 401, pode: 'expectedNoJwtSignatureSuppliedExceptionMessage' }),
+  JwtAlgorithmNotAllowed: entry(
+    (a: { alg: string; allowed: readonly string[] }) =>
+      `The JWT algorithm ${a.alg} is not accepted here: ` + (a.allowed.length ? `expected ${a.allowed.join(', ')}.` : 'no algorithm is.'),
+    { status: 401, podetsOnly: true },
+  ),
+  JwtInvalidSignature: entry('Invalid JWT signature supplied.', { status: 401, pode: 'invalidJwtSignatureSuppliedExceptionMessage' }),
+  JwtExpired: entry('The JWT has expired.', { status: 401, pode: 'jwtExpiredExceptionMessage' }),
+  JwtNotYetValid: entry('The JWT is not yet valid for use.', { status: 401, pode: 'jwtNotYetValidExceptionMessage' }),
+  JwtInvalidNumericDate: entry(
+    (a: { claim: 'exp' | 'nbf' | 'iat' }) => `The JWT's ${a.claim} claim is not a NumericDate (a number of seconds since 1970-01-01 UTC).`,
+    { status: 401, podetsOnly: true },
+  ),
+  // Test-PodeJwt's claim checks: Pode's texts for them are not in the Pode.psd1 podets quotes (commit ec400314).
+  JwtIssuedInFuture: entry('The JWT was issued in the future: its iat claim is later than now.', { status: 401, podetsOnly: true }),
+  JwtInvalidIssuer: entry((a: { issuer: string }) => `The JWT's iss claim is not the expected issuer '${a.issuer}'.`, { status: 401, podetsOnly: true }),
+  JwtMissingIssuer: entry('The JWT has no iss claim, which the Strict verification mode requires.', { status: 401, podetsOnly: true }),
+  JwtInvalidAudience: entry("The JWT's aud claim is neither a string nor an array.", { status: 401, podetsOnly: true }),
+  JwtMissingAudience: entry('The JWT has no aud claim, which the Strict verification mode requires.', { status: 401, podetsOnly: true }),
+  JwtInvalidSubject: entry("The JWT's sub claim is not a string.", { status: 401, podetsOnly: true }),
+  JwtInvalidJti: entry("The JWT's jti claim is not a string.", { status: 401, podetsOnly: true }),
+  JwtMissingJti: entry('The JWT has no jti claim, which the Strict verification mode requires.', { status: 401, podetsOnly: true }),
+  JwtNoSecret: entry('No secret supplied for JWT signature.', { parameter: 'Secret', pode: 'noSecretForJwtSignatureExceptionMessage' }),
+  JwtNoSecretExpectedForNone: entry('Expected no secret to be supplied for no signature.', { pode: 'noSecretExpectedForNoSignatureExceptionMessage' }),
+  JwtNoAlgorithmInHeader: entry('No algorithm supplied in JWT Header.', { parameter: 'Header', pode: 'noAlgorithmInJwtHeaderExceptionMessage' }),
+  JwtKeyInvalid: entry((a: { what: string; reason: string }) => `The ${a.what} is not a PEM key or certificate node:crypto can read: ${a.reason}`, {
+    podetsOnly: true,
+  }),
+  JwtKeyAlgorithmUnknown: entry(
+    (a: { type: string; size: string }) =>
+      `No JWT algorithm signs with a ${a.type} key of ${a.size}: RSA keys of 2048, 3072 or 4096 bits and EC keys on P-256, P-384 or P-521 are supported.`,
+    { podetsOnly: true },
+  ),
+  JwtPrivateKeyRequired: entry(
+    'Signing a JWT with a certificate needs its private key: give -PrivateKeyPath, or a PEM file holding the private key with the certificate.',
+    { parameter: 'PrivateKeyPath', podetsOnly: true },
+  ),
+  JwtCertificateNotFound: entry((a: { path: string }) => `Path does not exist: ${a.path}`, { parameter: 'Certificate', pode: 'pathNotExistExceptionMessage' }),
+  JwtCertificateExpired: entry((a: { subject: string; date: string }) => `The certificate '${a.subject}' has expired: ${a.date}`, {
+    parameter: 'Certificate',
+    pode: 'certificateExpiredExceptionMessage',
+  }),
+  JwtCertificateNotYetValid: entry((a: { subject: string; date: string }) => `The certificate '${a.subject}' is not valid before ${a.date}.`, {
+    parameter: 'Certificate',
+    podetsOnly: true,
+  }),
+  JwtCertificateNotForCodeSigning: entry(
+    (a: { subject: string }) => `The certificate '${a.subject}' does not allow code signing (extended key usage 1.3.6.1.5.5.7.3.3), which a JWT certificate needs.`,
+    { parameter: 'Certificate', podetsOnly: true },
+  ),
+  JwtNoKeyToVerify: entry(
+    (a: { alg: string }) => `The JWT is signed (${a.alg}) but no secret or certificate was given to verify it with: give -Secret or -Certificate, or -IgnoreSignature to read it unverified.`,
+    { status: 401, podetsOnly: true },
   ),
 });

@@ -5,6 +5,7 @@
 import { errors } from '../errors/catalog.ts';
 import type { StrictContext } from '../sse/signing.ts';
 import { signValue, unsignValue } from './sign.ts';
+import type { WebEvent } from './webevent.ts';
 
 /** Only the first 8 KiB of a Cookie header is read; pairs that do not end inside it are ignored. */
 export const COOKIE_HEADER_LIMIT = 8192;
@@ -76,15 +77,15 @@ function showChar(code: number): string {
   return code > 0x20 && code < 0x7f ? `'${String.fromCharCode(code)}'` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** A text quoted for an error message, its control characters escaped and its length bounded. */
-function showText(text: string): string {
+/** A text quoted for an error message: control characters and lone surrogates escaped, its length bounded. */
+export function quoteCookieText(text: string): string {
   const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
-  return `'${shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029']/g, (c) => (c === "'" ? "''" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
+  return `'${shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029']|\p{Cs}/gu, (c) => (c === "'" ? "''" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
 }
 
 function refuse(part: string, value: string, reason: string): never {
   const parameter = part === 'Name' || part === 'Value' ? part : undefined;
-  throw errors.CookieInvalidPart('', { part, value: showText(value), reason, ...(parameter ? { parameter } : {}) });
+  throw errors.CookieInvalidPart('', { part, value: quoteCookieText(value), reason, ...(parameter ? { parameter } : {}) });
 }
 
 /** RFC 6265's cookie-name is an RFC 2616 token: visible ASCII but for the separators. */
@@ -118,6 +119,8 @@ function encodeValue(value: string): string {
   let out = '';
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
+    // A lone surrogate has no UTF-8 form (encodeURIComponent would throw a URIError).
+    if (code >= 0xd800 && code <= 0xdfff) refuse('Value', value, `a cookie's value may not carry ${showChar(code)} (a lone surrogate)`);
     out += code === 0x20 || code === 0x22 || code === 0x25 || code === 0x5c || code > 0x7e ? encodeURIComponent(ch) : ch;
   }
   return out;
@@ -171,4 +174,92 @@ export function signCookieValue(value: string, secret: string, strict?: StrictCo
  */
 export function readSignedCookie(value: string | undefined, secret: string, strict?: StrictContext): string | undefined {
   return unsignValue(value, secret, strict);
+}
+
+// ---- a request's cookies and the cookies set on its response (cmdlets/cookies.ts) ----------------------------
+
+/** .NET's DateTime.MinValue: a System.Net.Cookie's Expires when none is set (ConvertTo-PodeCookie shows it). */
+export const NO_EXPIRY = new Date('0001-01-01T00:00:00.000Z');
+
+/**
+ * A cookie as Pode holds one (a System.Net.Cookie): read from the request (Path '', no expiry) or set on the
+ * response by Set-PodeCookie, Update-PodeCookieExpiry or Remove-PodeCookie (Path '/').
+ */
+export interface Cookie {
+  Name: string;
+  Value: string;
+  /** NO_EXPIRY when none is set. */
+  Expires: Date;
+  Discard: boolean;
+  HttpOnly: boolean;
+  Secure: boolean;
+  Path: string;
+  /** When the cookie object was made, as System.Net.Cookie.TimeStamp. */
+  TimeStamp: Date;
+}
+
+declare module './webevent.ts' {
+  interface WebEvent {
+    /**
+     * Pode's $WebEvent.Cookies: the request's cookies (parseCookies of its Cookie header), read on first use by
+     * requestCookies. Undefined until then.
+     */
+    Cookies?: Map<string, string>;
+    /** Pode's $WebEvent.PendingCookies: the cookies set on this response, by lower-cased name. */
+    PendingCookies?: Map<string, Cookie>;
+  }
+}
+
+/** The request's cookies, parsed once per request (HTTP/2's several `cookie` fields are joined with '; '). */
+export function requestCookies(event: WebEvent): Map<string, string> {
+  if (event.Cookies === undefined) {
+    const header = event.Request.Headers.cookie as string | string[] | undefined;
+    event.Cookies = parseCookies(Array.isArray(header) ? header.join('; ') : header);
+  }
+  return event.Cookies;
+}
+
+/**
+ * A request cookie by name, as Pode's `$WebEvent.Cookies[$Name]` (a case-insensitive hashtable): the exact name
+ * first, else the first cookie whose name differs only in case. Undefined when there is none.
+ */
+export function findRequestCookie(event: WebEvent, name: string): Cookie | undefined {
+  const cookies = requestCookies(event);
+  let found = cookies.has(name) ? name : undefined;
+  if (found === undefined) {
+    const lower = name.toLowerCase();
+    for (const key of cookies.keys()) {
+      if (key.toLowerCase() === lower) {
+        found = key;
+        break;
+      }
+    }
+  }
+  if (found === undefined) return undefined;
+  return { Name: found, Value: cookies.get(found)!, Expires: NO_EXPIRY, Discard: false, HttpOnly: false, Secure: false, Path: '', TimeStamp: new Date() };
+}
+
+export function pendingCookies(event: WebEvent): Map<string, Cookie> {
+  return (event.PendingCookies ??= new Map());
+}
+
+/** Whether a cookie's expiry has passed (System.Net.Cookie.Expired). */
+export function isExpired(cookie: Cookie, now = Date.now()): boolean {
+  return cookie.Expires.getTime() !== NO_EXPIRY.getTime() && cookie.Expires.getTime() <= now;
+}
+
+/**
+ * The Set-Cookie value of a cookie, as ConvertTo-PodeCookieString writes it: the expiry as Max-Age, the seconds
+ * left (0 once passed). Pode writes them as a fraction (`TotalSeconds`, e.g. 3599.9987); podets writes whole
+ * seconds, which is what RFC 6265 reads (a Max-Age that is not all digits is ignored).
+ */
+export function setCookieValue(cookie: Cookie, now = Date.now()): string {
+  const maxAge = cookie.Expires.getTime() === NO_EXPIRY.getTime() ? undefined : Math.max(0, (cookie.Expires.getTime() - now) / 1000);
+  return serializeCookie(cookie.Name, cookie.Value, {
+    discard: cookie.Discard,
+    httpOnly: cookie.HttpOnly,
+    secure: cookie.Secure,
+    path: cookie.Path,
+    ...(maxAge !== undefined && { maxAge }),
+  });
 }

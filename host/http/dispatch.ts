@@ -114,6 +114,10 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     res.on('error', onResponseError);
     // HTTP/2 has no Connection header: its session is closed with GOAWAY (server.ts).
     if (state.closing && !isHttp2(req)) res.setHeader('connection', 'close');
+    // Set-PodeSecurityAccessControl's headers, queued before anything can answer: Pode's security middleware
+    // runs ahead of route validation, so 404, 405, static files and errors carry them too (host/http/cors.ts).
+    const cors = options.server?.accessControl;
+    if (cors !== undefined && cors.active) Object.assign(event.Response.Headers, cors.responseHeaders(req.headers));
     if (onRequestLog !== undefined) watchForLog(event, onRequestLog);
     try {
       const method = req.method;

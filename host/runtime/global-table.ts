@@ -98,6 +98,8 @@ export const GLOBALS: readonly GlobalDecl[] = [
       Sse: true,
       Route: true,
       StaticContent: true,
+      Cookies: "The request's cookies by name (Pode's $WebEvent.Cookies), read on first use by the cookie cmdlets; undefined before.",
+      PendingCookies: 'The cookies set on this response so far (Set-PodeCookie…), by lower-cased name; undefined before the first.',
       Auth:
         'The authentication of the request, once a route\'s -Authentication (or Add-PodeAuthMiddleware) has passed: `User` (what the validator returned), ' +
         '`IsAuthenticated`, `IsAuthorised`, `Store` (kept in the session) and `Name` (the method). An empty object before, or without, authentication.',

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { errors } from '../errors/catalog.ts';
+import { AccessControl } from '../http/cors.ts';
 import { createPodeHttpServer, type PodeHttpServer, type PodeHttpServerOptions } from '../http/server.ts';
 import { createEmbeddedDispatch, type EmbeddedDispatch, type PodeRequestHandler } from '../http/handler.ts';
 import type { BoundEndpoint, EndpointConfig } from '../http/endpoints.ts';
@@ -77,6 +78,8 @@ export class PodeServer {
   readonly timers: Timers;
   readonly schedules: Schedules;
   readonly sse = new SseEngine(this);
+  /** Set-PodeSecurityAccessControl's headers, set on every response (host/http/cors.ts). */
+  readonly accessControl = new AccessControl();
   readonly rootPath: string;
   readonly options: ServerOptions;
   /** What one request may cost while it is received (body sizes, timeouts); see setLimits. */
@@ -92,6 +95,8 @@ export class PodeServer {
   readonly auth = new AuthMethods();
   /** What authentication asks of sessions, once Enable-PodeSessionMiddleware has run (host/session/). */
   authSessions: AuthSessions | undefined = undefined;
+  /** Set-/Get-PodeCookieSecret: Pode's $PodeContext.Server.Cookies.Secrets, by lower-cased name ('global' for -Global). */
+  readonly cookieSecrets = new Map<string, string>();
   /** The Redis backplane given to this server (--redis, Set-PodeSseBackplane); its SSE engine's hub too. */
   backplane: RedisHub | undefined = undefined;
   /** Set by Enable-PodeRequestLogging (off by default, as in Pode); read when the server starts. */

@@ -86,7 +86,7 @@ export class SseEngine implements SseWriterOwner {
   private scale: ScaleOut | undefined;
 
   /** @param server whose engine this is: its Connect and Disconnect scripts run in its ambient context. */
-  constructor(server?: PodeServer) {
+  constructor(private readonly server?: PodeServer) {
     this.events = new SseEvents(server);
   }
 
@@ -175,7 +175,10 @@ export class SseEngine implements SseWriterOwner {
     const lastEventId = headerText(event.Request.Headers['last-event-id']);
     const conn = new SseConnection(o.Name, clientId, group, scope, o.RetryDuration, o.AllowAllOrigins, lastEventId);
 
-    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2: isHttp2(event.Request.raw) });
+    // Pode's head drops every queued header; Set-PodeSecurityAccessControl's are put back (host/http/cors.ts).
+    const cors = this.server?.accessControl;
+    const accessControl = cors !== undefined && cors.active ? cors.responseHeaders(event.Request.Headers) : undefined;
+    const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2: isHttp2(event.Request.raw), accessControl });
     // A local connection's route finishing closes it, like a normal response.
     const settled = scope === 'Local' ? () => this.endLocal(conn) : undefined;
     const transport = takeOver(event, { headers: head, settled });

@@ -47,11 +47,17 @@ export interface SseHeadFields {
   allowAllOrigins: boolean;
   /** HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2): no `Connection: keep-alive` there. */
   http2?: boolean;
+  /** Set-PodeSecurityAccessControl's headers for this request (lower-case names), sent first. */
+  accessControl?: Record<string, string>;
 }
 
-/** Exactly the headers of an SSE response (Pode's set). */
+/**
+ * Exactly the headers of an SSE response (Pode's set), after Set-PodeSecurityAccessControl's when it is in
+ * force. -AllowAllOrigins then overrides the allowed origin with `*`, as Pode's head does.
+ */
 export function sseHead(f: SseHeadFields): Record<string, string> {
   const head: Record<string, string> = {
+    ...f.accessControl,
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
     ...(f.http2 !== true && { connection: 'keep-alive' }),

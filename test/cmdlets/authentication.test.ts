@@ -174,7 +174,7 @@ describe('Authentication: the cmdlets\' rules', () => {
   it('New-PodeAuthScheme binds its sets as Pode declares them, in all three call forms', () => {
     expect(ps('New-PodeAuthScheme -Basic').ParameterSetName).to.equal('Basic');
     expect(ps('New-PodeAuthScheme').ParameterSetName, "DefaultParameterSetName='Basic'").to.equal('Basic');
-    expect(js(NewPodeAuthScheme, { ApiKey: true, Location: 'Query' }).BoundParameters).to.deep.equal({ ApiKey: true, ApiKeyLocation: 'Query' });
+    expect(js(NewPodeAuthScheme, { ApiKey: true, Location: 'Query' }).BoundParameters, 'the alias Location').to.deep.equal({ ApiKey: true, ApiKeyLocation: 'Query' });
     const scheme = pode`New-PodeAuthScheme -Bearer -Scope ${['read', 'write']}` as { Name: string; Arguments: { Scopes: string[]; HeaderTag: string } };
     expect([scheme.Name, scheme.Arguments.Scopes, scheme.Arguments.HeaderTag]).to.deep.equal(['Bearer', ['read', 'write'], 'Bearer']);
     expect(failure(() => ps('New-PodeAuthScheme -Basic -Form')).Id).to.equal('AmbiguousParameterSet');
@@ -182,11 +182,11 @@ describe('Authentication: the cmdlets\' rules', () => {
   });
 
   it('the defaults: realm User, Basic ISO-8859-1, Form username/password, ApiKey X-API-KEY / api_key', () => {
-    const b = NewPodeAuthScheme({ Basic: true }) as { Name: string; Realm: string; Scheme: string; Arguments: Record<string, unknown> };
+    const b = NewPodeAuthScheme({ Basic: true }) as unknown as { Name: string; Realm: string; Scheme: string; Arguments: Record<string, unknown> };
     expect([b.Name, b.Realm, b.Scheme, b.Arguments.Encoding, b.Arguments.HeaderTag]).to.deep.equal(['Basic', 'User', 'http', 'ISO-8859-1', 'Basic']);
-    const f = NewPodeAuthScheme({ Form: true, Realm: 'Admin' }) as { Realm: string; Arguments: { Fields: unknown } };
+    const f = NewPodeAuthScheme({ Form: true, Realm: 'Admin' }) as unknown as { Realm: string; Arguments: { Fields: unknown } };
     expect([f.Realm, f.Arguments.Fields]).to.deep.equal(['Admin', { Username: 'username', Password: 'password' }]);
-    const names = (['Header', 'Query', 'Cookie'] as const).map((l) => (NewPodeAuthScheme({ ApiKey: true, Location: l }) as { Arguments: { LocationName: string } }).Arguments.LocationName);
+    const names = (['Header', 'Query', 'Cookie'] as const).map((l) => (NewPodeAuthScheme({ ApiKey: true, ApiKeyLocation: l }) as unknown as { Arguments: { LocationName: string } }).Arguments.LocationName);
     expect(names).to.deep.equal(['X-API-KEY', 'api_key', 'X-API-KEY']);
   });
 
