@@ -15,6 +15,7 @@ import { apiKey, basicCredentials, bearerPostValidate, bearerToken, formCredenti
 import type { AuthMethod, AuthOutcome, AuthScheme, AuthScript, SingleAuthMethod } from '../host/auth/types.ts';
 import { userFileValidator } from '../host/auth/userfile.ts';
 import { invokeValidation } from '../host/auth/validate.ts';
+import { checkJwtClaims, verifyJwt, type JwtVerificationMode } from '../host/auth/jwt.ts';
 import { addMiddleware, toMiddlewareList } from '../host/runtime/middleware.ts';
 import { currentServer, type PodeServer } from '../host/runtime/server.ts';
 
@@ -194,9 +195,20 @@ function requestCookie(name: string): string | undefined {
   return parseCookies(Array.isArray(header) ? header.join('; ') : header).get(name);
 }
 
-/** -AsJWT's verification; none until JWT verification is wired (the JWT cmdlets' engine). */
-function jwtVerifier(_options: { AsJWT: boolean }): ((token: string) => unknown) | undefined {
-  return undefined;
+/**
+ * -AsJWT: the token verified (signature with -Secret or -PublicKey, never `alg: none`; `exp` and `nbf`; the
+ * -JwtVerificationMode claims, as Confirm-PodeJwt and Test-PodeJwt do), its payload handed to the validator.
+ * Without a secret or key no algorithm is accepted, so every token fails.
+ */
+function jwtVerifier(options: { AsJWT: boolean; Secret: unknown; PublicKey: string | null; JwtVerificationMode: string }): ((token: string) => unknown) | undefined {
+  if (!options.AsJWT) return undefined;
+  const secret = typeof options.Secret === 'string' || Buffer.isBuffer(options.Secret) ? options.Secret : undefined;
+  const publicKey = options.PublicKey ?? undefined;
+  return (token) => {
+    const { payload } = verifyJwt(token, { ...(secret !== undefined && { secret }), ...(publicKey !== undefined && { publicKey }) });
+    checkJwtClaims(payload, { issuer: 'Pode', mode: options.JwtVerificationMode as JwtVerificationMode });
+    return payload;
+  };
 }
 
 /** The checks every Add-PodeAuth* makes first, in Pode's order. */

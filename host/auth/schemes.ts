@@ -95,7 +95,8 @@ export function bearerToken(options: BearerOptions, verify?: (token: string) => 
   token = token.trim();
   if (!options.AsJWT || verify === undefined) return token;
   try {
-    return verify(token);
+    // In an array: the payload is one argument for the validator, not a result object (Pode's is a PSCustomObject).
+    return [verify(token)];
   } catch (err) {
     const message = jwtMessage(err);
     if (message === undefined) throw err;
