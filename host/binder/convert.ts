@@ -19,6 +19,7 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
   Boolean: 'System.Boolean',
   SwitchParameter: 'System.Management.Automation.SwitchParameter',
   Object: 'System.Object',
+  PSObject: 'System.Management.Automation.PSObject',
   'Object[]': 'System.Object[]',
   Hashtable: 'System.Collections.Hashtable',
   ScriptBlock: 'System.Management.Automation.ScriptBlock',
@@ -261,6 +262,7 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   Boolean: toBooleanOf(DOTNET_TYPE.Boolean),
   SwitchParameter: toBooleanOf(DOTNET_TYPE.SwitchParameter),
   Object: toObject,
+  PSObject: toObject,
   'Object[]': toObjectArray,
   Hashtable: toHashtable,
   ScriptBlock: toScriptBlock,
@@ -274,4 +276,4 @@ export const CONVERTERS: Record<ParamType, Converter> = {
 } as Record<ParamType, Converter>;
 
 /** Does a parameter of this type take a plain object as its value (the splat-or-value rule)? */
-export const TAKES_OBJECTS: ReadonlySet<ParamType> = new Set(['Object', 'Object[]', 'Hashtable']);
+export const TAKES_OBJECTS: ReadonlySet<ParamType> = new Set(['Object', 'PSObject', 'Object[]', 'Hashtable']);

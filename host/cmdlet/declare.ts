@@ -12,6 +12,8 @@ export type ParamType =
   | 'Boolean'
   | 'SwitchParameter'
   | 'Object'
+  /** [psobject]: binds as Object does (any value, as it is). */
+  | 'PSObject'
   | 'Object[]'
   | 'Hashtable'
   | 'ScriptBlock'
