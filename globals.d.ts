@@ -22,9 +22,15 @@ declare global {
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
+  const EnablePodeSessionMiddleware: typeof cmdlets.EnablePodeSessionMiddleware;
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
+  const GetPodeSessionDuration: typeof cmdlets.GetPodeSessionDuration;
+  const GetPodeSessionExpiry: typeof cmdlets.GetPodeSessionExpiry;
+  const GetPodeSessionId: typeof cmdlets.GetPodeSessionId;
+  const GetPodeSessionInfo: typeof cmdlets.GetPodeSessionInfo;
+  const GetPodeSessionTabId: typeof cmdlets.GetPodeSessionTabId;
   const GetPodeSseBroadcastLevel: typeof cmdlets.GetPodeSseBroadcastLevel;
   const GetPodeSseClientIdList: typeof cmdlets.GetPodeSseClientIdList;
   const GetPodeSseDefaultScope: typeof cmdlets.GetPodeSseDefaultScope;
@@ -36,7 +42,10 @@ declare global {
   const RegisterPodeSseEvent: typeof cmdlets.RegisterPodeSseEvent;
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
+  const RemovePodeSession: typeof cmdlets.RemovePodeSession;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
+  const ResetPodeSessionExpiry: typeof cmdlets.ResetPodeSessionExpiry;
+  const SavePodeSession: typeof cmdlets.SavePodeSession;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
@@ -48,6 +57,8 @@ declare global {
   const StartPodeServer: typeof cmdlets.StartPodeServer;
   const StartPodeSleep: typeof cmdlets.StartPodeSleep;
   const TestPodeHeader: typeof cmdlets.TestPodeHeader;
+  const TestPodeSessionScopeIsBrowser: typeof cmdlets.TestPodeSessionScopeIsBrowser;
+  const TestPodeSessionsEnabled: typeof cmdlets.TestPodeSessionsEnabled;
   const TestPodeSseBroadcastLevel: typeof cmdlets.TestPodeSseBroadcastLevel;
   const TestPodeSseClientId: typeof cmdlets.TestPodeSseClientId;
   const TestPodeSseClientIdSigned: typeof cmdlets.TestPodeSseClientIdSigned;

@@ -10,3 +10,4 @@ export * from './middleware.ts';
 export * from './responses.ts';
 export * from './headers.ts';
 export * from './utilities.ts';
+export * from './sessions.ts';

@@ -99,6 +99,7 @@ export const GLOBALS: readonly GlobalDecl[] = [
       Route: true,
       StaticContent: true,
       Metadata: true,
+      Session: true,
     },
     expand: {
       Endpoint: { Address: true, Protocol: "'http' or 'https'.", Port: 'The port listened on.', Name: 'The endpoint’s -Name, if it has one.' },

@@ -26,10 +26,13 @@
 // instance reaches the others at their scheduled check of that session, where the store no longer has it: they
 // report it then, as 'expired'.
 import { randomUUID } from 'node:crypto';
+import { errors } from '../errors/catalog.ts';
 import { logException } from '../log.ts';
 import type { RedisHub } from '../sse/hub/redis.ts';
 import { systemClock, MAX_TIMEOUT_MS, type Clock, type ClockHandle } from '../timers/clock.ts';
 import type { PodeServer } from '../runtime/server.ts';
+import type { WebEvent } from '../http/webevent.ts';
+import { regenerateSession } from './middleware.ts';
 import { CustomStore, MAX_MEMORY_SESSIONS, MemoryStore, RedisStore, isThenable, type SessionStore } from './store.ts';
 
 export type SessionEndReason = 'removed' | 'expired';
@@ -128,6 +131,16 @@ export class SessionEngine {
       return this.redis.store;
     }
     return (this.memory ??= new MemoryStore(() => this.now(), (id) => this.evicted(id), this.maxSessions));
+  }
+
+  /**
+   * A new id for the request's session (a login step, against session fixation): its data kept and saved under the
+   * new id, the old id deleted from the store, the new id signed on the response (cookie or header). Resolves (or
+   * returns, with the in-memory store) the new id; onRegenerate hears (oldId, newId).
+   */
+  regenerate(event: WebEvent): string | Promise<string> {
+    if (!this.config) throw errors.SessionsNotConfigured('');
+    return regenerateSession(this, event, '');
   }
 
   // ---- listeners -------------------------------------------------------------------------------------------
