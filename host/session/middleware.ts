@@ -19,6 +19,7 @@ import { parseCookies, serializeCookie } from '../http/cookies.ts';
 import { addHeader, getHeader, setHeader } from '../http/respond.ts';
 import { signValue, strictContextOf, unsignValue } from '../http/sign.ts';
 import type { WebEvent } from '../http/webevent.ts';
+import { logException } from '../log.ts';
 import { toPsJson } from '../values/json.ts';
 import type { SessionConfig, SessionEngine } from './engine.ts';
 import { isThenable, type SessionRecord, type SessionStore } from './store.ts';
@@ -143,7 +144,12 @@ export function sessionMiddleware(engine: SessionEngine): (event: WebEvent) => M
       if (!isNew && !session.Extend && session.TimeStamp !== null) engine.touched(session.FullId, sessionExpiry(engine, session).getTime(), false);
       if (isNew || session.Extend) setSessionOnResponse(engine, event, 'Enable-PodeSessionMiddleware');
       atEnd(event, () => {
-        if (event.Session != null) saveSession(engine, event, true);
+        // Never throws: this runs where the pipeline settles the request, after the handler's own errors.
+        try {
+          if (event.Session != null) saveSession(engine, event, true);
+        } catch (err) {
+          logException('Saving a session at the end of a request', err);
+        }
       });
       return true;
     });

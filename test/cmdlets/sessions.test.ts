@@ -87,6 +87,7 @@ describe('Sessions cmdlets', () => {
                 expiry: GetPodeSessionExpiry().toISOString(),
                 id: GetPodeSessionId(),
                 forced: GetPodeSessionId({ Force: true }),
+                signed: GetPodeSessionId({ Force: true, Signed: true }),
               },
             }),
         });
@@ -125,6 +126,7 @@ describe('Sessions cmdlets', () => {
         expiry: new Date(START + 120_000).toISOString(),
         id: null, // not authenticated
         forced: idOf(sessionCookie(res)!.value),
+        signed: sessionCookie(res)!.value,
       });
     });
 
@@ -225,6 +227,30 @@ describe('Sessions cmdlets', () => {
       expect((await (await get('/count', signed)).json()).views).to.equal(3);
       clock.advance(60_001);
       expect(ends.filter(([i]) => i === id)).to.deep.equal([[id, 'expired']]);
+    });
+  });
+
+  describe('-Strict', () => {
+    let server: EmbeddedScript;
+    before(async () => {
+      server = await serveEmbedded(() => {
+        EnablePodeSessionMiddleware({ Duration: 60, Secret: secret, Strict: true });
+        counter();
+      });
+    });
+    after(() => server.close());
+    const get = (ua: string, cookie?: string) => fetch(new URL('/count', server.url), { headers: { 'User-Agent': ua, ...(cookie && { cookie: `pode.sid=${cookie}` }) } });
+
+    it('signs the id with the secret extended by the User-Agent and IP: another client with the cookie gets a new session', async () => {
+      const first = await get('browser-a');
+      const { id } = await first.json();
+      const cookie = sessionCookie(first)!.value;
+      expect(cookie).to.equal(sign(id, `${secret};browser-a;127.0.0.1`));
+      expect(await (await get('browser-a', cookie)).json()).to.deep.equal({ views: 2, id });
+      const other = await (await get('browser-b', cookie)).json();
+      expect(other.views).to.equal(1);
+      expect(other.id).not.to.equal(id);
+      expect(server.stderr).to.deep.equal([]);
     });
   });
 

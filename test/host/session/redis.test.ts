@@ -36,6 +36,7 @@ describe('sessions over a Redis backplane', function () {
   before(async () => {
     redis = await PrivateRedis.start();
     admin = new Redis({ port: redis.port });
+    admin.on('error', () => {});
     const url = redis.url(0, `prefix=${encodeURIComponent(prefix)}`);
     a = await serveEmbedded(script, { redis: url });
     b = await serveEmbedded(script, { redis: url });
@@ -85,5 +86,16 @@ describe('sessions over a Redis backplane', function () {
     const again = await (await get(a, '/count', cookie)).json();
     expect(again.views).to.equal(1);
     expect(again.id).not.to.equal(id);
+  });
+
+  it('with Redis gone, a request carrying a session id fails with a logged 500 instead of waiting for Redis', async () => {
+    const first = await get(a, '/count');
+    const cookie = /^pode\.sid=([^;]+)/.exec(first.headers.getSetCookie()[0]!)![1]!;
+    await a.pode.server.sessions.idle();
+    await redis.stop();
+    const res = await get(a, '/count', cookie);
+    expect(res.status).to.equal(500);
+    const line = await a.waitForLine('stderr', /GET \/count/);
+    expect(line).to.match(/^ERROR: GET \/count: MaxRetriesPerRequestError: /);
   });
 });
