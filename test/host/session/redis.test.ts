@@ -88,6 +88,30 @@ describe('sessions over a Redis backplane', function () {
     expect(again.id).not.to.equal(id);
   });
 
+  it('a session expires for every instance that knew it: each asks Redis before reporting it', async () => {
+    const short = () => {
+      EnablePodeSessionMiddleware({ Duration: 1, Secret: secret });
+      AddPodeRoute({ Method: 'Get', Path: '/count', ScriptBlock: (e: WebEvent) => WritePodeJsonResponse({ Value: { views: ((e.Session!.Data as { Views?: number }).Views = ((e.Session!.Data as { Views?: number }).Views ?? 0) + 1), id: e.Session!.Id } }) });
+    };
+    const url = redis.url(0, `prefix=${encodeURIComponent(prefix)}`);
+    const c = await serveEmbedded(short, { redis: url });
+    const d = await serveEmbedded(short, { redis: url });
+    try {
+      const first = await get(c, '/count');
+      const { id } = await first.json();
+      const cookie = /^pode\.sid=([^;]+)/.exec(first.headers.getSetCookie()[0]!)![1]!;
+      const endOn = (s: EmbeddedScript) => new Promise((done) => s.pode.server.sessions.onEnd((sid, why) => sid === id && done(why)));
+      const ends = [endOn(c), endOn(d)];
+      await c.pode.server.sessions.idle();
+      expect(await (await get(d, '/count', cookie)).json()).to.deep.equal({ views: 2, id });
+      expect(await Promise.all(ends)).to.deep.equal(['expired', 'expired']);
+      expect(await admin.exists(`${prefix}session:${id}`)).to.equal(0);
+    } finally {
+      await c.close();
+      await d.close();
+    }
+  });
+
   it('with Redis gone, a request carrying a session id fails with a logged 500 instead of waiting for Redis', async () => {
     const first = await get(a, '/count');
     const cookie = /^pode\.sid=([^;]+)/.exec(first.headers.getSetCookie()[0]!)![1]!;
