@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import {
   AddPodeRoute,
+  ConvertToPodeSseConnection,
   EnablePodeSessionMiddleware,
   GetPodeSessionDuration,
   GetPodeSessionExpiry,
@@ -227,6 +228,48 @@ describe('Sessions cmdlets', () => {
       expect((await (await get('/count', signed)).json()).views).to.equal(3);
       clock.advance(60_001);
       expect(ends.filter(([i]) => i === id)).to.deep.equal([[id, 'expired']]);
+    });
+  });
+
+  describe('an SSE route', () => {
+    let server: EmbeddedScript;
+    before(async () => {
+      server = await serveEmbedded(() => {
+        EnablePodeSessionMiddleware({ Duration: 60, Secret: secret, Extend: true });
+        counter();
+        AddPodeRoute({
+          Method: 'Get',
+          Path: '/events',
+          ScriptBlock: (e: WebEvent) => {
+            e.Session!.Data.Streamed = true;
+            ConvertToPodeSseConnection({ Name: 'events' });
+          },
+        });
+        AddPodeRoute({ Method: 'Get', Path: '/data', ScriptBlock: (e: WebEvent) => WritePodeJsonResponse({ Value: e.Session!.Data }) });
+      });
+    });
+    after(() => server.close());
+
+    it("saves the stream's session when the stream ends", async () => {
+      const first = await fetch(new URL('/count', server.url));
+      const { id } = await first.json();
+      const cookie = sessionCookie(first)!.value;
+      const saved = new Promise<void>((done) => {
+        const off = server.pode.server.sessions.onExtend((sid) => {
+          if (sid !== id) return;
+          off();
+          done();
+        });
+      });
+      const abort = new AbortController();
+      const stream = await fetch(new URL('/events', server.url), { headers: { accept: 'text/event-stream', cookie: `pode.sid=${cookie}` }, signal: abort.signal });
+      expect(stream.status).to.equal(200);
+      expect(stream.headers.getSetCookie()).to.deep.equal([]);
+      await stream.body!.getReader().read();
+      abort.abort();
+      await saved;
+      const data = await fetch(new URL('/data', server.url), { headers: { cookie: `pode.sid=${cookie}` } });
+      expect(await data.json()).to.deep.equal({ Views: 1, Streamed: true });
     });
   });
 
