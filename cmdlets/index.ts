@@ -13,3 +13,4 @@ export * from './utilities.ts';
 export * from './cookies.ts';
 export * from './security.ts';
 export * from './jwt.ts';
+export * from './sessions.ts';

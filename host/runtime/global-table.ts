@@ -98,7 +98,10 @@ export const GLOBALS: readonly GlobalDecl[] = [
       Sse: true,
       Route: true,
       StaticContent: true,
+      Cookies: "The request's cookies by name (Pode's $WebEvent.Cookies), read on first use by the cookie cmdlets; undefined before.",
+      PendingCookies: 'The cookies set on this response so far (Set-PodeCookie…), by lower-cased name; undefined before the first.',
       Metadata: true,
+      Session: true,
     },
     expand: {
       Endpoint: { Address: true, Protocol: "'http' or 'https'.", Port: 'The port listened on.', Name: 'The endpoint’s -Name, if it has one.' },
