@@ -29,6 +29,7 @@ declare global {
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
+  const EnablePodeSessionMiddleware: typeof cmdlets.EnablePodeSessionMiddleware;
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;
   const GetPodeAuth: typeof cmdlets.GetPodeAuth;
   const GetPodeAuthUser: typeof cmdlets.GetPodeAuthUser;
@@ -37,6 +38,11 @@ declare global {
   const GetPodeCookieValue: typeof cmdlets.GetPodeCookieValue;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
+  const GetPodeSessionDuration: typeof cmdlets.GetPodeSessionDuration;
+  const GetPodeSessionExpiry: typeof cmdlets.GetPodeSessionExpiry;
+  const GetPodeSessionId: typeof cmdlets.GetPodeSessionId;
+  const GetPodeSessionInfo: typeof cmdlets.GetPodeSessionInfo;
+  const GetPodeSessionTabId: typeof cmdlets.GetPodeSessionTabId;
   const GetPodeSseBroadcastLevel: typeof cmdlets.GetPodeSseBroadcastLevel;
   const GetPodeSseClientIdList: typeof cmdlets.GetPodeSseClientIdList;
   const GetPodeSseDefaultScope: typeof cmdlets.GetPodeSseDefaultScope;
@@ -53,7 +59,10 @@ declare global {
   const RemovePodeRoute: typeof cmdlets.RemovePodeRoute;
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
   const RemovePodeSecurityAccessControl: typeof cmdlets.RemovePodeSecurityAccessControl;
+  const RemovePodeSession: typeof cmdlets.RemovePodeSession;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
+  const ResetPodeSessionExpiry: typeof cmdlets.ResetPodeSessionExpiry;
+  const SavePodeSession: typeof cmdlets.SavePodeSession;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeCookie: typeof cmdlets.SetPodeCookie;
   const SetPodeCookieSecret: typeof cmdlets.SetPodeCookieSecret;
@@ -74,6 +83,8 @@ declare global {
   const TestPodeCookieSigned: typeof cmdlets.TestPodeCookieSigned;
   const TestPodeHeader: typeof cmdlets.TestPodeHeader;
   const TestPodeJwt: typeof cmdlets.TestPodeJwt;
+  const TestPodeSessionScopeIsBrowser: typeof cmdlets.TestPodeSessionScopeIsBrowser;
+  const TestPodeSessionsEnabled: typeof cmdlets.TestPodeSessionsEnabled;
   const TestPodeSseBroadcastLevel: typeof cmdlets.TestPodeSseBroadcastLevel;
   const TestPodeSseClientId: typeof cmdlets.TestPodeSseClientId;
   const TestPodeSseClientIdSigned: typeof cmdlets.TestPodeSseClientIdSigned;

@@ -14,3 +14,4 @@ export * from './authentication.ts';
 export * from './cookies.ts';
 export * from './security.ts';
 export * from './jwt.ts';
+export * from './sessions.ts';

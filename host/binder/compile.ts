@@ -113,8 +113,8 @@ function build(decl: CmdletDecl<readonly ParamDecl[], unknown>): CompiledCmdlet 
       convert: isCommon && isSwitch ? toCommonSwitch : CONVERTERS[p.type],
       setLower: p.validateSet?.map((v) => v.toLowerCase()),
       validates: mandatoryMask !== 0 || !!p.validateSet || !!p.validateRange || p.validateNotNullOrEmpty === true,
-      takesStringAsIs: p.type === 'String' || p.type === 'Object',
-      takesIntAsIs: p.type === 'Int32' || p.type === 'Object',
+      takesStringAsIs: p.type === 'String' || p.type === 'Object' || p.type === 'PSObject',
+      takesIntAsIs: p.type === 'Int32' || p.type === 'Object' || p.type === 'PSObject',
     };
   });
 

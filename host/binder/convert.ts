@@ -19,6 +19,7 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
   Boolean: 'System.Boolean',
   SwitchParameter: 'System.Management.Automation.SwitchParameter',
   Object: 'System.Object',
+  PSObject: 'System.Management.Automation.PSObject',
   'Object[]': 'System.Object[]',
   Hashtable: 'System.Collections.Hashtable',
   ScriptBlock: 'System.Management.Automation.ScriptBlock',
@@ -29,7 +30,6 @@ export const DOTNET_TYPE: Record<ParamType, string> = {
   X509Certificate: 'System.Security.Cryptography.X509Certificates.X509Certificate',
   X509Certificate2: 'System.Security.Cryptography.X509Certificates.X509Certificate2',
   SecureString: 'System.Security.SecureString',
-  PSObject: 'System.Management.Automation.PSObject',
   ...enumRecord((e) => e.fullName),
   ...enumRecord((e) => `${e.fullName}[]`, '[]'),
 } as Record<ParamType, string>;
@@ -264,6 +264,7 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   Boolean: toBooleanOf(DOTNET_TYPE.Boolean),
   SwitchParameter: toBooleanOf(DOTNET_TYPE.SwitchParameter),
   Object: toObject,
+  PSObject: toObject,
   'Object[]': toObjectArray,
   Hashtable: toHashtable,
   ScriptBlock: toScriptBlock,
@@ -274,7 +275,6 @@ export const CONVERTERS: Record<ParamType, Converter> = {
   X509Certificate: toObject,
   X509Certificate2: toObject,
   SecureString: toObject,
-  PSObject: toObject,
   ...enumRecord((e) => toEnum(e)),
   ...enumRecord((e) => arrayOf(toEnum(e)), '[]'),
 } as Record<ParamType, Converter>;

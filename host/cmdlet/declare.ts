@@ -12,6 +12,8 @@ export type ParamType =
   | 'Boolean'
   | 'SwitchParameter'
   | 'Object'
+  /** [psobject]: binds as Object does (any value, as it is). */
+  | 'PSObject'
   | 'Object[]'
   | 'Hashtable'
   | 'ScriptBlock'
@@ -22,7 +24,6 @@ export type ParamType =
   | 'X509Certificate'
   | 'X509Certificate2'
   | 'SecureString'
-  | 'PSObject'
   | EnumName
   | `${EnumName}[]`;
 

@@ -200,7 +200,7 @@ function runPipeline(c: CompiledCmdlet, b: Binding, p: CompiledParam, input: rea
     args[p.name] = bindArgument(p, value, c.name);
     return run(args, ctx);
   };
-  if (p.decl.type === 'Object' || p.decl.type === 'Object[]') return bindInput(input.length === 1 ? input[0] : input);
+  if (p.decl.type === 'Object' || p.decl.type === 'PSObject' || p.decl.type === 'Object[]') return bindInput(input.length === 1 ? input[0] : input);
   const results = input.map(bindInput);
   return results.some(isThenable) ? Promise.all(results) : results.length === 1 ? results[0] : results;
 }

@@ -225,6 +225,27 @@ export const errors = defineCatalog({
   }),
   // ---- end cookies ---------------------------------------------------------------------------------
 
+  // ---- sessions (host/session/, cmdlets/sessions.ts) -------------------------------------------
+  SessionsNotConfigured: entry('Sessions have not been configured.', { pode: 'sessionsNotConfiguredExceptionMessage' }),
+  SessionMiddlewareAlreadyInitialized: entry('Session Middleware has already been initialised.', { pode: 'sessionMiddlewareAlreadyInitializedExceptionMessage' }),
+  NoSessionAvailableToSave: entry('There is no session available to save.', { pode: 'noSessionAvailableToSaveExceptionMessage' }),
+  NoSessionToSetOnResponse: entry('There is no session available to set on the response.', { pode: 'noSessionToSetOnResponseExceptionMessage' }),
+  SecretRequiredForCustomSessionStorage: entry('A Secret is required when using custom session storage.', {
+    parameter: 'Secret',
+    pode: 'secretRequiredForCustomSessionStorageExceptionMessage',
+  }),
+  CustomSessionStorageMethodNotImplemented: entry(
+    (a: { method: string }) => `The custom session storage does not implement the required '${a.method}()' method.`,
+    { parameter: 'Storage', pode: 'customSessionStorageMethodNotImplementedExceptionMessage' },
+  ),
+  /** -Duration's ValidateScript text; the binder's "Cannot validate argument on parameter 'Duration'." goes before it. */
+  SessionDurationMustBeZeroOrGreater: entry((a: { duration: number }) => `Duration must be 0 or greater, but got: ${a.duration}s`, {
+    parameter: 'Duration',
+    pode: 'durationMustBeZeroOrGreaterExceptionMessage',
+  }),
+  SessionDataCircular: entry('The session data refers to itself: it cannot be saved (a session is stored as JSON).', { podetsOnly: true }),
+  // ---- end sessions ----------------------------------------------------------------------------
+
   // ---- SSE -------------------------------------------------------------------------------------
   SseServerStopping: entry('The server is stopping: no new SSE connections.', { status: 503, podetsOnly: true }),
   SseAcceptNotEventStream: entry(

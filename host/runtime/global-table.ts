@@ -104,6 +104,7 @@ export const GLOBALS: readonly GlobalDecl[] = [
         'The authentication of the request, once a route\'s -Authentication (or Add-PodeAuthMiddleware) has passed: `User` (what the validator returned), ' +
         '`IsAuthenticated`, `IsAuthorised`, `Store` (kept in the session) and `Name` (the method). An empty object before, or without, authentication.',
       Metadata: true,
+      Session: true,
     },
     expand: {
       Endpoint: { Address: true, Protocol: "'http' or 'https'.", Port: 'The port listened on.', Name: 'The endpoint’s -Name, if it has one.' },

@@ -19,6 +19,7 @@ import type { Clock } from '../timers/clock.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { SseEngine } from '../sse/engine.ts';
+import { SessionEngine } from '../session/engine.ts';
 import { ambient, runAmbient } from './ambient.ts';
 import { attachSseReference } from '../sse/attach.ts';
 import type { RedisHub } from '../sse/hub/redis.ts';
@@ -80,6 +81,8 @@ export class PodeServer {
   readonly sse = new SseEngine(this);
   /** Set-PodeSecurityAccessControl's headers, set on every response (host/http/cors.ts). */
   readonly accessControl = new AccessControl();
+  /** Enable-PodeSessionMiddleware's sessions: settings, store, expiry schedule, onEnd/onExtend (host/session/engine.ts). */
+  readonly sessions = new SessionEngine(this);
   readonly rootPath: string;
   readonly options: ServerOptions;
   /** What one request may cost while it is received (body sizes, timeouts); see setLimits. */
