@@ -226,7 +226,6 @@ export const errors = defineCatalog({
   // ---- end cookies ---------------------------------------------------------------------------------
 
   // ---- sessions (host/session/, cmdlets/sessions.ts) -------------------------------------------
-  SessionsNotConfigured: entry('Sessions have not been configured.', { pode: 'sessionsNotConfiguredExceptionMessage' }),
   SessionMiddlewareAlreadyInitialized: entry('Session Middleware has already been initialised.', { pode: 'sessionMiddlewareAlreadyInitializedExceptionMessage' }),
   NoSessionAvailableToSave: entry('There is no session available to save.', { pode: 'noSessionAvailableToSaveExceptionMessage' }),
   NoSessionToSetOnResponse: entry('There is no session available to set on the response.', { pode: 'noSessionToSetOnResponseExceptionMessage' }),
