@@ -11,6 +11,8 @@ import { parseCookies } from '../host/http/cookies.ts';
 import type { Middleware } from '../host/http/types.ts';
 import { authMiddleware, authContext } from '../host/auth/route.ts';
 import { authUser } from '../host/auth/middleware.ts';
+import { authSessionsOf } from '../host/auth/sessions.ts';
+import { noteCredentialExpiry } from '../host/auth/identity.ts';
 import { apiKey, basicCredentials, bearerPostValidate, bearerToken, formCredentials } from '../host/auth/schemes.ts';
 import type { AuthMethod, AuthOutcome, AuthScheme, AuthScript, SingleAuthMethod } from '../host/auth/types.ts';
 import { userFileValidator } from '../host/auth/userfile.ts';
@@ -118,6 +120,7 @@ export const NewPodeAuthScheme = cmdlet({
   outputs: 'System.Collections.Hashtable',
   run: (args, ctx): AuthScheme => {
     const set = ctx.parameterSetName;
+    const server = currentServer(ctx.command);
     const why = NOT_IMPLEMENTED[set];
     if (why !== undefined) throw errors.AuthSchemeNotSupported(ctx.command, { scheme: set, why });
     const realm = args.Realm && args.Realm !== '' ? args.Realm : 'User';
@@ -153,7 +156,7 @@ export const NewPodeAuthScheme = cmdlet({
         return {
           ...base,
           Name: 'Bearer',
-          ScriptBlock: { Script: ((o: typeof options) => bearerToken(o, jwtVerifier(o))) as AuthScript },
+          ScriptBlock: { Script: ((o: typeof options) => bearerToken(o, jwtVerifier(server, o))) as AuthScript },
           PostValidator: { Script: bearerPostValidate as AuthScript },
           Scheme: 'http',
           Arguments: options,
@@ -172,7 +175,7 @@ export const NewPodeAuthScheme = cmdlet({
           PublicKey: args.PublicKey ?? null,
           JwtVerificationMode: args.JwtVerificationMode,
         };
-        return { ...base, Name: 'ApiKey', ScriptBlock: { Script: ((o: typeof options) => apiKey(o, requestCookie, jwtVerifier(o))) as AuthScript }, Scheme: 'apiKey', Arguments: options };
+        return { ...base, Name: 'ApiKey', ScriptBlock: { Script: ((o: typeof options) => apiKey(o, requestCookie, jwtVerifier(server, o))) as AuthScript }, Scheme: 'apiKey', Arguments: options };
       }
       default: {
         // Custom
@@ -200,13 +203,17 @@ function requestCookie(name: string): string | undefined {
  * -JwtVerificationMode claims, as Confirm-PodeJwt and Test-PodeJwt do), its payload handed to the validator.
  * Without a secret or key no algorithm is accepted, so every token fails.
  */
-function jwtVerifier(options: { AsJWT: boolean; Secret: unknown; PublicKey: string | null; JwtVerificationMode: string }): ((token: string) => unknown) | undefined {
+function jwtVerifier(server: PodeServer, options: { AsJWT: boolean; Secret: unknown; PublicKey: string | null; JwtVerificationMode: string }): ((token: string) => unknown) | undefined {
   if (!options.AsJWT) return undefined;
   const secret = typeof options.Secret === 'string' || Buffer.isBuffer(options.Secret) ? options.Secret : undefined;
   const publicKey = options.PublicKey ?? undefined;
   return (token) => {
-    const { payload } = verifyJwt(token, { ...(secret !== undefined && { secret }), ...(publicKey !== undefined && { publicKey }) });
-    checkJwtClaims(payload, { issuer: 'Pode', mode: options.JwtVerificationMode as JwtVerificationMode });
+    // exp and nbf against the clock a stream's end is timed by (the server's; a test's ManualClock).
+    const now = Math.floor(server.identities.clock.now().getTime() / 1000);
+    const { payload } = verifyJwt(token, { ...(secret !== undefined && { secret }), ...(publicKey !== undefined && { publicKey }), now });
+    checkJwtClaims(payload, { issuer: 'Pode', mode: options.JwtVerificationMode as JwtVerificationMode, now });
+    // A stream opened with this token ends at its exp (host/auth/identity.ts).
+    if (typeof payload.exp === 'number') noteCredentialExpiry(currentWebEvent(), payload.exp * 1000);
     return payload;
   };
 }
@@ -215,7 +222,7 @@ function jwtVerifier(options: { AsJWT: boolean; Secret: unknown; PublicKey: stri
 function checkNewMethod(server: PodeServer, ctx: CallContext, name: string, scheme: AuthScheme | undefined, sessionless: boolean): void {
   if (server.auth.has(name)) throw errors.AuthMethodAlreadyDefined(ctx.command, { name });
   if (scheme !== undefined && (scheme === null || typeof scheme.ScriptBlock?.Script !== 'function')) throw errors.AuthSchemeRequiresValidScriptBlock(ctx.command, { name });
-  if (!sessionless && server.authSessions === undefined) throw errors.SessionsRequiredForSessionPersistentAuth(ctx.command);
+  if (!sessionless && authSessionsOf(server) === undefined) throw errors.SessionsRequiredForSessionPersistentAuth(ctx.command);
 }
 
 const methodParameters = {
@@ -335,12 +342,12 @@ export const AddPodeAuthSession = cmdlet({
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
-    if (server.authSessions === undefined) throw errors.SessionsNotConfigured(ctx.command);
+    if (authSessionsOf(server) === undefined) throw errors.SessionsNotConfigured(ctx.command);
     if (server.auth.has(args.Name)) throw errors.AuthMethodAlreadyDefined(ctx.command, { name: args.Name });
     const extra = (args.ScriptBlock ?? null) as AuthScript | null;
     const retrieve: AuthScript = async () => {
       const event = currentWebEvent();
-      const sessions = server.authSessions;
+      const sessions = authSessionsOf(server);
       if (sessions === undefined || !sessions.inUse(event)) {
         await sessions?.revoke(event);
         return { Message: 'Sessions are not being used', Code: 401 } satisfies AuthOutcome;
@@ -400,7 +407,7 @@ export const MergePodeAuth = cmdlet({
     const defaultName = args.Default ? args.Default : args.Authentication[0]!;
     const base = server.auth.get(defaultName)!;
     const sessionless = args.Sessionless || base.Sessionless;
-    if (!sessionless && server.authSessions === undefined) throw errors.SessionsRequiredForSessionPersistentAuth(ctx.command);
+    if (!sessionless && authSessionsOf(server) === undefined) throw errors.SessionsRequiredForSessionPersistentAuth(ctx.command);
     const all = args.Valid === 'All';
     if (all && !args.MergeDefault && args.ScriptBlock == null) throw errors.ScriptBlockRequiredForMergingUsers(ctx.command);
     if (!(all && !args.MergeDefault) && args.ScriptBlock != null) ctx.warning('The Scriptblock for merged authentications, when Valid=One, will be ignored');
@@ -460,7 +467,7 @@ export const TestPodeAuth = cmdlet({
   run: async (args, ctx): Promise<boolean> => {
     const server = currentServer(ctx.command);
     const event = currentWebEvent(ctx.command);
-    if (!args.IgnoreSession && server.authSessions?.inUse(event) && authUser(event, server.authSessions) !== undefined) return true;
+    if (!args.IgnoreSession && authSessionsOf(server)?.inUse(event) && authUser(event, authSessionsOf(server)) !== undefined) return true;
     const result = await invokeValidation(server.auth, args.Name, event, authContext(server).runMiddleware);
     return !result.Redirected && result.Success;
   },
@@ -515,7 +522,7 @@ export const TestPodeAuthUser = cmdlet({
   examples: [{ code: 'if (Test-PodeAuthUser) { ... }' }],
   parameters: [ignoreSession],
   outputs: 'System.Boolean',
-  run: (args, ctx) => authUser(currentWebEvent(ctx.command), currentServer(ctx.command).authSessions, args.IgnoreSession) !== undefined,
+  run: (args, ctx) => authUser(currentWebEvent(ctx.command), authSessionsOf(currentServer(ctx.command)), args.IgnoreSession) !== undefined,
 });
 
 export const GetPodeAuthUser = cmdlet({
@@ -524,7 +531,7 @@ export const GetPodeAuthUser = cmdlet({
   description: 'Get the authenticated user from the WebEvent or Session, or $null. This is similar to reading $WebEvent.Auth.User.',
   examples: [{ code: '$user = Get-PodeAuthUser' }],
   parameters: [{ ...ignoreSession, help: 'If supplied, only the Auth object in the WebEvent will be used and the Session will be skipped.' }],
-  run: (args, ctx) => authUser(currentWebEvent(ctx.command), currentServer(ctx.command).authSessions, args.IgnoreSession) ?? null,
+  run: (args, ctx) => authUser(currentWebEvent(ctx.command), authSessionsOf(currentServer(ctx.command)), args.IgnoreSession) ?? null,
 });
 
 

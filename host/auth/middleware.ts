@@ -19,6 +19,8 @@ export interface AuthSessions {
   storedAuth(event: WebEvent): WebEventAuth | undefined;
   /** Revoke-PodeSession: the session removed from the store and from the response. */
   revoke(event: WebEvent): void | Promise<void>;
+  /** A new id for the session, its data kept (after a login: no session fixation). */
+  regenerate(event: WebEvent): unknown;
   /** Session cookies or headers (`Enable-PodeSessionMiddleware -UseHeaders`). */
   readonly useHeaders: boolean;
 }
@@ -111,6 +113,9 @@ export async function authenticate(ctx: AuthContext, options: AuthRouteOptions, 
     Store: !auth.Sessionless,
     Name: result.Auth ?? auth.Name,
   };
+  // A login into a session: the session gets a new id (the one the client held before is forgotten), so an id
+  // planted before the login is worth nothing after it. Pode keeps the id; podets' addition (docs/authentication.md).
+  if (!auth.Sessionless && sessionsInUse(ctx, event)) await ctx.sessions!.regenerate(event);
   const authName = auth.Merged && !auth.PassOne ? options.Name : [result.Auth ?? auth.Name].flat()[0]!;
   return setStatus(ctx, event, authName, { ...(result.Headers && { headers: result.Headers }), loginRoute: options.Login });
 }

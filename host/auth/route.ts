@@ -5,6 +5,7 @@ import type { Middleware, MiddlewareFn } from '../http/types.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import type { PodeServer } from '../runtime/server.ts';
 import { authenticate, type AuthContext, type AuthRouteOptions } from './middleware.ts';
+import { authSessionsOf } from './sessions.ts';
 
 /** Invoke-PodeMiddleware for a scheme's -Middleware: each in turn; $false from one stops the rest. */
 export async function runMiddlewareList(list: readonly Middleware[], event: WebEvent): Promise<boolean> {
@@ -13,7 +14,7 @@ export async function runMiddlewareList(list: readonly Middleware[], event: WebE
 }
 
 export function authContext(server: PodeServer): AuthContext {
-  return { methods: server.auth, sessions: server.authSessions, runMiddleware: runMiddlewareList };
+  return { methods: server.auth, sessions: authSessionsOf(server), runMiddleware: runMiddlewareList };
 }
 
 /** The middleware: it reads the server's sessions at request time, so the order of the script's calls is free. */

@@ -138,6 +138,9 @@ export const GLOBALS: readonly GlobalDecl[] = [
       Timestamp: 'When the event fired.',
       Connection: 'The connection’s fields when the event fired (null where the event did not know them).',
       Metadata: 'Scratch space for this run of the script; fresh each time.',
+      Auth:
+        "podets' addition: the $WebEvent.Auth of the request that opened the connection (`User`, `Name`…), in Connect and in Disconnect alike, " +
+        'so a script can tell whose stream opened or ended; an empty object when the route had no -Authentication.',
       Lockable: 'An object to lock on, as Pode’s $TriggeredEvent.Lockable.',
     },
     expand: {

@@ -24,7 +24,7 @@ import { ambient, runAmbient } from './ambient.ts';
 import { attachSseReference } from '../sse/attach.ts';
 import type { RedisHub } from '../sse/hub/redis.ts';
 import { AuthMethods } from '../auth/registry.ts';
-import type { AuthSessions } from '../auth/middleware.ts';
+import { StreamIdentities } from '../auth/identity.ts';
 import { processLogSettings, type LogSettings } from '../log.ts';
 
 export interface ServerOptions {
@@ -96,8 +96,8 @@ export class PodeServer {
   readonly variables = new Map<string, unknown[]>();
   /** Authentication methods (Add-PodeAuth, Merge-PodeAuth…), by name, case-insensitive. */
   readonly auth = new AuthMethods();
-  /** What authentication asks of sessions, once Enable-PodeSessionMiddleware has run (host/session/). */
-  authSessions: AuthSessions | undefined = undefined;
+  /** SSE streams bound to the session or JWT that authenticated them, ended when it ends (host/auth/identity.ts). */
+  readonly identities = new StreamIdentities(this);
   /** Set-/Get-PodeCookieSecret: Pode's $PodeContext.Server.Cookies.Secrets, by lower-cased name ('global' for -Global). */
   readonly cookieSecrets = new Map<string, string>();
   /** The Redis backplane given to this server (--redis, Set-PodeSseBackplane); its SSE engine's hub too. */

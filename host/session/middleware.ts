@@ -152,6 +152,8 @@ export function sessionMiddleware(engine: SessionEngine): (event: WebEvent) => M
       atEnd(event, () => {
         // Never throws: this runs where the pipeline settles the request, after the handler's own errors.
         try {
+          // As Save-PodeSession does: a login's $WebEvent.Auth (when its method keeps it) goes into the session.
+          if (event.Session != null && event.Auth.Store === true && event.Auth.IsAuthenticated === true) event.Session.Data.Auth = event.Auth;
           if (event.Session != null) saveSession(engine, event, true);
         } catch (err) {
           logException('Saving a session at the end of a request', err);

@@ -1,5 +1,6 @@
 // One SSE connection: Pode's fields (what $WebEvent.Sse and $TriggeredEvent.Connection show) over a
 // bounded writer. The registry and heartbeat read the lower-case fields.
+import { NO_AUTH, type WebEventAuthFields } from '../http/webevent.ts';
 import { frameGap } from './framing.ts';
 import type { SseConn } from './registry.ts';
 import type { SseWriter } from './writer.ts';
@@ -28,6 +29,8 @@ export class SseConnection implements SseConn {
   announced = false;
   /** A connection with the same Name and ClientId took its place (its Disconnect runs before that one's Connect). */
   replaced = false;
+  /** The $WebEvent.Auth of the request that opened it ($TriggeredEvent.Auth); NO_AUTH when it was not authenticated. */
+  auth: WebEventAuthFields = NO_AUTH;
 
   /**
    * @param group the connection's Group, undefined when it has none (the registry's and the hub's view)

@@ -209,6 +209,8 @@ export class SseEngine implements SseWriterOwner {
       this.locals.add(conn);
     }
     event.Sse = conn;
+    // Before Connect: a stream whose session or token is already over ends here, and Connect still sees its user.
+    this.server?.identities.bind(event, conn);
     logVerbose(`SSE ${scope} connection opened: ${o.Name} ${clientId}${group ? ` (${group})` : ''}`);
     conn.announced = true;
     this.events.fire('Connect', conn);
@@ -236,6 +238,7 @@ export class SseEngine implements SseWriterOwner {
   }
 
   private disposed(conn: SseConnection, reason: string): void {
+    this.server?.identities.release(conn);
     if (conn.IsGlobal) {
       // A replaced connection is no longer registered: its late removal must not announce a leave.
       if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.group });

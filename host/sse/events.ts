@@ -1,6 +1,7 @@
 // Register-PodeSseEvent: scripts that run when a connection of a Name connects or disconnects, with
 // $TriggeredEvent set for them. An error in one is logged and never reaches the server.
 import { errors } from '../errors/catalog.ts';
+import { NO_AUTH, type WebEventAuthFields } from '../http/webevent.ts';
 import { logException } from '../log.ts';
 import { ambient, runAmbient } from '../runtime/ambient.ts';
 import type { PodeServer } from '../runtime/server.ts';
@@ -35,6 +36,11 @@ export interface TriggeredEvent {
   Timestamp: Date;
   Connection: ConnectionSnapshot;
   Metadata: Record<string, unknown>;
+  /**
+   * podets' addition: the $WebEvent.Auth of the request that opened the connection (User, Name…), so a Disconnect
+   * script knows whose stream ended; an empty object when it was not authenticated.
+   */
+  Auth: WebEventAuthFields;
 }
 
 /** $TriggeredEvent: the event whose script is running. */
@@ -105,7 +111,7 @@ export class SseEvents {
   /** Runs every script registered for the connection's Name and this type; never throws. */
   fire(type: SseEventType, conn: SseConnection): void {
     const regs = this.byName.get(ignoreCaseKey(conn.Name))?.get(type);
-    if (regs && regs.size > 0) this.run(type, conn.Name, conn.toJSON());
+    if (regs && regs.size > 0) this.run(type, conn.Name, conn.toJSON(), conn.auth);
   }
 
   /**
@@ -131,11 +137,11 @@ export class SseEvents {
     });
   }
 
-  private run(type: SseEventType, name: string, snapshot: ConnectionSnapshot): void {
+  private run(type: SseEventType, name: string, snapshot: ConnectionSnapshot, auth: WebEventAuthFields = NO_AUTH): void {
     const regs = this.byName.get(ignoreCaseKey(name))?.get(type);
     if (!regs) return;
     for (const reg of regs.values()) {
-      const event: TriggeredEvent = { Lockable: lockable, Name: name, Type: type, Timestamp: new Date(), Connection: snapshot, Metadata: {} };
+      const event: TriggeredEvent = { Lockable: lockable, Name: name, Type: type, Timestamp: new Date(), Connection: snapshot, Metadata: {}, Auth: auth };
       const where = `SSE ${type} event '${reg.EventName}' for '${name}'`;
       try {
         // Fired inside a request (Connect), the script still sees that request's $WebEvent.
