@@ -170,3 +170,39 @@ async function waitFor(test: () => Promise<boolean>, tries = 200): Promise<void>
   }
   throw new Error('condition not met');
 }
+
+describe('SSE with identity: -Extend sessions', () => {
+  let server: EmbeddedScript;
+  let clock: ManualClock;
+  before(async () => {
+    server = await serveSseEmbedded('identity.ts', { env: { SESSION_EXTEND: '1', SESSION_SECONDS: '60' } });
+    clock = new ManualClock(new Date());
+    server.pode.server.identities.clock = clock;
+    server.pode.server.sessions.clock = clock;
+  });
+  after(() => server.close());
+  afterEach(() => closeAllClients());
+
+  it("activity on the session keeps its stream past the first expiry; without it the stream ends", async () => {
+    const res = await fetch(new URL('/login', server.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=morty&password=pickle',
+    });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pode.sid='))!.split(';')[0]!;
+    const stream = await RawHttp.sse(server, '/events/me', { Cookie: cookie });
+    await stream.until(openFrame(stream.clientId, 'morty', 'users'));
+    // Every 40 s a request on the session: each moves its 60 s expiry, so 3 minutes pass with the stream open.
+    for (let i = 0; i < 4; i++) {
+      clock.advance(40_000);
+      const me = await fetch(new URL('/', server.url), { headers: { Cookie: cookie } });
+      expect(me.status, `request ${i}`).to.equal(200);
+      await server.pode.server.sessions.idle();
+    }
+    expect(stream.closed).to.equal(false);
+    expect(stream.body()).to.not.include(CLOSE_FRAME);
+    clock.advance(61_000);
+    expect(await stream.ended()).to.include(CLOSE_FRAME);
+  });
+});
