@@ -125,6 +125,8 @@ export class SessionEngine {
       if (this.redis?.hub !== hub) {
         const old = this.redis;
         const store = RedisStore.connect(hub.target.url, hub.target.prefix, () => this.now());
+        // Another instance's Remove-PodeSession ends this one's hold on the session now (its streams with it).
+        void store.then((s) => s.onRemoteRemove((id) => this.removed(id)), () => undefined);
         this.redis = { hub, store };
         if (old) void old.store.then((s) => s.close());
       }

@@ -245,7 +245,8 @@ export function removeSession(engine: SessionEngine, event: WebEvent): Maybe<voi
     addHeader(event, 'Set-Cookie', serializeCookie(session.Name, raw, { discard: true, path: '/', expires: new Date(engine.now() - 2 * 86_400_000) }));
   }
   const id = session.Id;
-  const work = then(engine.store(), (store: SessionStore) => store.delete(id));
+  // remove (where the store has it) also tells the other instances sharing the store.
+  const work = then(engine.store(), (store: SessionStore) => (store.remove ? store.remove(id) : store.delete(id)));
   event.Session = null;
   engine.removed(id);
   if (isThenable(work)) engine.track(work, 'Removing a session');

@@ -14,6 +14,7 @@
 // A record is Pode's shape (Save-PodeSessionInternal): `{ Version: 3, Metadata: { TimeStamp }, Data }`. The memory
 // and Redis stores keep it as JSON text, so what a script reads back is what survives an instance hop (plain data;
 // a Date inside Data comes back as its ISO text, Metadata.TimeStamp as a Date).
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 export interface SessionRecord {
@@ -35,6 +36,13 @@ export interface SessionStore {
    * Absent (a custom store): the engine goes by what this instance last saved.
    */
   expiresAt?(id: string): Maybe<number | undefined>;
+  /**
+   * Remove-PodeSession on another instance sharing this store: `listener` hears the id at once (the Redis store
+   * publishes each removal), so streams bound to it there end now rather than at its scheduled expiry.
+   */
+  onRemoteRemove?(listener: (id: string) => void): void;
+  /** delete, and tell the other instances (Remove-PodeSession, a -Logout): see onRemoteRemove. */
+  remove?(id: string): Maybe<void>;
   close?(): Promise<void>;
 }
 
@@ -129,7 +137,40 @@ export class RedisStore implements SessionStore {
     // A lost Redis fails the request that needs it (one retry), instead of holding it for ioredis' 20.
     const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000 });
     redis.on('error', () => {}); // each failed command rejects; the request's failure is what gets logged
-    return new RedisStore(redis, `${prefix}session:`, now);
+    const store = new RedisStore(redis, `${prefix}session:`, now);
+    // Removals are published on `<prefix>session:removed` as `<instance token> <id>`; a subscriber connection of
+    // its own hears the other instances'. Losing it only delays their streams' end to the session's expiry.
+    const sub = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000 });
+    sub.on('error', () => {});
+    sub.on('message', (_channel: string, text: string) => store.heard(text));
+    store.sub = sub;
+    await sub.subscribe(store.channel).catch(() => undefined);
+    return store;
+  }
+
+  private sub: Redis | undefined;
+  private readonly token = randomUUID();
+  private readonly removeListeners = new Set<(id: string) => void>();
+  private get channel(): string {
+    return `${this.keyPrefix}removed`;
+  }
+
+  onRemoteRemove(listener: (id: string) => void): void {
+    this.removeListeners.add(listener);
+  }
+
+  /** A removal published by an instance (ours are ignored); the id is at most a session key's length. */
+  private heard(text: string): void {
+    const space = text.indexOf(' ');
+    if (space < 0 || text.slice(0, space) === this.token) return;
+    const id = text.slice(space + 1);
+    if (id === '' || id.length > 512) return;
+    for (const listener of [...this.removeListeners]) listener(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.redis.del(this.key(id));
+    await this.redis.publish(this.channel, `${this.token} ${id}`);
   }
 
   private key(id: string): string {
@@ -160,10 +201,13 @@ export class RedisStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
+    for (const conn of [this.redis, this.sub]) {
+      if (conn === undefined) continue;
+      try {
+        await conn.quit();
+      } catch {
+        conn.disconnect();
+      }
     }
   }
 }

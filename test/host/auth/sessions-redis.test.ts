@@ -1,11 +1,11 @@
 // A login on one instance holds on every instance sharing the Redis backplane (issue 13): two servers in one
 // process, each with its own backplane connection to one private redis-server, serving the same script
 // (test/fixtures/sse/identity.ts). The user a form login stored in the session on A is the user of that session's
-// requests and streams on B.
+// requests and streams on B, and a logout on A ends the session's streams on B at once.
 import { expect } from 'chai';
 import { serveEmbedded, type EmbeddedScript } from '../../helpers/embedded.ts';
 import { PrivateRedis } from '../../helpers/redis-server.ts';
-import { closeAllClients, openFrame, RawHttp, sseFixture } from '../../sse/helpers.ts';
+import { CLOSE_FRAME, closeAllClients, openFrame, RawHttp, sseFixture } from '../../sse/helpers.ts';
 
 describe('authentication: sessions across instances sharing Redis', function () {
   this.timeout(20_000);
@@ -44,5 +44,12 @@ describe('authentication: sessions across instances sharing Redis', function () 
     await stream.until(openFrame(stream.clientId, 'summer', 'users'));
     await fetch(new URL('/notify', a.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'summer', text: 'sent on A' }) });
     await stream.until('data: sent on A');
+
+    // A logout on A ends the session's stream on B now (the removal is published), not at the session's expiry.
+    const out = await fetch(new URL('/logout', a.url), { method: 'POST', redirect: 'manual', headers: { Cookie: cookie } });
+    expect([out.status, out.headers.get('location')]).to.deep.equal([302, '/login']);
+    expect(await stream.ended()).to.include(CLOSE_FRAME);
+    await a.pode.server.sessions.idle();
+    expect((await fetch(new URL('/', b.url), { headers: { Cookie: cookie } })).status, 'the session is gone on B too').to.equal(401);
   });
 });
