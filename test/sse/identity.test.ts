@@ -93,25 +93,29 @@ describe('SSE with identity', () => {
 
   describe('sessions', () => {
     /** Logs in with the form; the session cookie it gets back. */
-    async function login(user: string, pass: string): Promise<{ status: number; location: string | null; cookie: string | undefined }> {
+    async function login(user: string, pass: string, held?: string): Promise<{ status: number; location: string | null; cookie: string | undefined }> {
       const res = await fetch(new URL('/login', server.url), {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(held && { Cookie: held }) },
         body: `username=${user}&password=${pass}`,
       });
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pode.sid='))?.split(';')[0];
       return { status: res.status, location: res.headers.get('location'), cookie };
     }
 
-    it('a form login redirects to -SuccessUrl with a new session id; a wrong password to -FailureUrl', async () => {
-      const anon = await fetch(new URL('/', server.url), { redirect: 'manual' });
-      const anonCookie = anon.headers.getSetCookie().find((c) => c.startsWith('pode.sid='));
-      expect(anon.status).to.equal(401);
-      const ok = await login('morty', 'pickle');
+    it('a form login redirects to -SuccessUrl with a new session id (the one held before is worthless); a wrong password to -FailureUrl', async () => {
+      const anon = await fetch(new URL('/login', server.url));
+      const planted = anon.headers.getSetCookie().find((c) => c.startsWith('pode.sid='))!.split(';')[0]!;
+      expect(anon.status).to.equal(200);
+      const ok = await login('morty', 'pickle', planted);
       expect([ok.status, ok.location]).to.deep.equal([302, '/']);
       expect(ok.cookie).to.match(/^pode\.sid=s:/);
-      expect(ok.cookie).to.not.equal(anonCookie?.split(';')[0]);
+      expect(ok.cookie, 'a new session id on login').to.not.equal(planted);
+      expect((await fetch(new URL('/', server.url), { redirect: 'manual', headers: { Cookie: planted } })).status, 'the id held before the login').to.equal(401);
+      // A tampered cookie is no session at all: a new one, not an error.
+      const tampered = ok.cookie!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      expect((await fetch(new URL('/', server.url), { redirect: 'manual', headers: { Cookie: tampered } })).status).to.equal(401);
       const me = await (await fetch(new URL('/', server.url), { headers: { Cookie: ok.cookie! } })).json();
       expect(me.user).to.deep.equal({ Name: 'morty' });
       const bad = await login('morty', 'wrong');
