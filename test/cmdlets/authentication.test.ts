@@ -4,8 +4,11 @@
 // Get-PodeAuthApiKeyType, Get-PodeAuthFormType, Test-PodeAuthValidation, Test-PodeAuthInternal,
 // Get-PodeAuthWwwHeaderValue, New-PodeAuthChallenge; stored copy @stored-version-6880514571), and the cmdlets'
 // own rules in all three call forms.
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { AddPodeAuth, AddPodeRoute, MergePodeAuth, NewPodeAuthScheme, RemovePodeAuth, TestPodeAuthExists, GetPodeAuth, ClearPodeAuth } from '../../cmdlets/index.ts';
+import { signJwt } from '../../host/auth/jwt.ts';
+import { AddPodeAuth, AddPodeRoute, ClearPodeAuth, GetPodeAuth, MergePodeAuth, NewPodeAuthScheme, RemovePodeAuth, TestPodeAuthExists, WritePodeJsonResponse } from '../../cmdlets/index.ts';
 import { pode } from '../../host/cmdlet/template.ts';
 import { PodeServer, setCurrentServer } from '../../host/runtime/server.ts';
 import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
@@ -159,6 +162,49 @@ describe('Authentication: schemes in front of routes', () => {
     expect((await get('/api/thing')).status).to.equal(400);
     expect(await (await get('/api/thing', { 'X-API-KEY': 'k-123' })).json()).to.have.nested.property('user.Name', 'svc-api');
     expect((await get('/open')).status).to.equal(200);
+  });
+});
+
+describe('Authentication: -AsJWT with keys', () => {
+  const fixture = (name: string) => readFileSync(new URL(`../fixtures/jwt/${name}`, import.meta.url), 'utf8');
+  let server: EmbeddedScript;
+  const later = () => Math.floor(Date.now() / 1000) + 3600;
+  before(async () => {
+    server = await serveEmbedded(() => {
+      AddPodeAuth({
+        Name: 'Rsa',
+        Scheme: NewPodeAuthScheme({ Bearer: true, AsJWT: true, PublicKey: fixture('rsa2048.crt') }),
+        Sessionless: true,
+        ScriptBlock: (payload: { sub?: string }) => ({ User: { Name: payload.sub } }),
+      });
+      AddPodeAuth({
+        Name: 'JwtKey',
+        Scheme: NewPodeAuthScheme({ ApiKey: true, AsJWT: true, Secret: 'key-secret' }),
+        Sessionless: true,
+        ScriptBlock: (payload: { sub?: string }) => ({ User: { Name: payload.sub } }),
+      });
+      for (const name of ['Rsa', 'JwtKey']) AddPodeRoute({ Method: 'Get', Path: `/${name}`, Authentication: name, ScriptBlock: () => WritePodeJsonResponse({ Value: $WebEvent.Auth.User }) });
+    });
+  });
+  after(() => server.close());
+  const get = (path: string, headers: Record<string, string>) => fetch(new URL(path, server.url), { headers });
+
+  it('Bearer -PublicKey: an RS256 token signed with the key passes; an HS256 token "signed" with the public key as HMAC secret does not', async () => {
+    const good = signJwt({ alg: 'RS256', typ: 'JWT' }, { sub: 'rsa-user', exp: later() }, { privateKey: createPrivateKey(fixture('rsa2048.key')) });
+    expect(await (await get('/Rsa', { Authorization: `Bearer ${good}` })).json()).to.deep.equal({ Name: 'rsa-user' });
+    const confused = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'forged', exp: later() }, { secret: fixture('rsa2048.crt') });
+    const res = await get('/Rsa', { Authorization: `Bearer ${confused}` });
+    expect(res.status).to.equal(401);
+    expect(res.headers.get('www-authenticate')).to.match(/^Bearer realm="User", error="invalid_token", error_description="The JWT algorithm HS256 is not accepted here: expected RS256/);
+  });
+
+  it('ApiKey -AsJWT: a signed key passes; a bad one is 400 "Invalid JWT token: …" (Pode\'s ApiKey answer)', async () => {
+    const good = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'svc', exp: later() }, { secret: 'key-secret' });
+    expect(await (await get('/JwtKey', { 'X-API-KEY': good })).json()).to.deep.equal({ Name: 'svc' });
+    const bad = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'svc', exp: later() }, { secret: 'other' });
+    const res = await get('/JwtKey', { 'X-API-KEY': bad });
+    expect(res.status).to.equal(400);
+    expect(await res.text()).to.equal('400 Invalid JWT token: Invalid JWT signature supplied.');
   });
 });
 
