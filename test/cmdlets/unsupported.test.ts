@@ -7,18 +7,18 @@ import { AddPodeEndpoint, AddPodeRoute, AddPodeSchedule, AddPodeStaticRoute, Sta
 import { PodeServer, setCurrentServer } from '../../host/runtime/server.ts';
 import { failure, js, ps } from '../host/binder/helpers.ts';
 
-const AUTH = 'Add-PodeRoute: -Authentication is not supported by podets: podets has no authentication or authorisation middleware.';
+const ACCESS = "Add-PodeRoute: -Access is not supported by podets: podets has no authorisation (Access) methods; check the user in the route or a middleware ($WebEvent.Auth.User).";
 
 describe('unsupported parameters', () => {
   it('are refused by name, in a splat and on a command line, with their reason', () => {
     for (const err of [
-      failure(() => js(AddPodeRoute, { Method: 'Get', Path: '/', Authentication: 'Login' })),
-      failure(() => ps("Add-PodeRoute -Method Get -Path / -Authentication Login")),
-      failure(() => ps('Add-PodeRoute -Method Get -Path / -Auth Login')),
+      failure(() => js(AddPodeRoute, { Method: 'Get', Path: '/', Access: 'Rules' })),
+      failure(() => ps('Add-PodeRoute -Method Get -Path / -Access Rules')),
+      failure(() => ps('Add-PodeRoute -Method Get -Path / -Acc Rules')),
     ]) {
       expect(err.ErrorId).to.equal('ParameterNotSupported,Add-PodeRoute');
-      expect(err.message).to.equal(AUTH);
-      expect(err.ParameterName).to.equal('Authentication');
+      expect(err.message).to.equal(ACCESS);
+      expect(err.ParameterName).to.equal('Access');
     }
   });
 
@@ -29,10 +29,10 @@ describe('unsupported parameters', () => {
   });
 
   it('a switch given as $false, or a parameter given its default, is accepted', () => {
-    expect(js(AddPodeRoute, { Method: 'Get', Path: '/', Login: false }).BoundParameters).to.deep.equal({ Method: ['Get'], Path: '/', Login: false });
-    expect(ps('Add-PodeRoute -Method Get -Path / -Login:$false').BoundParameters).to.include({ Login: false });
-    expect(failure(() => ps('Add-PodeRoute -Method Get -Path / -Login')).message).to.equal(
-      'Add-PodeRoute: -Login is not supported by podets: podets has no authentication or authorisation middleware.',
+    expect(js(AddPodeStaticRoute, { Path: '/a', Source: '.', FileBrowser: false }).BoundParameters).to.deep.equal({ Path: '/a', Source: '.', FileBrowser: false });
+    expect(ps('Add-PodeStaticRoute -Path /a -Source . -FileBrowser:$false').BoundParameters).to.include({ FileBrowser: false });
+    expect(failure(() => ps('Add-PodeStaticRoute -Path /a -Source . -FileBrowser')).message).to.equal(
+      'Add-PodeStaticRoute: -FileBrowser is not supported by podets: static routes do not list folders.',
     );
     // Pode's defaults: -Timeout -1, -TimeoutFrom 'Create' (in any casing: ValidateSet hands over the declared one).
     expect(ps("Add-PodeSchedule -Name n -Cron '@hourly' -FilePath ./s.ts -Timeout -1 -TimeoutFrom create").BoundParameters).to.include({ Timeout: -1, TimeoutFrom: 'Create' });

@@ -58,7 +58,8 @@ describe('conformance: Connect and Disconnect events (Pode: Private/SSE.ps1, Pod
         expect(seen).to.have.length(1);
         const connect = seen[0] as { tag: string; Name: string; Type: string; keys: string[]; Connection: Record<string, unknown> };
         expect(connect).to.include({ tag: 'connect', Name: 'events', Type: 'Connect' });
-        expect(connect.keys).to.have.members(['Lockable', 'Name', 'Type', 'Timestamp', 'Connection', 'Metadata']);
+        // Pode's six, and podets' Auth (the opening request's $WebEvent.Auth; empty here: no -Authentication).
+        expect(connect.keys).to.have.members(['Lockable', 'Name', 'Type', 'Timestamp', 'Connection', 'Metadata', 'Auth']);
         expect(Object.keys(connect.Connection)).to.deep.equal(HASHTABLE_KEYS);
         expect(connect.Connection).to.include({ ConnectionType: 'SSE', Name: 'events', Group: '', ClientId: 'dup', Scope: 'Global' });
         expect(connect.Connection).to.include({ IsDisposed: false, IsClosed: false, RetryDuration: 1000, AllowAllOrigins: false, LastEventId: '' });
