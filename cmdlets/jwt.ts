@@ -31,7 +31,7 @@ const cmdlet = defineGroup('Jwt');
 
 const WHY = {
   store: 'there is no Windows certificate store in node; give the certificate as a PEM file with -Certificate',
-  auth: 'authentication methods (Add-PodeAuth) are not ported yet',
+  auth: "taking the secret or key from an authentication method's scheme is not ported; give -Secret or the certificate itself",
   rawSign: "node's X509Certificate holds no private key; give -Certificate with -PrivateKeyPath",
 } as const;
 
