@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { ConvertFromPodeJwt, ConvertToPodeJwt, pode, TestPodeJwt } from '../../index.ts';
 import { base64UrlEncode } from '../../host/auth/jwt.ts';
-import type { PodeError } from '../../host/errors/error.ts';
 import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
 import { fixtureScript } from '../helpers/serve.ts';
+import { failure } from '../host/binder/helpers.ts';
 
 const keyPath = (name: string) => fileURLToPath(new URL(`../fixtures/jwt/${name}`, import.meta.url));
 const pem = (name: string) => readFileSync(keyPath(name), 'utf8');
@@ -18,14 +18,6 @@ const JWT_IO =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 const decodePart = (token: string, i: 0 | 1) => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString('utf8'));
 
-function failure(fn: () => unknown): PodeError {
-  try {
-    fn();
-  } catch (err) {
-    return err as PodeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Jwt cmdlets', () => {
   describe('ConvertTo-PodeJwt', () => {

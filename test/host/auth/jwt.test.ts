@@ -18,17 +18,10 @@ import {
   type JwtAlgorithm,
 } from '../../../host/auth/jwt.ts';
 import type { PodeError } from '../../../host/errors/error.ts';
+import { failure } from '../binder/helpers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/jwt/${name}`, import.meta.url), 'utf8');
 
-function failure(fn: () => unknown): PodeError {
-  try {
-    fn();
-  } catch (err) {
-    return err as PodeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function expectFailure(fn: () => unknown, id: string, status: number | undefined, message?: string): PodeError {
   const err = failure(fn);
