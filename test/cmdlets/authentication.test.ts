@@ -4,11 +4,15 @@
 // Get-PodeAuthApiKeyType, Get-PodeAuthFormType, Test-PodeAuthValidation, Test-PodeAuthInternal,
 // Get-PodeAuthWwwHeaderValue, New-PodeAuthChallenge; stored copy @stored-version-6880514571), and the cmdlets'
 // own rules in all three call forms.
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, createHmac, createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { passwordHash, userFileValidator } from '../../host/auth/userfile.ts';
+import type { PodeError } from '../../host/errors/error.ts';
 import { expect } from 'chai';
 import { signJwt } from '../../host/auth/jwt.ts';
-import { AddPodeAuth, AddPodeRoute, ClearPodeAuth, GetPodeAuth, MergePodeAuth, NewPodeAuthScheme, RemovePodeAuth, TestPodeAuthExists, WritePodeJsonResponse } from '../../cmdlets/index.ts';
+import { AddPodeAuth, AddPodeAuthUserFile, AddPodeRoute, ClearPodeAuth, GetPodeAuth, MergePodeAuth, NewPodeAuthScheme, RemovePodeAuth, TestPodeAuthExists, WritePodeJsonResponse } from '../../cmdlets/index.ts';
 import { pode } from '../../host/cmdlet/template.ts';
 import { PodeServer, setCurrentServer } from '../../host/runtime/server.ts';
 import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
@@ -286,6 +290,23 @@ describe('Authentication: the cmdlets\' rules', () => {
     RemovePodeAuth('never-there');
     ClearPodeAuth();
     expect(TestPodeAuthExists('B')).to.equal(false);
+  });
+
+  it("Add-PodeAuthUserFile: the file must exist (Pode's text); -HmacSecret hashes with HMAC-SHA256", async () => {
+    const err = failure(() => AddPodeAuthUserFile({ Name: 'F', Scheme: NewPodeAuthScheme({ Basic: true }), FilePath: './no-such-users.json', Sessionless: true }));
+    expect([err.ErrorId, err.message]).to.deep.equal(['UserFileDoesNotExist,Add-PodeAuthUserFile', `The user file does not exist: ${server.path('./no-such-users.json')}`]);
+    expect(passwordHash('pickle')).to.equal(createHash('sha256').update('pickle').digest('base64'));
+    expect(passwordHash('pickle', 'pepper')).to.equal(createHmac('sha256', 'pepper').update('pickle').digest('base64'));
+    const dir = mkdtempSync(join(tmpdir(), 'podets-users-'));
+    writeFileSync(join(dir, 'users.json'), JSON.stringify([{ Name: 'M', Username: 'morty', Password: passwordHash('pickle', 'pepper'), Groups: [] }]));
+    const validate = userFileValidator;
+    const options = { FilePath: join(dir, 'users.json'), Users: null, Groups: null, HmacSecret: 'pepper', ScriptBlock: { Script: null } };
+    expect(await validate('MORTY', 'pickle', options)).to.deep.equal({ User: { Name: 'M', Username: 'morty', Email: null, Groups: [], Metadata: null } });
+    expect(await validate('morty', 'pickle', { ...options, HmacSecret: null })).to.deep.equal({ Message: 'You are not authorised to access this website' });
+    expect(await validate('morty', 'pickle', { ...options, Users: ['rick'] })).to.deep.equal({ Message: 'You are not authorised to access this website' });
+    writeFileSync(join(dir, 'users.json'), '{ not json');
+    const broken = await (validate('morty', 'pickle', options) as Promise<unknown>).catch((e: PodeError) => e.ErrorId);
+    expect(broken).to.equal('UserFileInvalid,Add-PodeAuthUserFile');
   });
 
   it('Add-PodeRoute -Authentication names an existing method', () => {
