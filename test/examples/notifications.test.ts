@@ -1,9 +1,13 @@
 // The notifications example, served as a user would (`podets serve examples/notifications/server.ts`, here with
 // --port 0): the login page, the form login against users.json (Add-PodeAuthUserFile), the Session method guarding
 // the page, the stream and the API, per-user streams (a Group per username), POST /api/notify reaching one user
-// only, Connect/Disconnect logged with the user, and logout ending that user's stream with pode.close.
+// only, Connect/Disconnect logged with the user, and logout ending that user's stream with pode.close. Then the same
+// in headless Chromium (skipped, saying why, without Chromium outside CI): two users' pages, a note sent from one
+// page's form shown on the other's, and a logout in another tab showing the session's end on the first page.
 import { resolve } from 'node:path';
 import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '../browser/helpers.ts';
 import { repoRoot, start, type ServedScript } from '../helpers/serve.ts';
 import { CLOSE_FRAME, closeAllClients, frame, openFrame, RawHttp } from '../sse/helpers.ts';
 
@@ -218,4 +222,72 @@ describe('examples/notifications', () => {
     const api = await notify(cookie, { to: 'bob', text: 'after logout' });
     expect([api.status, api.headers.get('location')], 'POST /api/notify').to.deep.equal([302, '/login']);
   }
+});
+
+describe('examples/notifications in Chromium', function () {
+  this.timeout(30000);
+  let browser: Browser | undefined;
+  let server: ServedScript | undefined;
+  const pages: Page[] = [];
+  const errors: string[] = [];
+
+  before(async function () {
+    requireChromium(this);
+    [browser, server] = await Promise.all([launchChromium(), start(resolve(repoRoot, 'examples/notifications/server.ts'))]);
+  });
+  after(async () => {
+    await browser?.close();
+    if (server) expect(await server.stop()).to.equal(0);
+  });
+
+  /** A page in a browser context of its own, logged in through the login form, on the notifications page. */
+  async function loggedIn(username: string, password: string): Promise<Page> {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    pages.push(page);
+    await page.goto(new URL('/', server!.url).toString());
+    expect(page.url()).to.equal(new URL('/login', server!.url).toString()); // no session: sent to the login page
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await Promise.all([page.waitForURL(new URL('/', server!.url).toString()), page.click('#login')]);
+    await page.waitForFunction((u) => document.getElementById('status')?.textContent === `open (group ${u})`, username);
+    return page;
+  }
+
+  it("a note sent from one user's page shows on the other's; a logout in another tab ends the first page's stream", async () => {
+    const alice = await loggedIn('alice', 'wonderland');
+    const bob = await loggedIn('bob', 'builder');
+    expect(await alice.locator('#me').textContent()).to.equal('Alice Liddell (alice)');
+
+    await alice.fill('#to', 'bob');
+    await alice.fill('#text', 'tea at four');
+    await alice.click('#send-button');
+    await bob.waitForFunction(() => document.querySelectorAll('#notes li').length === 1);
+    expect(await bob.locator('#notes li .from').textContent()).to.equal('alice');
+    expect(await bob.locator('#notes li').textContent()).to.match(/^alice: tea at four \S/);
+    expect(await alice.locator('#send-result').textContent()).to.equal('sent to bob');
+    expect(await alice.locator('#notes li').count()).to.equal(0);
+
+    // A note's text is shown as text, never as markup.
+    await bob.fill('#to', 'alice');
+    await bob.fill('#text', '<img src=x onerror="window.pwned=1">');
+    await bob.click('#send-button');
+    await alice.waitForFunction(() => document.querySelectorAll('#notes li').length === 1);
+    expect(await alice.locator('#notes li').textContent()).to.include('<img src=x onerror="window.pwned=1">');
+    expect(await alice.locator('#notes img').count()).to.equal(0);
+
+    // Alice logs out in a second tab (same browser context, same session cookie).
+    const tab = await alice.context().newPage();
+    await tab.goto(new URL('/', server!.url).toString());
+    await Promise.all([tab.waitForURL(new URL('/login', server!.url).toString()), tab.click('#logout')]);
+    // The first tab's stream got pode.close: the page says so and stops.
+    await alice.waitForFunction(() => document.getElementById('status')?.textContent === 'closed by the server');
+    expect(await alice.locator('#ended').isVisible()).to.equal(true);
+    expect(await alice.locator('#send-button').isDisabled()).to.equal(true);
+    // Bob's page is still connected.
+    expect(await bob.locator('#status').textContent()).to.equal('open (group bob)');
+    expect(await bob.locator('#ended').isVisible()).to.equal(false);
+    expect(errors).to.deep.equal([]);
+  });
 });
