@@ -187,9 +187,26 @@ export class SessionEngine {
 
   /** Remove-PodeSession removed it. */
   removed(id: string): void {
-    const wasKnown = this.known.delete(id);
-    void wasKnown;
-    this.emit(this.endListeners, 'end', id, 'removed');
+    this.known.delete(id);
+    this.ended(id, 'removed');
+  }
+
+  /**
+   * Ids whose end was reported: a request of the session still open then (an SSE stream it ended, say) must not
+   * save it back at its own end, which would bring a logged-out or expired session back to life. Ids are random
+   * and never reused; the newest maxSessions are kept.
+   */
+  private readonly endedIds = new Set<string>();
+
+  /** Has this session's end been reported (removed, or expired)? saveSession then leaves it ended. */
+  hasEnded(id: string): boolean {
+    return this.endedIds.has(id);
+  }
+
+  private ended(id: string, why: SessionEndReason): void {
+    this.endedIds.add(id);
+    if (this.endedIds.size > this.maxSessions) this.endedIds.delete(this.endedIds.values().next().value as string);
+    this.emit(this.endListeners, 'end', id, why);
   }
 
   /** regenerate: the old id is forgotten without an end; the new one is scheduled by its save. */
@@ -199,7 +216,7 @@ export class SessionEngine {
   }
 
   private evicted(id: string): void {
-    if (this.known.delete(id)) this.emit(this.endListeners, 'end', id, 'expired');
+    if (this.known.delete(id)) this.ended(id, 'expired');
   }
 
   /** Store work a request left behind (the save at its end): tracked, its failure logged. */
@@ -285,7 +302,7 @@ export class SessionEngine {
     const ended = () => {
       if (this.known.get(d.id) !== d.at) return; // saved again meanwhile
       this.known.delete(d.id);
-      this.emit(this.endListeners, 'end', d.id, 'expired');
+      this.ended(d.id, 'expired');
     };
     const decide = (store: SessionStore, at: number | undefined) => {
       if (at !== undefined && at > this.now()) {

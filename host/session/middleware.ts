@@ -222,6 +222,8 @@ export function setSessionOnResponse(engine: SessionEngine, event: WebEvent, com
 export function saveSession(engine: SessionEngine, event: WebEvent, check: boolean): Maybe<void> {
   const session = event.Session;
   if (session == null || !session.FullId) return;
+  // Ended while this request was open (a logout elsewhere, its expiry): saving would bring it back.
+  if (engine.hasEnded(session.FullId)) return;
   if (!session.Extend && check && dataUnchanged(session)) return;
   const expiry = sessionExpiry(engine, session);
   const record: SessionRecord = { Version: 3, Metadata: { TimeStamp: session.TimeStamp }, Data: session.Data };

@@ -201,10 +201,9 @@ describe('examples/notifications', () => {
     await expectRefused(cookie!);
   });
 
-  // Fails in podets at the time of writing: with -Extend, the stream's own end-of-request session save (when the
-  // logout's pode.close ends it) writes the removed session back to the store, so the old cookie is logged in
-  // again. Remove .skip once the session engine no longer resurrects a removed (or expired) session.
-  it.skip('after a logout that ended a stream, the old cookie is refused (302 to /login)', async () => {
+  // With -Extend the stream's own end-of-request save runs when the logout's pode.close ends it: the session engine
+  // must not write the removed session back (host/session/engine.ts hasEnded).
+  it('after a logout that ended a stream, the old cookie is refused (302 to /login)', async () => {
     const { aliceCookie, alice } = await aliceAndBob();
     const out = await fetch(url('/logout'), { method: 'POST', redirect: 'manual', headers: { Cookie: aliceCookie } });
     expect(out.status).to.equal(302);

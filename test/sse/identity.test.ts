@@ -208,5 +208,8 @@ describe('SSE with identity: -Extend sessions', () => {
     expect(stream.body()).to.not.include(CLOSE_FRAME);
     clock.advance(61_000);
     expect(await stream.ended()).to.include(CLOSE_FRAME);
+    // The stream's own end-of-request save (an -Extend session always saves) must not bring the session back.
+    await server.pode.server.sessions.idle();
+    expect((await fetch(new URL('/', server.url), { redirect: 'manual', headers: { Cookie: cookie } })).status).to.equal(401);
   });
 });
