@@ -35,6 +35,11 @@ const stressSuites = [
   'test/host/cli/serve.test.ts',
   // the example end to end: replay on reconnect and pode.close on shutdown.
   'test/examples/sse.test.ts',
+  // streams that end with their identity (a JWT's exp, a session's end, across two instances sharing Redis), and
+  // the notifications example: login, per-user delivery, logout ending a stream while its own save is pending.
+  'test/sse/identity.test.ts',
+  'test/host/auth/sessions-redis.test.ts',
+  'test/examples/notifications.test.ts',
 ];
 
 const valueFlags = ['--runs', '--burners', '--run-timeout'];
