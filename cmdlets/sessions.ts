@@ -1,6 +1,7 @@
 // Pode's session cmdlets (file group "Sessions", src/Public/Sessions.ps1). The engine is host/session/: the settings,
 // stores and expiry schedule in engine.ts, the request side ($WebEvent.Session, cookie or header, the save at the
 // end of the request) in middleware.ts.
+import { NO_AUTH } from '../host/http/webevent.ts';
 import { binding } from '../host/binder/messages.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
@@ -138,8 +139,7 @@ export const RemovePodeSession = cmdlet({
     const event = tryCurrentWebEvent();
     if (event?.Session == null) return;
     // Pode's Remove-PodeAuthSession: the auth blanked, and taken out of the session, before the session goes.
-    const withAuth = event as { Auth?: unknown };
-    if ('Auth' in withAuth) withAuth.Auth = {};
+    event.Auth = NO_AUTH;
     delete event.Session.Data.Auth;
     return removeSession(engine, event);
   },
@@ -158,8 +158,7 @@ export const SavePodeSession = cmdlet({
     const engine = enabledSessions(ctx.command);
     const event = tryCurrentWebEvent();
     if (event?.Session == null) throw errors.NoSessionAvailableToSave(ctx.command);
-    const auth = (event as { Auth?: { Store?: unknown } }).Auth;
-    if (auth && typeof auth === 'object' && Object.keys(auth).length > 0 && auth.Store) event.Session.Data.Auth = auth;
+    if (event.Auth.Store === true) event.Session.Data.Auth = event.Auth;
     return saveSession(engine, event, args.Force);
   },
 });
