@@ -259,7 +259,12 @@ const CHUNK = 64 * 1024;
  * renamed over the target (and the folder fsync'd where the platform allows). Any failure removes the temp file
  * and leaves the target as it was.
  */
-export async function writeFileAtomic(target: string, text: string): Promise<void> {
+export interface WriteHooks {
+  /** Called after each chunk is written (tests make a write fail part-way with it). */
+  afterChunk?(written: number, temp: string): void | Promise<void>;
+}
+
+export async function writeFileAtomic(target: string, text: string, hooks: WriteHooks = {}): Promise<void> {
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const bytes = Buffer.from(text, 'utf8');
@@ -270,6 +275,7 @@ export async function writeFileAtomic(target: string, text: string): Promise<voi
       const end = Math.min(at + CHUNK, bytes.length);
       let written = at;
       while (written < end) written += (await handle.write(bytes, written, end - written, written)).bytesWritten;
+      await hooks.afterChunk?.(end, temp);
     }
     await handle.sync();
     await handle.close();
