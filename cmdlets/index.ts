@@ -15,3 +15,5 @@ export * from './cookies.ts';
 export * from './security.ts';
 export * from './jwt.ts';
 export * from './sessions.ts';
+export * from './state.ts';
+export * from './threading.ts';

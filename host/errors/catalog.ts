@@ -508,4 +508,32 @@ export const errors = defineCatalog({
     (a: { alg: string }) => `The JWT is signed (${a.alg}) but no secret or certificate was given to verify it with: give -Secret or -Certificate, or -IgnoreSignature to read it unverified.`,
     { status: 401, podetsOnly: true },
   ),
+
+  // ---- state and locks (cmdlets/state.ts, cmdlets/threading.ts; host/state/) -------------------
+  FailedToAcquireLock: entry('Failed to acquire a lock on the object.', { parameter: 'Timeout', pode: 'failedToAcquireLockExceptionMessage' }),
+  CannotLockValueType: entry('Cannot lock a [ValueType]', { parameter: 'Object', pode: 'cannotLockValueTypeExceptionMessage' }),
+  CannotUnlockValueType: entry('Cannot unlock a [ValueType]', { parameter: 'Object', pode: 'cannotUnlockValueTypeExceptionMessage' }),
+  StatePatternInvalid: entry((a: { pattern: string; reason: string }) => `The Pattern '${a.pattern}' is not a valid regular expression: ${a.reason}`, {
+    parameter: 'Pattern',
+    podetsOnly: true,
+  }),
+  StateDepthInvalid: entry((a: { depth: number }) => `The Depth must be 0 or greater, but got: ${a.depth}`, { parameter: 'Depth', podetsOnly: true }),
+  StateFileNotJson: entry((a: { path: string; reason: string }) => `The state file '${a.path}' is not JSON: ${a.reason}`, { parameter: 'Path', podetsOnly: true }),
+  StateFileInvalidFormat: entry(
+    (a: { path: string; type: string }) => `The state file '${a.path}' does not hold a Pode state: expected a dictionary of state objects, but got: ${a.type}`,
+    { parameter: 'Path', podetsOnly: true },
+  ),
+  StateFileNotPode: entry((a: { path: string }) => `The state file '${a.path}' does not represent a valid Pode state (its Metadata.Product is not 'Pode').`, {
+    parameter: 'Path',
+    podetsOnly: true,
+  }),
+  StateFileUnknownType: entry((a: { path: string; type: string }) => `The state file '${a.path}' holds an unknown dictionary type: ${a.type}`, {
+    parameter: 'Path',
+    podetsOnly: true,
+  }),
+  StateSaveFailed: entry((a: { path: string; reason: string }) => `The state could not be saved to '${a.path}' (the file is unchanged): ${a.reason}`, {
+    parameter: 'Path',
+    podetsOnly: true,
+  }),
+  // ---- end state and locks
 });

@@ -26,6 +26,7 @@ import type { RedisHub } from '../sse/hub/redis.ts';
 import { AuthMethods } from '../auth/registry.ts';
 import { StreamIdentities } from '../auth/identity.ts';
 import { processLogSettings, type LogSettings } from '../log.ts';
+import { ServerState } from '../state/shared.ts';
 
 export interface ServerOptions {
   /** The folder views/ and relative paths are resolved from (the script's folder). */
@@ -98,6 +99,8 @@ export class PodeServer {
   readonly auth = new AuthMethods();
   /** SSE streams bound to the session or JWT that authenticated them, ended when it ends (host/auth/identity.ts). */
   readonly identities = new StreamIdentities(this);
+  /** Set-/Get-PodeState… and Lock-PodeObject's Lockables (host/state/): Pode's Server.State and Threading.Lockables, per process. */
+  readonly state: ServerState;
   /** Set-/Get-PodeCookieSecret: Pode's $PodeContext.Server.Cookies.Secrets, by lower-cased name ('global' for -Global). */
   readonly cookieSecrets = new Map<string, string>();
   /** The Redis backplane given to this server (--redis, Set-PodeSseBackplane); its SSE engine's hub too. */
@@ -127,6 +130,7 @@ export class PodeServer {
       headersTimeoutMs: options.headersTimeoutMs,
     };
     this.limits = resolveLimits(this.givenLimits);
+    this.state = new ServerState(options.clock);
     // A timer's or schedule's script runs in this server's ambient context, with its event as the trigger.
     const runner = <R>(trigger: TimerEvent | ScheduleEvent, run: () => R): R => runAmbient({ server: this, trigger }, run);
     this.timers = new Timers({ clock: options.clock, runner });
