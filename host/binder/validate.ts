@@ -84,11 +84,7 @@ function checkSet(p: CompiledParam, v: unknown, cmd: string, whole?: false): unk
   nullForEnumerated(p, v, cmd, whole !== false);
   const text = typeof v === 'string' ? v : dotnetToString(v);
   const i = p.setLower!.indexOf(text.toLowerCase());
-  if (i >= 0) {
-    // A String object is the text it holds: bound as a primitive string, like a string given as is.
-    if (typeof v === 'string' || v instanceof String) return p.decl.keepCase ? text : set[i];
-    return v;
-  }
+  if (i >= 0) return typeof v === 'string' && !p.decl.keepCase ? set[i] : v;
   throw invalid(p, cmd, msg.innerValidateSet(text, set));
 }
 

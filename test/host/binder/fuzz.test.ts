@@ -222,7 +222,9 @@ function checkBound(p: CompiledParam, v: unknown, what: () => string): void {
   else if (t === 'ScriptBlock') ok(v === null || typeof v === 'function');
   else if (t === 'Object[]') ok(v === null || Array.isArray(v));
   else if (t === 'ActionPreference') ok(ACTION.includes(v as string));
-  if (set && v !== null && (t === 'String' || t === 'String[]')) ok((Array.isArray(v) ? v : [v]).every((x) => set.includes(x as string)));
+  // A member of the set: in its declared casing, or, for a keepCase parameter, in the caller's.
+  const inSet = (x: unknown) => (p.decl.keepCase ? set!.some((m) => m.toLowerCase() === String(x).toLowerCase()) : set!.includes(x as string));
+  if (set && v !== null && (t === 'String' || t === 'String[]')) ok((Array.isArray(v) ? v : [v]).every(inSet));
 }
 
 function checkBinding(b: Binding, what: () => string): void {
