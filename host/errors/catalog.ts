@@ -365,6 +365,8 @@ export const errors = defineCatalog({
     parameter: (a) => a.field,
     pode: 'singleValueForIntervalExceptionMessage',
   }),
+  // Set-PodeDefaultFolder: Pode's Test-Path -PathType Container, failing with its text.
+  DefaultFolderNotFound: entry((a: { path: string }) => `Path does not exist: ${a.path}`, { parameter: 'Path', pode: 'pathNotExistExceptionMessage' }),
   // ---- end New-PodeCron
 
   // ---- authentication (cmdlets/authentication.ts, host/auth/) -------------------------------------
