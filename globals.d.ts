@@ -36,6 +36,7 @@ declare global {
   const GetPodeCookie: typeof cmdlets.GetPodeCookie;
   const GetPodeCookieSecret: typeof cmdlets.GetPodeCookieSecret;
   const GetPodeCookieValue: typeof cmdlets.GetPodeCookieValue;
+  const GetPodeDefaultFolder: typeof cmdlets.GetPodeDefaultFolder;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
   const GetPodeSessionDuration: typeof cmdlets.GetPodeSessionDuration;
@@ -51,6 +52,7 @@ declare global {
   const GetPodeSseNameList: typeof cmdlets.GetPodeSseNameList;
   const MergePodeAuth: typeof cmdlets.MergePodeAuth;
   const NewPodeAuthScheme: typeof cmdlets.NewPodeAuthScheme;
+  const NewPodeCron: typeof cmdlets.NewPodeCron;
   const NewPodeLogTerminalMethod: typeof cmdlets.NewPodeLogTerminalMethod;
   const NewPodeSseClientId: typeof cmdlets.NewPodeSseClientId;
   const RegisterPodeSseEvent: typeof cmdlets.RegisterPodeSseEvent;
@@ -66,6 +68,7 @@ declare global {
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeCookie: typeof cmdlets.SetPodeCookie;
   const SetPodeCookieSecret: typeof cmdlets.SetPodeCookieSecret;
+  const SetPodeDefaultFolder: typeof cmdlets.SetPodeDefaultFolder;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
   const SetPodeSecurityAccessControl: typeof cmdlets.SetPodeSecurityAccessControl;
