@@ -63,6 +63,11 @@ describe('default folders: public/ and views/ (cmdlets/folders.ts, host/http/pub
       expect(head.body).to.equal('');
     });
 
+    it('any method gets the file, as Pode\'s middleware answers before the method is looked at', async () => {
+      const post = await get('/page.html', 'POST');
+      expect([post.status, post.body]).to.deep.equal([200, '<p>public page</p>\n']);
+    });
+
     it("Pode's order: a file under public/ shadows a route for the same path", async () => {
       const res = await get('/page.html');
       expect(res.body).to.equal('<p>public page</p>\n');
