@@ -41,6 +41,7 @@ declare global {
   const GetPodeCookie: typeof cmdlets.GetPodeCookie;
   const GetPodeCookieSecret: typeof cmdlets.GetPodeCookieSecret;
   const GetPodeCookieValue: typeof cmdlets.GetPodeCookieValue;
+  const GetPodeDefaultFolder: typeof cmdlets.GetPodeDefaultFolder;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeLockable: typeof cmdlets.GetPodeLockable;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
@@ -60,6 +61,7 @@ declare global {
   const LockPodeObject: typeof cmdlets.LockPodeObject;
   const MergePodeAuth: typeof cmdlets.MergePodeAuth;
   const NewPodeAuthScheme: typeof cmdlets.NewPodeAuthScheme;
+  const NewPodeCron: typeof cmdlets.NewPodeCron;
   const NewPodeLockable: typeof cmdlets.NewPodeLockable;
   const NewPodeLogTerminalMethod: typeof cmdlets.NewPodeLogTerminalMethod;
   const NewPodeSseClientId: typeof cmdlets.NewPodeSseClientId;
@@ -80,6 +82,7 @@ declare global {
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeCookie: typeof cmdlets.SetPodeCookie;
   const SetPodeCookieSecret: typeof cmdlets.SetPodeCookieSecret;
+  const SetPodeDefaultFolder: typeof cmdlets.SetPodeDefaultFolder;
   const SetPodeHeader: typeof cmdlets.SetPodeHeader;
   const SetPodeResponseStatus: typeof cmdlets.SetPodeResponseStatus;
   const SetPodeSecurityAccessControl: typeof cmdlets.SetPodeSecurityAccessControl;

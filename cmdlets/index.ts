@@ -17,3 +17,4 @@ export * from './jwt.ts';
 export * from './sessions.ts';
 export * from './state.ts';
 export * from './threading.ts';
+export * from './folders.ts'; // issue 14: Set-/Get-PodeDefaultFolder

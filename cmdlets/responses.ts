@@ -168,7 +168,7 @@ export const WritePodeViewResponse = cmdlet({
   name: 'Write-PodeViewResponse',
   synopsis: 'Renders a dynamic, or static, View on the Response.',
   description:
-    "Renders a View from the server root's views/ folder on the Response; allowing for dynamic data to be supplied.\n" +
+    "Renders a View from the Views default folder (the server root's views/, unless Set-PodeDefaultFolder -Type Views changed it) on the Response; allowing for dynamic data to be supplied.\n" +
     'A Path without an extension is an .html view, sent as it is. A .pode view is dynamic: each $($data.Name) in it (a property path into Data, which also holds pagename) is replaced by its value. A missing view is a 404.',
   examples: [
     { code: "Write-PodeViewResponse -Path 'index'" },
@@ -182,7 +182,7 @@ export const WritePodeViewResponse = cmdlet({
     { name: 'FlashMessages', type: 'SwitchParameter', unsupported: 'podets has no sessions, so no flash messages', help: 'Automatically supply all Flash messages in the current session to the View.' },
   ],
   run: (args, ctx) => {
-    const views = currentServer(ctx.command).path('views');
+    const views = currentServer(ctx.command).defaultFolders.resolve('Views');
     return viewResponse(currentWebEvent(ctx.command), views, args.Path, args.Data ?? {}, statusOrCurrent(args.StatusCode));
   },
 });

@@ -3,6 +3,7 @@
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { scriptBlockFromFile } from '../host/runtime/scriptfile.ts';
 import { currentServer } from '../host/runtime/server.ts';
+import { buildCron, CRON_DAYS, CRON_EVERY, CRON_MONTHS } from '../host/timers/newcron.ts';
 
 const cmdlet = defineGroup('Schedules');
 
@@ -79,3 +80,45 @@ export const RemovePodeSchedule = cmdlet({
     if (currentServer(ctx.command).schedules.remove(args.Name)) ctx.verbose(`Schedule '${args.Name}' removed`);
   },
 });
+
+// ---- New-PodeCron (issue 14) ------------------------------------------------------------------------------------
+export const NewPodeCron = cmdlet({
+  name: 'New-PodeCron',
+  synopsis: 'A helper function to generate cron expressions.',
+  description:
+    'A helper function to generate cron expressions, which can be used for Schedules and other functions that use cron expressions.\n' +
+    'This helper function only covers simple cron use-cases, with some advanced use-cases. If you need further advanced cron ' +
+    'expressions it would be best to write the expression by hand. It returns the five-field expression (minute hour date month day), ' +
+    'which Add-PodeSchedule -Cron takes.',
+  examples: [
+    { code: 'New-PodeCron -Every Day', text: 'every 00:00' },
+    { code: 'New-PodeCron -Every Day -Day Tuesday, Friday -Hour 1', text: 'every tuesday and friday at 01:00' },
+    { code: 'New-PodeCron -Every Month -Date 15', text: 'every 15th of the month at 00:00' },
+    { code: 'New-PodeCron -Every Date -Interval 2 -Date 2', text: 'every month, every other day from 2nd, at 00:00' },
+    { code: 'New-PodeCron -Every Year -Month June', text: 'every 1st june, at 00:00' },
+    { code: 'New-PodeCron -Every Hour -Hour 1 -Interval 1', text: 'every hour, starting at 01:00' },
+    { code: 'New-PodeCron -Every Minute -Hour 1, 2, 3, 4, 5 -Interval 15', text: 'every 15mins, starting at 01:00 until 05:00' },
+    { code: 'New-PodeCron -Every Hour -Day Monday', text: 'every hour of every monday' },
+    { code: 'New-PodeCron -Every Quarter', text: 'every 1st jan, apr, jul, oct, at 00:00' },
+  ],
+  parameters: [
+    { name: 'Minute', type: 'Int32[]', validateRange: [0, 59], help: 'This is an array of Minutes that the expression should use between 0-59.' },
+    { name: 'Hour', type: 'Int32[]', validateRange: [0, 23], help: 'This is an array of Hours that the expression should use between 0-23.' },
+    { name: 'Date', type: 'Int32[]', validateRange: [1, 31], help: 'This is an array of Dates in the month that the expression should use between 1-31.' },
+    { name: 'Month', type: 'String[]', validateSet: [...CRON_MONTHS], help: 'This is an array of Months that the expression should use between January-December.' },
+    { name: 'Day', type: 'String[]', validateSet: [...CRON_DAYS], help: 'This is an array of Days in the week that the expression should use between Monday-Sunday.' },
+    { name: 'Every', type: 'String', validateSet: [...CRON_EVERY], default: 'None', help: 'This can be used to more easily specify "Every Hour" than writing out all the hours.' },
+    {
+      name: 'Interval',
+      type: 'Int32',
+      default: 0,
+      help: 'This can only be used when using the Every parameter, and will setup an interval on the "every" used. If you want "every 2 hours" then Every should be set to Hour and Interval to 2.',
+    },
+  ],
+  run: (args, ctx) =>
+    buildCron(
+      { Minute: args.Minute, Hour: args.Hour, Date: args.Date, Month: args.Month, Day: args.Day, Every: args.Every, Interval: args.Interval },
+      ctx.command,
+    ),
+});
+// ---- end New-PodeCron

@@ -354,6 +354,21 @@ export const errors = defineCatalog({
   }),
   ScheduleScriptRequired: entry((a: { name: string }) => `[Schedule] ${a.name}: a ScriptBlock is required`, { parameter: 'ScriptBlock', podetsOnly: true }),
 
+  // ---- New-PodeCron (host/timers/newcron.ts), in Pode's words --------------------------------------------------
+  CronIntervalWithEveryNone: entry("Cannot supply an interval when the parameter 'Every' is set to None.", {
+    parameter: 'Interval',
+    pode: 'cannotSupplyIntervalWhenEveryIsNoneExceptionMessage',
+  }),
+  CronIntervalForQuarter: entry('Cannot supply interval value for every quarter.', { parameter: 'Interval', pode: 'cannotSupplyIntervalForQuarterExceptionMessage' }),
+  CronIntervalForYear: entry('Cannot supply interval value for every year.', { parameter: 'Interval', pode: 'cannotSupplyIntervalForYearExceptionMessage' }),
+  CronSingleValueForInterval: entry((a: { field: string }) => `You can only supply a single ${a.field} value when using intervals.`, {
+    parameter: (a) => a.field,
+    pode: 'singleValueForIntervalExceptionMessage',
+  }),
+  // Set-PodeDefaultFolder: Pode's Test-Path -PathType Container, failing with its text.
+  DefaultFolderNotFound: entry((a: { path: string }) => `Path does not exist: ${a.path}`, { parameter: 'Path', pode: 'pathNotExistExceptionMessage' }),
+  // ---- end New-PodeCron
+
   // ---- authentication (cmdlets/authentication.ts, host/auth/) -------------------------------------
   AuthMethodAlreadyDefined: entry((a: { name: string }) => `Authentication method already defined: ${a.name}`, {
     parameter: 'Name',

@@ -10,6 +10,9 @@ import { failRequest, respondStatus, type ErrorHook } from './failure.ts';
 import { resolveLimits } from './limits.ts';
 import { runPipeline, type PipelineContext } from './pipeline.ts';
 import { markRequestData } from './request-data.ts';
+import { namesFile, type DefaultFolders } from './public.ts';
+import { sendFile } from './sendfile.ts';
+import { commit } from './write.ts';
 import { requestLogEntry, type RequestLogHook } from './requestlog.ts';
 import type { Router } from './router.ts';
 import type { StaticMatch, StaticResolution, StaticRoutes } from './static.ts';
@@ -23,6 +26,8 @@ export interface DispatchOptions {
   server?: PodeServer;
   router: Router;
   statics?: StaticRoutes;
+  /** The server's default folders: a file under its public folder is served before static routes and routes (host/http/public.ts). */
+  publicFiles?: DefaultFolders;
   /** Global middleware, run in order before a route's own. The array is read per request. */
   middleware?: Middleware[];
   /** The server's own preparation of every routed request, before any middleware (e.g. $WebEvent.Sse). */
@@ -50,7 +55,7 @@ export interface DispatchState {
 }
 
 export function createDispatcher(options: DispatchOptions, state: DispatchState): RequestHandler {
-  const { router, statics, onRequestLog } = options;
+  const { router, statics, onRequestLog, publicFiles } = options;
   const ctx: PipelineContext = { server: options.server, prepare: options.prepare, middleware: options.middleware ?? [], onError: options.onError };
   const { bodyLimit, bodyBudget } = resolveLimits(options);
   const budget = new BodyBudget(bodyBudget);
@@ -120,7 +125,33 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     if (cors !== undefined && cors.active) Object.assign(event.Response.Headers, cors.responseHeaders(req.headers));
     if (onRequestLog !== undefined) watchForLog(event, onRequestLog);
     try {
-      const method = req.method;
+      // Pode's public folder first (its static-content middleware runs before route validation), only for
+      // a path naming a file: host/http/public.ts.
+      if (publicFiles !== undefined && namesFile(rawPath)) {
+        publicFiles.find(rawPath).then(
+          (found) => (found === null ? afterPublic(event, rawPath, next) : servePublic(event, found.file)),
+          (err) => failRequest(event, err, ctx.onError),
+        );
+        return;
+      }
+      afterPublic(event, rawPath, next);
+    } catch (err) {
+      failRequest(event, err, ctx.onError);
+    }
+  };
+
+  function servePublic(event: WebEvent, file: string): void {
+    try {
+      if (!commit(event, 'Public content')) return;
+      sendFile(event, file).catch((err) => failRequest(event, err, ctx.onError));
+    } catch (err) {
+      failRequest(event, err, ctx.onError);
+    }
+  }
+
+  function afterPublic(event: WebEvent, rawPath: string, next: (() => void) | undefined): void {
+    try {
+      const method = event.Request.raw.method;
       if (statics !== undefined && statics.size > 0 && (method === 'GET' || method === 'HEAD')) {
         const match = statics.find(rawPath);
         if (match !== null) {
@@ -135,7 +166,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     } catch (err) {
       failRequest(event, err, ctx.onError);
     }
-  };
+  }
 }
 
 /**

@@ -27,6 +27,7 @@ import { AuthMethods } from '../auth/registry.ts';
 import { StreamIdentities } from '../auth/identity.ts';
 import { processLogSettings, type LogSettings } from '../log.ts';
 import { ServerState } from '../state/shared.ts';
+import { DefaultFolders } from '../http/public.ts';
 
 export interface ServerOptions {
   /** The folder views/ and relative paths are resolved from (the script's folder). */
@@ -85,6 +86,8 @@ export class PodeServer {
   /** Enable-PodeSessionMiddleware's sessions: settings, store, expiry schedule, onEnd/onExtend (host/session/engine.ts). */
   readonly sessions = new SessionEngine(this);
   readonly rootPath: string;
+  /** Set-/Get-PodeDefaultFolder's Views, Public and Errors; public/ is served as static content (host/http/public.ts). */
+  readonly defaultFolders: DefaultFolders;
   readonly options: ServerOptions;
   /** What one request may cost while it is received (body sizes, timeouts); see setLimits. */
   limits: RequestLimits;
@@ -123,6 +126,7 @@ export class PodeServer {
     this.options = options;
     this.log = options.log ?? processLogSettings();
     this.rootPath = resolve(options.rootPath ?? process.cwd());
+    this.defaultFolders = new DefaultFolders(this.rootPath);
     this.givenLimits = {
       bodyLimit: options.bodyLimit,
       bodyBudget: options.bodyBudget,
@@ -153,6 +157,7 @@ export class PodeServer {
       server: this,
       router: this.router,
       statics: this.statics,
+      publicFiles: this.defaultFolders,
       middleware: this.middleware,
       // X-PODE-SSE-* headers re-attach a normal request to its SSE connection before any middleware runs.
       prepare: (event) => attachSseReference(this.sse, event),
