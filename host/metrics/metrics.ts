@@ -23,13 +23,13 @@ export class ServerMetrics {
   /** Requests received whose response is not over (nor taken over): Pode's Listener.Contexts.Count. */
   active = 0;
   /** Pode's Metrics.Server.InitialLoadTime, StartTime (ms since the epoch, on the server's clock) and RestartCount. */
-  readonly initialLoadTime: number;
-  readonly startTime: number;
+  initialLoadTime: number;
+  startTime: number;
   readonly restartCount: number;
   /** Listens for a response's end; `this` is the response. Made once, so a request allocates no closure for it. */
   readonly onResponseClose: (this: ServerResponse) => void;
 
-  constructor(private readonly clock: Clock, env: NodeJS.ProcessEnv = process.env) {
+  constructor(private clock: Clock, env: NodeJS.ProcessEnv = process.env) {
     this.startTime = clock.now().getTime();
     const restarts = Number(env[WATCH_RESTARTS_ENV]);
     const loaded = Number(env[WATCH_LOADED_ENV]);
@@ -59,6 +59,12 @@ export class ServerMetrics {
   private count(status: number): void {
     this.total++;
     this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + 1);
+  }
+
+  /** Times the uptime on `clock` from its now, as a start would (tests give a ManualClock, as for sessions). */
+  restartOn(clock: Clock): void {
+    this.clock = clock;
+    this.startTime = this.initialLoadTime = clock.now().getTime();
   }
 
   /** Milliseconds since this server started (or, with `total`, since the first --watch child started). */
