@@ -16,7 +16,7 @@ import {
   GetPodeServerUptime,
   pode,
 } from '../../index.ts';
-import { readableUptime } from '../../host/metrics/metrics.ts';
+import { ServerMetrics, WATCH_LOADED_ENV, WATCH_RESTARTS_ENV, readableUptime } from '../../host/metrics/metrics.ts';
 import { ManualClock } from '../../host/timers/clock.ts';
 import { serveEmbedded, type EmbeddedScript } from '../helpers/embedded.ts';
 import { fixtureScript } from '../helpers/serve.ts';
@@ -45,6 +45,13 @@ describe('Metrics cmdlets', () => {
       // ...and is counted once answered.
       expect(run(() => GetPodeServerRequestMetric({ Total: true }))).to.equal(7);
       expect(run(() => GetPodeServerRequestMetric({ StatusCode: 200 }))).to.equal(4);
+    });
+
+    it('a 405 (a route for another method) is counted too, before any middleware, as Pode counts it', async () => {
+      const res = await fetch(new URL('/ok', server.url), { method: 'POST' });
+      expect(res.status).to.equal(405);
+      await res.arrayBuffer();
+      expect(run(() => GetPodeServerRequestMetric())).to.deep.equal({ '405': 1 });
     });
 
     it('a fresh server has counted nothing: -Total 0, an empty table, 0 for any code', () => {
@@ -123,6 +130,19 @@ describe('Metrics cmdlets', () => {
       expect(run(() => pode`Get-PodeServerUptime -Format Compact -ExcludeMilliseconds`)).to.equal('01:10:17:36');
       expect(run(() => pode`Get-PodeServerUptime -Format concise -ExcludeMilliseconds`)).to.equal('1d 10h 17m 36s');
       expect(run(() => GetPodeServerRestartCount())).to.equal(0);
+    });
+
+    it('under --watch, a child is told the restarts before it and the first start: -Total counts from that', () => {
+      const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+      const loaded = Date.UTC(2026, 0, 1, 11);
+      const metrics = new ServerMetrics(clock, { [WATCH_RESTARTS_ENV]: '2', [WATCH_LOADED_ENV]: String(loaded) });
+      expect(metrics.restartCount).to.equal(2);
+      clock.advance(1000);
+      expect(metrics.uptime(false)).to.equal(1000);
+      expect(metrics.uptime(true)).to.equal(3_601_000);
+      // The first child (0 restarts) starts the count itself; a garbled value is no restart.
+      expect(new ServerMetrics(clock, { [WATCH_RESTARTS_ENV]: '0', [WATCH_LOADED_ENV]: String(loaded) }).uptime(true)).to.equal(0);
+      expect(new ServerMetrics(clock, { [WATCH_RESTARTS_ENV]: 'x' }).restartCount).to.equal(0);
     });
 
     it('readable forms leave 0 units out and keep the smallest when all are 0', () => {
