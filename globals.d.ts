@@ -44,7 +44,16 @@ declare global {
   const GetPodeDefaultFolder: typeof cmdlets.GetPodeDefaultFolder;
   const GetPodeHeader: typeof cmdlets.GetPodeHeader;
   const GetPodeLockable: typeof cmdlets.GetPodeLockable;
+  const GetPodeServerActiveRequestMetric: typeof cmdlets.GetPodeServerActiveRequestMetric;
+  const GetPodeServerActiveSignalClientMetric: typeof cmdlets.GetPodeServerActiveSignalClientMetric;
+  const GetPodeServerActiveSignalMetric: typeof cmdlets.GetPodeServerActiveSignalMetric;
+  const GetPodeServerActiveSseClientMetric: typeof cmdlets.GetPodeServerActiveSseClientMetric;
+  const GetPodeServerActiveSseMetric: typeof cmdlets.GetPodeServerActiveSseMetric;
   const GetPodeServerDefaultSecret: typeof cmdlets.GetPodeServerDefaultSecret;
+  const GetPodeServerRequestMetric: typeof cmdlets.GetPodeServerRequestMetric;
+  const GetPodeServerRestartCount: typeof cmdlets.GetPodeServerRestartCount;
+  const GetPodeServerSignalMetric: typeof cmdlets.GetPodeServerSignalMetric;
+  const GetPodeServerUptime: typeof cmdlets.GetPodeServerUptime;
   const GetPodeSessionDuration: typeof cmdlets.GetPodeSessionDuration;
   const GetPodeSessionExpiry: typeof cmdlets.GetPodeSessionExpiry;
   const GetPodeSessionId: typeof cmdlets.GetPodeSessionId;

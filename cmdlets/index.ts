@@ -18,3 +18,4 @@ export * from './sessions.ts';
 export * from './state.ts';
 export * from './threading.ts';
 export * from './folders.ts'; // issue 14: Set-/Get-PodeDefaultFolder
+export * from './metrics.ts';

@@ -15,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logInfo } from '../log.ts';
 import { WATCH_ENV, WATCH_PORTS_ENV, type WatchMessage } from './watch-child.ts';
+import { WATCH_LOADED_ENV, WATCH_RESTARTS_ENV } from '../metrics/metrics.ts';
 
 const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
 const DEBOUNCE_MS = 150;
@@ -63,9 +64,13 @@ export async function watchAndRestart(script: string, args: string[]): Promise<v
   let child: ChildProcess | undefined;
   let ports: number[] | undefined;
   let stopping = false;
+  // Get-PodeServerRestartCount and Get-PodeServerUptime -Total in the children: restarts so far, first start.
+  let starts = 0;
+  const loadedAt = Date.now();
 
   const start = () => {
-    const env = { ...process.env, [WATCH_ENV]: '1', ...(ports && { [WATCH_PORTS_ENV]: ports.join(',') }) };
+    const metrics = { [WATCH_RESTARTS_ENV]: String(starts++), [WATCH_LOADED_ENV]: String(loadedAt) };
+    const env = { ...process.env, [WATCH_ENV]: '1', ...metrics, ...(ports && { [WATCH_PORTS_ENV]: ports.join(',') }) };
     const c = spawn(process.execPath, [BIN, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
     child = c;
     c.on('message', (m: WatchMessage) => {

@@ -551,4 +551,13 @@ export const errors = defineCatalog({
     podetsOnly: true,
   }),
   // ---- end state and locks
+  // ---- Metrics (cmdlets/metrics.ts)
+  // Get-PodeServerActiveSignalClientMetric -Name: signalConnectionNameNotFoundExceptionMessage -f Name. No stored en
+  // locale has the key; the comment above Pode's throw reads "Signal connection not found", and podets puts the Name
+  // after it, as for SseConnectionNotFound. podets has no signals, so every Name is one with no connection.
+  SignalConnectionNotFound: entry((a: { name: string }) => `Signal connection not found: ${a.name}`, {
+    pode: 'signalConnectionNameNotFoundExceptionMessage',
+    addition: 'the Name, which Pode formats into a text no stored version of its locale has',
+  }),
+  // ---- end Metrics
 });

@@ -59,6 +59,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
   const ctx: PipelineContext = { server: options.server, prepare: options.prepare, middleware: options.middleware ?? [], onError: options.onError };
   const { bodyLimit, bodyBudget } = resolveLimits(options);
   const budget = new BodyBudget(bodyBudget);
+  const metrics = options.server?.metrics;
 
   function route(event: WebEvent, rawPath: string, next: (() => void) | undefined): void {
     const req = event.Request.raw;
@@ -117,6 +118,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     const rawPath = urlPath(url);
     const event = new WebEvent(req, res, endpoint, rawPath, urlQuery(url));
     res.on('error', onResponseError);
+    if (metrics !== undefined) metrics.begin(res); // Get-PodeServerRequestMetric, …ActiveRequestMetric
     // HTTP/2 has no Connection header: its session is closed with GOAWAY (server.ts).
     if (state.closing && !isHttp2(req)) res.setHeader('connection', 'close');
     // Set-PodeSecurityAccessControl's headers, queued before anything can answer: Pode's security middleware

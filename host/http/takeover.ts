@@ -5,6 +5,7 @@
 // (host/http/transport), never node's response object.
 import type { Transport } from './transport/index.ts';
 import { transportFor } from './transport/index.ts';
+import { ambient } from '../runtime/ambient.ts';
 import { isHttp2 } from './version.ts';
 import type { WebEvent } from './webevent.ts';
 
@@ -29,6 +30,7 @@ export function takeOver(event: WebEvent, options: TakeOverOptions): Transport {
   event.onSettled = options.settled ?? null;
   event.Response.StatusCode = 200;
   res.statusCode = 200; // what the request log reports
+  ambient()?.server?.metrics.takenOver(res); // counted now, as Pode counts it when the route returns
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   const transport = transportFor(req, res);
   transport.open(200, options.headers);

@@ -15,7 +15,8 @@ import type { Middleware } from '../http/types.ts';
 import type { RequestLogHook } from '../http/requestlog.ts';
 import { resolveLimits, type RequestLimits } from '../http/limits.ts';
 import { logException } from '../log.ts';
-import type { Clock } from '../timers/clock.ts';
+import { systemClock, type Clock } from '../timers/clock.ts';
+import { ServerMetrics } from '../metrics/metrics.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { SseEngine } from '../sse/engine.ts';
@@ -116,6 +117,8 @@ export class PodeServer {
   requestClose: () => void = () => void this.stop();
   /** Start-PodeServer blocks still running when the script's top level finished; the host awaits them. */
   readonly setup: Promise<unknown>[] = [];
+  /** Pode's $PodeContext.Metrics, this process's share (host/metrics/metrics.ts): requests, in flight, uptime. */
+  readonly metrics: ServerMetrics;
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];
@@ -124,6 +127,7 @@ export class PodeServer {
 
   constructor(options: ServerOptions = {}) {
     this.options = options;
+    this.metrics = new ServerMetrics(options.clock ?? systemClock);
     this.log = options.log ?? processLogSettings();
     this.rootPath = resolve(options.rootPath ?? process.cwd());
     this.defaultFolders = new DefaultFolders(this.rootPath);
