@@ -1,0 +1,341 @@
+// Pode's tasks (src/Public/Tasks.ps1, src/Private/Tasks.ps1): named scripts a route (or anything) starts on
+// demand with Invoke-PodeTask, each start a "task process" the caller may wait on. Pode runs them in a
+// runspace pool of Threads.Tasks runspaces (2 by default, Set-PodeTaskConcurrency); here at most `maximum`
+// scripts run at once and the rest wait in a FIFO queue, Pending, as they would for a free runspace.
+//
+// A JS function cannot be stopped from outside. So a process that times out (its -Timeout from Create or
+// Start), is closed (Close-PodeTask) or is still queued at shutdown is *reported* over: Failed, its Result
+// rejected, its concurrency slot given to the next in the queue; a script still running then finishes on its
+// own and what it returns is ignored. The server's stop waits for running scripts up to the grace period.
+import { randomUUID } from 'node:crypto';
+import { errors } from '../errors/catalog.ts';
+import { logException, logWarn } from '../log.ts';
+import { sleep, systemClock, type Clock, type ClockHandle } from '../timers/clock.ts';
+
+export type TaskScript = (args: Record<string, unknown>) => unknown;
+export type TimeoutFrom = 'Create' | 'Start';
+export type TaskState = 'Pending' | 'Running' | 'Completed' | 'Failed';
+
+/** A task as Add-PodeTask defines it ($PodeContext.Tasks.Items[Name]). */
+export interface TaskDefinition {
+  readonly Name: string;
+  /** The script; Edit-PodeTask replaces it (a process already started keeps the one it started with). */
+  Script: TaskScript;
+  /** Default arguments, merged under each invocation's own (-ArgumentList). */
+  Arguments: Record<string, unknown>;
+  /** Seconds before a process is reported timed out (-1: never), counted from its creation or its start. */
+  readonly Timeout: { readonly Value: number; readonly From: TimeoutFrom };
+}
+
+/** Pode's $TaskEvent, also passed to the script as its `Event` argument, as Pode splats it. */
+export interface TaskEvent {
+  /** An object to lock on, as Pode's $TaskEvent.Lockable. */
+  readonly Lockable: object;
+  /** The task (its definition). */
+  readonly Sender: TaskDefinition;
+  /** When this process started running. */
+  readonly Timestamp: Date;
+  /** The process's id (the ID of Invoke-PodeTask's result). */
+  readonly ProcessId: string;
+  /** Scratch space for this run; fresh each time. */
+  readonly Metadata: Record<string, unknown>;
+}
+
+/**
+ * A task process: what Invoke-PodeTask returns, with Pode's fields. `Result` is what a script awaits: it
+ * resolves with the script's return value, or rejects with its error (or the timeout, closing, shutdown).
+ */
+export interface TaskProcess {
+  readonly ID: string;
+  /** The task's name. */
+  readonly Task: string;
+  /** Pode's runspace handle, reduced to what Test-PodeTaskCompleted reads. */
+  readonly Runspace: { readonly Handler: { IsCompleted: boolean } };
+  readonly Result: Promise<unknown>;
+  readonly CreateTime: Date;
+  StartTime: Date | undefined;
+  CompletedTime: Date | undefined;
+  /** When it is reported timed out; undefined for never (Pode's [datetime]::MaxValue) or not yet known (From Start, not started). */
+  ExpireTime: Date | undefined;
+  readonly Timeout: { readonly Value: number; readonly From: TimeoutFrom };
+  State: TaskState;
+  /** podets: why it failed (the script's error, or the timeout); undefined otherwise. */
+  Error: unknown;
+}
+
+interface Internal {
+  readonly process: TaskProcess;
+  readonly script: TaskScript;
+  readonly args: Record<string, unknown>;
+  settle(ok: boolean, value: unknown): void;
+  expiry?: ClockHandle;
+  /** It holds a concurrency slot (running, not yet reported over). */
+  holding: boolean;
+  /** Pode's housekeeper forgets a completed process a minute after it completed. */
+  forget?: ClockHandle;
+}
+
+export interface TasksOptions {
+  clock?: Clock;
+  /** Runs a script in the server's ambient context with its $TaskEvent. */
+  runner?: <R>(event: TaskEvent, run: () => R) => R;
+  /** How long stop() waits for running scripts (default 10 s, as timers and schedules). */
+  stopTimeoutMs?: number;
+}
+
+/** Pode's $PodeContext.Threads.Tasks default (src/Private/Context.ps1). */
+export const DEFAULT_TASK_CONCURRENCY = 2;
+export const TASK_STOP_TIMEOUT_MS = 10_000;
+/** Pode's housekeeper (src/Private/Tasks.ps1) closes a process a minute after it completed. */
+export const TASK_RETENTION_MS = 60_000;
+
+const lockable = {};
+
+export class Tasks {
+  private readonly items = new Map<string, TaskDefinition>();
+  private readonly processes = new Map<string, Internal>();
+  private readonly queue: Internal[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly clock: Clock;
+  private readonly runner: <R>(event: TaskEvent, run: () => R) => R;
+  private readonly stopTimeoutMs: number;
+  private runningCount = 0;
+  private stopped = false;
+  /** Set-PodeTaskConcurrency -Maximum. */
+  maximum = DEFAULT_TASK_CONCURRENCY;
+
+  constructor(options: TasksOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.runner = options.runner ?? ((_e, run) => run());
+    this.stopTimeoutMs = options.stopTimeoutMs ?? TASK_STOP_TIMEOUT_MS;
+  }
+
+  // ---- definitions --------------------------------------------------------------------------------
+
+  add(command: string, def: { Name: string; Script: TaskScript; Arguments?: Record<string, unknown>; Timeout?: number; TimeoutFrom?: TimeoutFrom }): TaskDefinition {
+    const key = def.Name.toLowerCase();
+    if (this.items.has(key)) throw errors.TaskAlreadyDefined(command, { name: def.Name });
+    const task: TaskDefinition = {
+      Name: def.Name,
+      Script: def.Script,
+      Arguments: { ...(def.Arguments ?? {}) },
+      Timeout: { Value: def.Timeout ?? -1, From: def.TimeoutFrom ?? 'Create' },
+    };
+    this.items.set(key, task);
+    return task;
+  }
+
+  has(name: string): boolean {
+    return this.items.has(name.toLowerCase());
+  }
+
+  /** The task named so (case-insensitive, as Pode's hashtable), or the TaskDoesNotExist error. */
+  get(command: string, name: string): TaskDefinition {
+    const task = this.items.get(name.toLowerCase());
+    if (!task) throw errors.TaskDoesNotExist(command, { name });
+    return task;
+  }
+
+  /** Get-PodeTask: all, or those named (in the order of the names, as Pode's loop gives them). */
+  list(names?: readonly string[]): TaskDefinition[] {
+    const all = [...this.items.values()];
+    if (!names || names.length === 0) return all;
+    return names.flatMap((n) => all.filter((t) => t.Name.toLowerCase() === n.toLowerCase()));
+  }
+
+  remove(name: string): boolean {
+    return this.items.delete(name.toLowerCase());
+  }
+
+  clear(): void {
+    this.items.clear();
+  }
+
+  setMaximum(command: string, maximum: number): void {
+    if (!(maximum >= 1)) throw errors.MaximumConcurrentTasksInvalid(command, { maximum });
+    this.maximum = maximum;
+    this.pump();
+  }
+
+  // ---- processes ----------------------------------------------------------------------------------
+
+  /** Invoke-PodeTask: a new process, started now or queued behind the concurrency limit. */
+  invoke(command: string, name: string, argumentList?: Record<string, unknown> | null, timeout = -1, timeoutFrom: 'Default' | TimeoutFrom = 'Default'): TaskProcess {
+    const task = this.get(command, name);
+    const from = timeoutFrom === 'Default' ? task.Timeout.From : timeoutFrom;
+    const value = timeout === -1 ? task.Timeout.Value : timeout;
+    const now = this.clock.now();
+    let settle!: (ok: boolean, v: unknown) => void;
+    const result = new Promise<unknown>((resolve, reject) => {
+      settle = (ok, v) => (ok ? resolve(v) : reject(v));
+    });
+    // Whoever awaits Result sees a failure; nobody awaiting is not an unhandled rejection (it is logged).
+    result.catch(() => undefined);
+    const process: TaskProcess = {
+      ID: randomUUID(),
+      Task: task.Name,
+      Runspace: { Handler: { IsCompleted: false } },
+      Result: result,
+      CreateTime: now,
+      StartTime: undefined,
+      CompletedTime: undefined,
+      ExpireTime: undefined,
+      Timeout: { Value: value, From: from },
+      State: 'Pending',
+      Error: undefined,
+    };
+    const entry: Internal = {
+      process,
+      script: task.Script,
+      args: { ...task.Arguments, ...(argumentList ?? {}) },
+      settle: (ok, v) => settle(ok, v),
+      holding: false,
+    };
+    this.processes.set(process.ID, entry);
+    if (this.stopped) {
+      this.finish(entry, false, errors.TaskCancelled(command, { name: task.Name, id: process.ID }));
+      return process;
+    }
+    if (from === 'Create' && value >= 0) this.arm(entry, now.getTime());
+    this.queue.push(entry);
+    this.pump();
+    return process;
+  }
+
+  /** Get-PodeTaskProcess. */
+  listProcesses(filter: { Name?: readonly string[]; Id?: readonly string[]; State?: readonly string[] } = {}): TaskProcess[] {
+    let all = [...this.processes.values()].map((e) => e.process);
+    const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
+    if (filter.Name?.length) {
+      const names = lower(filter.Name);
+      all = names.flatMap((n) => all.filter((p) => p.Task.toLowerCase() === n));
+    }
+    if (filter.Id?.length) {
+      const ids = lower(filter.Id);
+      all = ids.flatMap((id) => all.filter((p) => p.ID.toLowerCase() === id));
+    }
+    const states = lower(filter.State ?? ['All']);
+    if (!states.includes('all')) all = all.filter((p) => states.includes(p.State.toLowerCase()));
+    return all;
+  }
+
+  /**
+   * Wait-PodeTask on a process: its result, or its failure. `timeoutMs` > 0 bounds the wait: past it the
+   * process is reported timed out (TaskTimedOut). As Pode's, the process is closed after the wait.
+   */
+  async wait(command: string, process: TaskProcess, timeoutMs = -1): Promise<unknown> {
+    const entry = this.processes.get(process.ID);
+    try {
+      if (timeoutMs > 0 && entry && !process.Runspace.Handler.IsCompleted) {
+        const timer = sleep(this.clock, timeoutMs);
+        const raced = await Promise.race([process.Result.then(() => false, () => false), timer.done.then(() => true)]);
+        timer.cancel();
+        if (raced) this.finish(entry, false, errors.TaskTimedOut(command, { ms: timeoutMs }));
+      }
+      return await process.Result;
+    } finally {
+      this.close(command, process);
+    }
+  }
+
+  /** Close-PodeTask: forget the process; one not yet over is reported Failed (TaskClosed), its result ignored. */
+  close(command: string, process: TaskProcess): void {
+    const entry = this.processes.get(process.ID);
+    if (!entry) return;
+    if (!process.Runspace.Handler.IsCompleted) this.finish(entry, false, errors.TaskClosed(command, { name: process.Task, id: process.ID }));
+    if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
+    this.processes.delete(process.ID);
+  }
+
+  /** Running scripts and queued processes. */
+  get running(): number {
+    return this.runningCount;
+  }
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Server stop: queued processes are cancelled, running scripts awaited up to stopTimeoutMs. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const entry of this.queue.splice(0)) this.finish(entry, false, errors.TaskCancelled('', { name: entry.process.Task, id: entry.process.ID }));
+    for (const entry of this.processes.values()) if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
+    if (this.inFlight.size === 0) return;
+    const pending = this.inFlight.size;
+    const timeout = sleep(this.clock, this.stopTimeoutMs);
+    const finished = await Promise.race([Promise.all([...this.inFlight]).then(() => true), timeout.done.then(() => false)]);
+    timeout.cancel();
+    if (finished) return;
+    this.inFlight.clear();
+    logWarn(`Gave up waiting for ${pending} task run(s) to finish after ${this.stopTimeoutMs}ms`);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  private arm(entry: Internal, from: number): void {
+    const { process } = entry;
+    const ms = process.Timeout.Value * 1000;
+    process.ExpireTime = new Date(from + ms);
+    entry.expiry = this.clock.setTimeout(() => {
+      entry.expiry = undefined;
+      if (process.Runspace.Handler.IsCompleted) return;
+      const err = errors.TaskTimedOut('Invoke-PodeTask', { ms });
+      logException(`Task '${process.Task}' (process ${process.ID}) timed out`, err);
+      this.finish(entry, false, err);
+    }, ms);
+  }
+
+  /** Start queued processes while there is room, oldest first. */
+  private pump(): void {
+    while (this.runningCount < this.maximum && this.queue.length > 0) this.start(this.queue.shift()!);
+  }
+
+  private start(entry: Internal): void {
+    const { process } = entry;
+    if (process.Runspace.Handler.IsCompleted) return;
+    const now = this.clock.now();
+    process.StartTime = now;
+    process.State = 'Running';
+    entry.holding = true;
+    this.runningCount++;
+    if (process.Timeout.From === 'Start' && process.Timeout.Value >= 0) this.arm(entry, now.getTime());
+    const task = this.items.get(process.Task.toLowerCase());
+    const event: TaskEvent = { Lockable: lockable, Sender: task ?? { Name: process.Task, Script: entry.script, Arguments: {}, Timeout: process.Timeout }, Timestamp: now, ProcessId: process.ID, Metadata: {} };
+    let run: Promise<unknown>;
+    try {
+      run = Promise.resolve(this.runner(event, () => entry.script({ ...entry.args, Event: event })));
+    } catch (err) {
+      run = Promise.reject(err);
+    }
+    const tracked = run.then(
+      (value) => this.finish(entry, true, value),
+      (err: unknown) => {
+        if (!process.Runspace.Handler.IsCompleted) logException(`Task '${process.Task}' failed`, err);
+        this.finish(entry, false, err);
+      },
+    );
+    this.inFlight.add(tracked);
+    void tracked.then(() => this.inFlight.delete(tracked));
+  }
+
+  /** Reports a process over (once): its state, its Result, its slot given to the next queued one. */
+  private finish(entry: Internal, ok: boolean, value: unknown): void {
+    const { process } = entry;
+    if (process.Runspace.Handler.IsCompleted) return;
+    process.Runspace.Handler.IsCompleted = true;
+    process.CompletedTime = this.clock.now();
+    process.State = ok ? 'Completed' : 'Failed';
+    if (!ok) process.Error = value;
+    if (entry.expiry !== undefined) this.clock.clearTimeout(entry.expiry);
+    entry.expiry = undefined;
+    const queued = this.queue.indexOf(entry);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    entry.settle(ok, value);
+    if (!this.stopped) entry.forget = this.clock.setTimeout(() => this.processes.get(process.ID) === entry && this.processes.delete(process.ID), TASK_RETENTION_MS);
+    if (entry.holding) {
+      entry.holding = false;
+      this.runningCount--;
+      if (!this.stopped) this.pump();
+    }
+  }
+}
