@@ -7,6 +7,7 @@ import type { WebEvent } from './host/http/webevent.ts';
 import type { TriggeredEvent } from './host/sse/events.ts';
 import type { TimerEvent } from './host/timers/timers.ts';
 import type { ScheduleEvent } from './host/timers/schedules.ts';
+import type { TaskEvent } from './host/tasks/tasks.ts';
 
 declare global {
   const AddPodeAuth: typeof cmdlets.AddPodeAuth;
@@ -19,14 +20,18 @@ declare global {
   const AddPodeRoute: typeof cmdlets.AddPodeRoute;
   const AddPodeSchedule: typeof cmdlets.AddPodeSchedule;
   const AddPodeStaticRoute: typeof cmdlets.AddPodeStaticRoute;
+  const AddPodeTask: typeof cmdlets.AddPodeTask;
   const AddPodeTimer: typeof cmdlets.AddPodeTimer;
   const ClearPodeAuth: typeof cmdlets.ClearPodeAuth;
+  const ClearPodeTasks: typeof cmdlets.ClearPodeTasks;
   const ClosePodeServer: typeof cmdlets.ClosePodeServer;
   const ClosePodeSseConnection: typeof cmdlets.ClosePodeSseConnection;
+  const ClosePodeTask: typeof cmdlets.ClosePodeTask;
   const ConvertFromPodeJwt: typeof cmdlets.ConvertFromPodeJwt;
   const ConvertToPodeJwt: typeof cmdlets.ConvertToPodeJwt;
   const ConvertToPodeSseConnection: typeof cmdlets.ConvertToPodeSseConnection;
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
+  const EditPodeTask: typeof cmdlets.EditPodeTask;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
   const EnablePodeSessionMiddleware: typeof cmdlets.EnablePodeSessionMiddleware;
@@ -49,6 +54,9 @@ declare global {
   const GetPodeSseEvent: typeof cmdlets.GetPodeSseEvent;
   const GetPodeSseGroupList: typeof cmdlets.GetPodeSseGroupList;
   const GetPodeSseNameList: typeof cmdlets.GetPodeSseNameList;
+  const GetPodeTask: typeof cmdlets.GetPodeTask;
+  const GetPodeTaskProcess: typeof cmdlets.GetPodeTaskProcess;
+  const InvokePodeTask: typeof cmdlets.InvokePodeTask;
   const MergePodeAuth: typeof cmdlets.MergePodeAuth;
   const NewPodeAuthScheme: typeof cmdlets.NewPodeAuthScheme;
   const NewPodeLogTerminalMethod: typeof cmdlets.NewPodeLogTerminalMethod;
@@ -60,6 +68,7 @@ declare global {
   const RemovePodeSchedule: typeof cmdlets.RemovePodeSchedule;
   const RemovePodeSecurityAccessControl: typeof cmdlets.RemovePodeSecurityAccessControl;
   const RemovePodeSession: typeof cmdlets.RemovePodeSession;
+  const RemovePodeTask: typeof cmdlets.RemovePodeTask;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const ResetPodeSessionExpiry: typeof cmdlets.ResetPodeSessionExpiry;
   const SavePodeSession: typeof cmdlets.SavePodeSession;
@@ -74,6 +83,7 @@ declare global {
   const SetPodeSseDefaultScope: typeof cmdlets.SetPodeSseDefaultScope;
   const SetPodeSseHeartbeat: typeof cmdlets.SetPodeSseHeartbeat;
   const SetPodeSseHistory: typeof cmdlets.SetPodeSseHistory;
+  const SetPodeTaskConcurrency: typeof cmdlets.SetPodeTaskConcurrency;
   const StartPodeServer: typeof cmdlets.StartPodeServer;
   const StartPodeSleep: typeof cmdlets.StartPodeSleep;
   const TestPodeAuth: typeof cmdlets.TestPodeAuth;
@@ -91,8 +101,11 @@ declare global {
   const TestPodeSseClientIdValid: typeof cmdlets.TestPodeSseClientIdValid;
   const TestPodeSseEvent: typeof cmdlets.TestPodeSseEvent;
   const TestPodeSseName: typeof cmdlets.TestPodeSseName;
+  const TestPodeTaskCompleted: typeof cmdlets.TestPodeTaskCompleted;
   const UnregisterPodeSseEvent: typeof cmdlets.UnregisterPodeSseEvent;
   const UpdatePodeCookieExpiry: typeof cmdlets.UpdatePodeCookieExpiry;
+  const UsePodeTasks: typeof cmdlets.UsePodeTasks;
+  const WaitPodeTask: typeof cmdlets.WaitPodeTask;
   const WritePodeFileResponse: typeof cmdlets.WritePodeFileResponse;
   const WritePodeHost: typeof cmdlets.WritePodeHost;
   const WritePodeHtmlResponse: typeof cmdlets.WritePodeHtmlResponse;
@@ -111,6 +124,8 @@ declare global {
   const $TimerEvent: TimerEvent;
   /** The schedule run in progress; undefined outside a schedule’s script. Set in: schedule scripts (AddPodeSchedule). */
   const $ScheduleEvent: ScheduleEvent;
+  /** The task process whose script is running (also its `Event` argument); undefined outside a task’s script. Set in: task scripts (AddPodeTask), through their awaits. */
+  const $TaskEvent: TaskEvent;
 }
 
 export {};

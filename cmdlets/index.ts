@@ -15,3 +15,4 @@ export * from './cookies.ts';
 export * from './security.ts';
 export * from './jwt.ts';
 export * from './sessions.ts';
+export * from './tasks.ts';

@@ -528,5 +528,9 @@ export const errors = defineCatalog({
   TaskCancelled: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} did not run: the server is stopping.`, {
     podetsOnly: true,
   }),
+  PathToLoadNotFound: entry((a: { what: string; path: string }) => `Path to load ${a.what} not found: ${a.path}`, {
+    parameter: 'Path',
+    pode: 'pathToLoadNotFoundExceptionMessage',
+  }),
   // end tasks
 });

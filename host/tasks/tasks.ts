@@ -238,6 +238,21 @@ export class Tasks {
     }
   }
 
+  /** Wait-PodeTask on any other Promise (Pode's .NET Task): its value; past `timeoutMs` (> 0), TaskTimedOut. */
+  async waitPromise(command: string, promise: PromiseLike<unknown>, timeoutMs = -1): Promise<unknown> {
+    if (!(timeoutMs > 0)) return await promise;
+    const timer = sleep(this.clock, timeoutMs);
+    const settled = Promise.resolve(promise).then(
+      (value) => ({ ok: true as const, value }),
+      (err: unknown) => ({ ok: false as const, err }),
+    );
+    const first = await Promise.race([settled, timer.done.then(() => undefined)]);
+    timer.cancel();
+    if (first === undefined) throw errors.TaskTimedOut(command, { ms: timeoutMs });
+    if (!first.ok) throw first.err;
+    return first.value;
+  }
+
   /** Close-PodeTask: forget the process; one not yet over is reported Failed (TaskClosed), its result ignored. */
   close(command: string, process: TaskProcess): void {
     const entry = this.processes.get(process.ID);
