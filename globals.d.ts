@@ -71,6 +71,7 @@ declare global {
   const RemovePodeTask: typeof cmdlets.RemovePodeTask;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const ResetPodeSessionExpiry: typeof cmdlets.ResetPodeSessionExpiry;
+  const RestartPodeTaskProcess: typeof cmdlets.RestartPodeTaskProcess;
   const SavePodeSession: typeof cmdlets.SavePodeSession;
   const SendPodeSseEvent: typeof cmdlets.SendPodeSseEvent;
   const SetPodeCookie: typeof cmdlets.SetPodeCookie;
@@ -102,6 +103,7 @@ declare global {
   const TestPodeSseEvent: typeof cmdlets.TestPodeSseEvent;
   const TestPodeSseName: typeof cmdlets.TestPodeSseName;
   const TestPodeTaskCompleted: typeof cmdlets.TestPodeTaskCompleted;
+  const TestPodeTaskFailed: typeof cmdlets.TestPodeTaskFailed;
   const UnregisterPodeSseEvent: typeof cmdlets.UnregisterPodeSseEvent;
   const UpdatePodeCookieExpiry: typeof cmdlets.UpdatePodeCookieExpiry;
   const UsePodeTasks: typeof cmdlets.UsePodeTasks;

@@ -12,6 +12,10 @@ import type { TaskProcess, TaskScript } from '../host/tasks/tasks.ts';
 
 const cmdlet = defineGroup('Tasks');
 
+/** -Process (alias Task): the process Invoke-PodeTask or Get-PodeTaskProcess returned. */
+const processParam = (help: string) =>
+  ({ name: 'Process', type: 'Hashtable', mandatory: true, position: 0, pipeline: true, aliases: ['Task'], help }) as const;
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
 const isProcess = (v: unknown): v is TaskProcess =>
@@ -28,6 +32,7 @@ export const AddPodeTask = cmdlet({
   examples: [
     { code: "Add-PodeTask -Name 'Example1' -ScriptBlock { Invoke-SomeLogic }" },
     { code: "Add-PodeTask -Name 'Example1' -ScriptBlock { return Get-SomeObject }" },
+    { code: "Add-PodeTask -Name 'Example1' -ScriptBlock { return Get-SomeObject } -MaxRetries 3 -RetryDelay 5 -AutoRetry" },
     { code: "AddPodeTask({ Name: 'Sum', ScriptBlock: async ({ a, b }) => a + b, ArgumentList: { a: 1, b: 2 } })", text: 'A script takes its arguments by name.' },
   ],
   defaultParameterSet: 'Script',
@@ -55,6 +60,13 @@ export const AddPodeTask = cmdlet({
       validateSet: ['Create', 'Start'],
       help: "Where to start the Timeout from, either 'Create', 'Start'. (Default: 'Create')",
     },
+    { name: 'MaxRetries', type: 'Int32', default: 0, help: 'The maximum number of retries to attempt if the Task fails. (Default: 0)' },
+    { name: 'RetryDelay', type: 'Int32', default: 0, help: 'The delay, in minutes, between automatically retrying failed task processes. (Default: 0)' },
+    {
+      name: 'AutoRetry',
+      type: 'SwitchParameter',
+      help: 'If supplied, the Task will automatically retry processes if they fail (its script threw, or it timed out); whoever waits on it waits for the last try.',
+    },
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
@@ -66,6 +78,9 @@ export const AddPodeTask = cmdlet({
       Arguments: args.ArgumentList ?? {},
       Timeout: args.Timeout,
       TimeoutFrom: args.TimeoutFrom as 'Create' | 'Start',
+      MaxRetries: args.MaxRetries,
+      RetryDelay: args.RetryDelay,
+      AutoRetry: args.AutoRetry,
     });
     ctx.verbose(`Task '${args.Name}' added`);
   },
@@ -208,30 +223,56 @@ export const ClosePodeTask = cmdlet({
     'Close and dispose of a Task, even if still running. A process not yet over is reported Failed (TaskClosed) to whoever waits on it; ' +
     'a queued one never starts; a running script cannot be stopped, so it finishes on its own and its result is ignored.',
   examples: [{ code: "Invoke-PodeTask -Name 'Example1' | Close-PodeTask" }],
-  parameters: [{ name: 'Task', type: 'Hashtable', mandatory: true, position: 0, pipeline: true, help: 'The Task to be closed.' }],
+  parameters: [{ name: 'Process', type: 'Hashtable', mandatory: true, position: 0, pipeline: true, aliases: ['Task'], help: 'The Task to be closed.' }],
   run: (args, ctx) => {
-    if (!isProcess(args.Task)) throw errors.InvalidTaskType(ctx.command);
-    currentServer(ctx.command).tasks.close(ctx.command, args.Task);
+    if (!isProcess(args.Process)) throw errors.InvalidTaskType(ctx.command);
+    currentServer(ctx.command).tasks.close(ctx.command, args.Process);
   },
 });
 
 export const TestPodeTaskCompleted = cmdlet({
   name: 'Test-PodeTaskCompleted',
-  synopsis: 'Test if a running Task process has completed.',
-  description: 'Test if a running Task process has completed: true once it is over, whether it succeeded, failed or timed out.',
+  synopsis: 'Test if a running Task process has completed (including failed).',
+  description:
+    'Test if a running Task process has completed (including failed): true once it is over, whether it succeeded, failed or timed out; false while an -AutoRetry waits to run it again.',
   examples: [{ code: "Invoke-PodeTask -Name 'Example1' | Test-PodeTaskCompleted" }],
-  parameters: [
-    {
-      name: 'Task',
-      type: 'Hashtable',
-      mandatory: true,
-      position: 0,
-      pipeline: true,
-      help: 'The Task process to be check. The process returned by either Invoke-PodeTask or Get-PodeTaskProcess.',
-    },
+  parameters: [processParam('The Task process to be check. The process returned by either Invoke-PodeTask or Get-PodeTaskProcess.')],
+  outputs: 'System.Boolean',
+  run: (args): boolean => Boolean((args.Process as Partial<TaskProcess>).Runspace?.Handler?.IsCompleted),
+});
+
+export const TestPodeTaskFailed = cmdlet({
+  name: 'Test-PodeTaskFailed',
+  synopsis: 'Test if a running Task process has failed.',
+  description: 'Test if a running Task process has failed: its script threw, it timed out, or it was closed or cancelled before it finished.',
+  examples: [{ code: "Invoke-PodeTask -Name 'Example1' | Test-PodeTaskFailed" }],
+  parameters: [processParam('The Task process to be check. The process returned by either Invoke-PodeTask or Get-PodeTaskProcess.')],
+  outputs: 'System.Boolean',
+  run: (args): boolean => (args.Process as Partial<TaskProcess>).State === 'Failed',
+});
+
+export const RestartPodeTaskProcess = cmdlet({
+  name: 'Restart-PodeTaskProcess',
+  synopsis: 'Restart a Task process which has failed.',
+  description:
+    'Restart a Task process which has failed: it runs again with the same ID and arguments (and the task’s current script), queued as a new invocation would be. ' +
+    'A process that has not failed is left as it is. Returns the process; with -Wait, a Promise of its result.',
+  examples: [
+    { code: "$task = Invoke-PodeTask -Name 'Example1' -Wait\nif (Test-PodeTaskFailed -Process $task) {\n    Restart-PodeTaskProcess -Process $task\n}" },
+    { code: "Get-PodeTaskProcess -State 'Failed' | ForEach-Object { Restart-PodeTaskProcess -Process $_ }" },
   ],
-  outputs: 'Boolean',
-  run: (args): boolean => Boolean((args.Task as Partial<TaskProcess>).Runspace?.Handler?.IsCompleted),
+  parameters: [
+    processParam('The Task process to be restarted. The process returned by either Invoke-PodeTask or Get-PodeTaskProcess.'),
+    { name: 'Timeout', type: 'Int32', default: -1, help: 'A Timeout, in seconds, to abort running the Task process. (Default: -1 [never timeout])' },
+    { name: 'Wait', type: 'SwitchParameter', help: 'If supplied, Pode will wait until the Task process has finished' },
+  ],
+  run: (args, ctx): TaskProcess | Promise<unknown> => {
+    if (!isProcess(args.Process)) throw errors.InvalidTaskType(ctx.command);
+    const tasks = currentServer(ctx.command).tasks;
+    const process = tasks.restart(ctx.command, args.Process, args.Timeout);
+    if (args.Wait) return tasks.wait(ctx.command, process, args.Timeout > 0 ? args.Timeout * 1000 : -1);
+    return process;
+  },
 });
 
 export const WaitPodeTask = cmdlet({
@@ -248,11 +289,12 @@ export const WaitPodeTask = cmdlet({
   ],
   parameters: [
     {
-      name: 'Task',
+      name: 'Process',
       type: 'Object',
       mandatory: true,
       position: 0,
       pipeline: true,
+      aliases: ['Task'],
       help: 'The Task process to wait on. The process returned by either Invoke-PodeTask or Get-PodeTaskProcess; or a Promise.',
     },
     { name: 'Timeout', type: 'Int32', default: -1, help: 'An optional Timeout in milliseconds.' },
@@ -260,7 +302,7 @@ export const WaitPodeTask = cmdlet({
   outputs: 'Object',
   run: (args, ctx): Promise<unknown> => {
     const server = currentServer(ctx.command);
-    const task = args.Task;
+    const task = args.Process;
     if (isProcess(task)) return server.tasks.wait(ctx.command, task, args.Timeout > 0 ? args.Timeout * 1000 : -1);
     if (isThenable(task)) return server.tasks.waitPromise(ctx.command, task, args.Timeout);
     throw errors.InvalidTaskType(ctx.command);
@@ -285,7 +327,7 @@ export const GetPodeTaskProcess = cmdlet({
     {
       name: 'State',
       type: 'String[]',
-      default: ['All'],
+      default: 'All',
       validateSet: ['All', 'Pending', 'Running', 'Completed', 'Failed'],
       help: 'An optional State of the Task process to filter by, can be one or more.',
     },

@@ -532,5 +532,6 @@ export const errors = defineCatalog({
     parameter: 'Path',
     pode: 'pathToLoadNotFoundExceptionMessage',
   }),
+  TaskProcessDoesNotExist: entry((a: { id: string }) => `Task process does not exist: ${a.id}`, { parameter: 'Process', podetsOnly: true }),
   // end tasks
 });

@@ -203,6 +203,7 @@ export const GLOBALS: readonly GlobalDecl[] = [
         Script: true,
         Arguments: true,
         Timeout: true,
+        Retry: true,
       },
     },
   },

@@ -25,6 +25,8 @@ export interface TaskDefinition {
   Arguments: Record<string, unknown>;
   /** Seconds before a process is reported timed out (-1: never), counted from its creation or its start. */
   readonly Timeout: { readonly Value: number; readonly From: TimeoutFrom };
+  /** -MaxRetries, -RetryDelay (minutes), -AutoRetry: a failed process is run again, up to Max times, Delay minutes after it failed. */
+  readonly Retry: { readonly Max: number; readonly Delay: number; readonly Auto: boolean };
 }
 
 /** Pode's $TaskEvent, also passed to the script as its `Event` argument, as Pode splats it. */
@@ -51,23 +53,28 @@ export interface TaskProcess {
   readonly Task: string;
   /** Pode's runspace handle, reduced to what Test-PodeTaskCompleted reads. */
   readonly Runspace: { readonly Handler: { IsCompleted: boolean } };
-  readonly Result: Promise<unknown>;
+  /** Replaced when Restart-PodeTaskProcess runs a failed process again. */
+  Result: Promise<unknown>;
   readonly CreateTime: Date;
   StartTime: Date | undefined;
   CompletedTime: Date | undefined;
   /** When it is reported timed out; undefined for never (Pode's [datetime]::MaxValue) or not yet known (From Start, not started). */
   ExpireTime: Date | undefined;
-  readonly Timeout: { readonly Value: number; readonly From: TimeoutFrom };
+  Timeout: { readonly Value: number; readonly From: TimeoutFrom };
   State: TaskState;
+  /** How many times it was run again (Count), and the task's MaxRetries (Max). */
+  readonly Retry: { Count: number; readonly Max: number };
   /** podets: why it failed (the script's error, or the timeout); undefined otherwise. */
   Error: unknown;
 }
 
 interface Internal {
   readonly process: TaskProcess;
-  readonly script: TaskScript;
+  script: TaskScript;
   readonly args: Record<string, unknown>;
   settle(ok: boolean, value: unknown): void;
+  /** An automatic retry waiting for its RetryDelay. */
+  retry?: ClockHandle;
   expiry?: ClockHandle;
   /** It holds a concurrency slot (running, not yet reported over). */
   holding: boolean;
@@ -112,7 +119,19 @@ export class Tasks {
 
   // ---- definitions --------------------------------------------------------------------------------
 
-  add(command: string, def: { Name: string; Script: TaskScript; Arguments?: Record<string, unknown>; Timeout?: number; TimeoutFrom?: TimeoutFrom }): TaskDefinition {
+  add(
+    command: string,
+    def: {
+      Name: string;
+      Script: TaskScript;
+      Arguments?: Record<string, unknown>;
+      Timeout?: number;
+      TimeoutFrom?: TimeoutFrom;
+      MaxRetries?: number;
+      RetryDelay?: number;
+      AutoRetry?: boolean;
+    },
+  ): TaskDefinition {
     const key = def.Name.toLowerCase();
     if (this.items.has(key)) throw errors.TaskAlreadyDefined(command, { name: def.Name });
     const task: TaskDefinition = {
@@ -120,6 +139,7 @@ export class Tasks {
       Script: def.Script,
       Arguments: { ...(def.Arguments ?? {}) },
       Timeout: { Value: def.Timeout ?? -1, From: def.TimeoutFrom ?? 'Create' },
+      Retry: { Max: Math.max(0, def.MaxRetries ?? 0), Delay: Math.max(0, def.RetryDelay ?? 0), Auto: def.AutoRetry ?? false },
     };
     this.items.set(key, task);
     return task;
@@ -165,12 +185,7 @@ export class Tasks {
     const from = timeoutFrom === 'Default' ? task.Timeout.From : timeoutFrom;
     const value = timeout === -1 ? task.Timeout.Value : timeout;
     const now = this.clock.now();
-    let settle!: (ok: boolean, v: unknown) => void;
-    const result = new Promise<unknown>((resolve, reject) => {
-      settle = (ok, v) => (ok ? resolve(v) : reject(v));
-    });
-    // Whoever awaits Result sees a failure; nobody awaiting is not an unhandled rejection (it is logged).
-    result.catch(() => undefined);
+    const { result, settle } = outcome();
     const process: TaskProcess = {
       ID: randomUUID(),
       Task: task.Name,
@@ -182,13 +197,14 @@ export class Tasks {
       ExpireTime: undefined,
       Timeout: { Value: value, From: from },
       State: 'Pending',
+      Retry: { Count: 0, Max: task.Retry.Max },
       Error: undefined,
     };
     const entry: Internal = {
       process,
       script: task.Script,
       args: { ...task.Arguments, ...(argumentList ?? {}) },
-      settle: (ok, v) => settle(ok, v),
+      settle,
       holding: false,
     };
     this.processes.set(process.ID, entry);
@@ -238,6 +254,44 @@ export class Tasks {
     }
   }
 
+  /**
+   * Restart-PodeTaskProcess: a Failed process runs again (same ID, the task's current script, its arguments), queued
+   * as a new invocation would be; `timeout` (seconds, -1 = the process's own) applies from now. Any other state: as it is.
+   */
+  restart(command: string, process: TaskProcess, timeout = -1): TaskProcess {
+    const entry = this.processes.get(process.ID);
+    if (!entry) throw errors.TaskProcessDoesNotExist(command, { id: process.ID });
+    if (process.State !== 'Failed' || this.stopped) return process;
+    if (entry.retry !== undefined) this.clock.clearTimeout(entry.retry);
+    entry.retry = undefined;
+    if (process.Runspace.Handler.IsCompleted) {
+      const { result, settle } = outcome();
+      process.Result = result;
+      entry.settle = settle;
+    }
+    if (timeout !== -1) process.Timeout = { Value: timeout, From: process.Timeout.From };
+    this.requeue(entry);
+    return process;
+  }
+
+  private requeue(entry: Internal): void {
+    const { process } = entry;
+    if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
+    entry.forget = undefined;
+    const task = this.items.get(process.Task.toLowerCase());
+    if (task) entry.script = task.Script;
+    process.Retry.Count++;
+    process.Runspace.Handler.IsCompleted = false;
+    process.State = 'Pending';
+    process.StartTime = undefined;
+    process.CompletedTime = undefined;
+    process.ExpireTime = undefined;
+    process.Error = undefined;
+    if (process.Timeout.From === 'Create' && process.Timeout.Value >= 0) this.arm(entry, this.clock.now().getTime());
+    this.queue.push(entry);
+    this.pump();
+  }
+
   /** Wait-PodeTask on any other Promise (Pode's .NET Task): its value; past `timeoutMs` (> 0), TaskTimedOut. */
   async waitPromise(command: string, promise: PromiseLike<unknown>, timeoutMs = -1): Promise<unknown> {
     if (!(timeoutMs > 0)) return await promise;
@@ -274,7 +328,10 @@ export class Tasks {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const entry of this.queue.splice(0)) this.finish(entry, false, errors.TaskCancelled('', { name: entry.process.Task, id: entry.process.ID }));
-    for (const entry of this.processes.values()) if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
+    for (const entry of this.processes.values()) {
+      if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
+      if (entry.retry !== undefined) this.finish(entry, false, errors.TaskCancelled('', { name: entry.process.Task, id: entry.process.ID }));
+    }
     if (this.inFlight.size === 0) return;
     const pending = this.inFlight.size;
     const timeout = sleep(this.clock, this.stopTimeoutMs);
@@ -296,7 +353,7 @@ export class Tasks {
       if (process.Runspace.Handler.IsCompleted) return;
       const err = errors.TaskTimedOut('Invoke-PodeTask', { ms });
       logException(`Task '${process.Task}' (process ${process.ID}) timed out`, err);
-      this.finish(entry, false, err);
+      this.finish(entry, false, err, true);
     }, ms);
   }
 
@@ -315,18 +372,23 @@ export class Tasks {
     this.runningCount++;
     if (process.Timeout.From === 'Start' && process.Timeout.Value >= 0) this.arm(entry, now.getTime());
     const task = this.items.get(process.Task.toLowerCase());
-    const event: TaskEvent = { Lockable: lockable, Sender: task ?? { Name: process.Task, Script: entry.script, Arguments: {}, Timeout: process.Timeout }, Timestamp: now, ProcessId: process.ID, Metadata: {} };
+    const sender = task ?? { Name: process.Task, Script: entry.script, Arguments: {}, Timeout: process.Timeout, Retry: { Max: 0, Delay: 0, Auto: false } };
+    const event: TaskEvent = { Lockable: lockable, Sender: sender, Timestamp: now, ProcessId: process.ID, Metadata: {} };
+    const attempt = process.Retry.Count;
     let run: Promise<unknown>;
     try {
       run = Promise.resolve(this.runner(event, () => entry.script({ ...entry.args, Event: event })));
     } catch (err) {
       run = Promise.reject(err);
     }
+    // A run that was reported over (timed out, closed) or superseded by a retry no longer speaks for the process.
+    const current = () => process.Retry.Count === attempt && process.State === 'Running';
     const tracked = run.then(
-      (value) => this.finish(entry, true, value),
+      (value) => current() && this.finish(entry, true, value),
       (err: unknown) => {
-        if (!process.Runspace.Handler.IsCompleted) logException(`Task '${process.Task}' failed`, err);
-        this.finish(entry, false, err);
+        if (!current()) return;
+        logException(`Task '${process.Task}' failed`, err);
+        this.finish(entry, false, err, true);
       },
     );
     this.inFlight.add(tracked);
@@ -334,9 +396,28 @@ export class Tasks {
   }
 
   /** Reports a process over (once): its state, its Result, its slot given to the next queued one. */
-  private finish(entry: Internal, ok: boolean, value: unknown): void {
+  private finish(entry: Internal, ok: boolean, value: unknown, retryable = false): void {
     const { process } = entry;
     if (process.Runspace.Handler.IsCompleted) return;
+    const task = this.items.get(process.Task.toLowerCase());
+    if (!ok && retryable && !this.stopped && task?.Retry.Auto && process.Retry.Count < process.Retry.Max) {
+      // -AutoRetry: reported Failed while it waits RetryDelay minutes, then queued again; its Result waits on.
+      process.State = 'Failed';
+      process.Error = value;
+      if (entry.expiry !== undefined) this.clock.clearTimeout(entry.expiry);
+      entry.expiry = undefined;
+      this.release(entry);
+      const delay = task.Retry.Delay * 60_000;
+      if (delay === 0) this.requeue(entry);
+      else
+        entry.retry = this.clock.setTimeout(() => {
+          entry.retry = undefined;
+          if (this.processes.get(process.ID) === entry && process.State === 'Failed' && !this.stopped) this.requeue(entry);
+        }, delay);
+      return;
+    }
+    if (entry.retry !== undefined) this.clock.clearTimeout(entry.retry);
+    entry.retry = undefined;
     process.Runspace.Handler.IsCompleted = true;
     process.CompletedTime = this.clock.now();
     process.State = ok ? 'Completed' : 'Failed';
@@ -347,10 +428,23 @@ export class Tasks {
     if (queued >= 0) this.queue.splice(queued, 1);
     entry.settle(ok, value);
     if (!this.stopped) entry.forget = this.clock.setTimeout(() => this.processes.get(process.ID) === entry && this.processes.delete(process.ID), TASK_RETENTION_MS);
-    if (entry.holding) {
-      entry.holding = false;
-      this.runningCount--;
-      if (!this.stopped) this.pump();
-    }
+    this.release(entry);
   }
+
+  private release(entry: Internal): void {
+    if (!entry.holding) return;
+    entry.holding = false;
+    this.runningCount--;
+    if (!this.stopped) this.pump();
+  }
+}
+
+/** A Result promise and its settle; nobody awaiting a failed one is not an unhandled rejection (it was logged). */
+function outcome(): { result: Promise<unknown>; settle: (ok: boolean, value: unknown) => void } {
+  let settle!: (ok: boolean, value: unknown) => void;
+  const result = new Promise<unknown>((resolve, reject) => {
+    settle = (ok, v) => (ok ? resolve(v) : reject(v));
+  });
+  result.catch(() => undefined);
+  return { result, settle };
 }
