@@ -289,7 +289,7 @@ describe('cmdlets/tasks.ts', () => {
     pode`Add-PodeTask -Name fromTag -ScriptBlock ${() => 42} -Timeout 10 -TimeoutFrom Start`;
     expect(GetPodeTask({ Name: 'fromTag' })[0]!.Timeout).to.deep.equal({ Value: 10, From: 'Start' });
     const bad = await failure(() => pode`Invoke-PodeTask -Name echo -TimeoutFrom Later`);
-    expect(bad.message).to.include("'Later'");
+    expect(bad.message).to.match(/^Cannot validate argument on parameter 'TimeoutFrom'\. The argument "Later" does not belong to the set "Default,Create,Start"/);
   });
 
   it('invoked from a route over real HTTP: the task runs in the server\'s context, without the request\'s $WebEvent', async () => {
