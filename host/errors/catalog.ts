@@ -521,7 +521,7 @@ export const errors = defineCatalog({
   TaskTimedOut: entry((a: { ms: number }) => `Task has timed out after ${a.ms}ms.`, { pode: 'taskTimedOutExceptionMessage' }),
   // Pode's text names .NET types; podets waits on a Promise or on Invoke-PodeTask's process.
   InvalidTaskType: entry('Task type is invalid, expected either a Promise or a task process (the result of Invoke-PodeTask)', {
-    parameter: 'Task',
+    parameter: 'Process',
     podetsOnly: true,
   }),
   TaskClosed: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} was closed before it finished.`, { podetsOnly: true }),
