@@ -332,14 +332,22 @@ export class Tasks {
       if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
       if (entry.retry !== undefined) this.finish(entry, false, errors.TaskCancelled('', { name: entry.process.Task, id: entry.process.ID }));
     }
-    if (this.inFlight.size === 0) return;
-    const pending = this.inFlight.size;
-    const timeout = sleep(this.clock, this.stopTimeoutMs);
-    const finished = await Promise.race([Promise.all([...this.inFlight]).then(() => true), timeout.done.then(() => false)]);
-    timeout.cancel();
-    if (finished) return;
-    this.inFlight.clear();
-    logWarn(`Gave up waiting for ${pending} task run(s) to finish after ${this.stopTimeoutMs}ms`);
+    if (this.inFlight.size > 0) {
+      const pending = this.inFlight.size;
+      const timeout = sleep(this.clock, this.stopTimeoutMs);
+      const finished = await Promise.race([Promise.all([...this.inFlight]).then(() => true), timeout.done.then(() => false)]);
+      timeout.cancel();
+      if (!finished) {
+        this.inFlight.clear();
+        logWarn(`Gave up waiting for ${pending} task run(s) to finish after ${this.stopTimeoutMs}ms`);
+      }
+    }
+    // No clock callback of ours outlives the stop (a real clock's would keep the process alive).
+    for (const entry of this.processes.values()) {
+      if (entry.expiry !== undefined) this.clock.clearTimeout(entry.expiry);
+      if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
+      entry.expiry = entry.forget = undefined;
+    }
   }
 
   // ---- internals ----------------------------------------------------------------------------------

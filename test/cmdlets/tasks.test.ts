@@ -7,6 +7,8 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   AddPodeRoute,
   AddPodeTask,
@@ -20,6 +22,7 @@ import {
   RestartPodeTaskProcess,
   SetPodeTaskConcurrency,
   TestPodeTaskCompleted,
+  UsePodeTasks,
   TestPodeTaskFailed,
   WaitPodeTask,
   WritePodeJsonResponse,
@@ -27,10 +30,13 @@ import {
 import { pode } from '../../host/cmdlet/template.ts';
 import { PodeError } from '../../host/errors/error.ts';
 import { runAmbient } from '../../host/runtime/ambient.ts';
+import { installGlobals, uninstallGlobals } from '../../host/runtime/globals.ts';
 import { PodeServer, currentTaskEvent, setCurrentServer } from '../../host/runtime/server.ts';
 import type { TaskProcess } from '../../host/tasks/tasks.ts';
 import { ManualClock } from '../../host/timers/clock.ts';
 import { captureLogs, deferred, flush, type Captured } from '../host/timers/helpers.ts';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 async function failure(fn: () => unknown): Promise<PodeError> {
   try {
@@ -49,7 +55,7 @@ describe('cmdlets/tasks.ts', () => {
 
   beforeEach(() => {
     clock = new ManualClock(new Date(Date.UTC(2025, 0, 1, 12, 0, 0)));
-    server = new PodeServer({ clock });
+    server = new PodeServer({ clock, rootPath: FIXTURES });
     setCurrentServer(server);
     logs = captureLogs('info');
   });
@@ -367,5 +373,20 @@ describe('cmdlets/tasks.ts', () => {
     expect(currentTaskEvent()).to.equal(undefined);
     await p.Result;
     expect(events).to.deep.equal(['ev', p.ID]);
+  });
+
+  it("Use-PodeTasks: ./tasks (or -Path), its modules in name order, subfolders too; a missing folder is Pode's pathToLoadNotFound", async () => {
+    // The files use a script's globals, as under `podets serve`.
+    const installed = installGlobals();
+    try {
+      UsePodeTasks();
+      await Promise.all(server.setup);
+    } finally {
+      if (installed) uninstallGlobals();
+    }
+    expect(GetPodeTask().map((t) => t.Name)).to.deep.equal(['fromFolder', 'fromSubfolder']);
+    expect(await InvokePodeTask({ Name: 'fromSubfolder', Wait: true })).to.equal('nested');
+    const err = await failure(() => UsePodeTasks({ Path: './no-such-folder' }));
+    expect(err.message).to.equal(`Path to load tasks not found: ${join(FIXTURES, 'no-such-folder')}`);
   });
 });
