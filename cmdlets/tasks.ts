@@ -136,7 +136,8 @@ export const InvokePodeTask = cmdlet({
 export const RemovePodeTask = cmdlet({
   name: 'Remove-PodeTask',
   synopsis: 'Removes a specific Task.',
-  description: 'Removes a specific Task. Processes already invoked carry on; a name that is not defined is ignored, as in Pode.',
+  description:
+    "Removes a specific Task; a name that is not defined is ignored, as in Pode. A running process carries on; one still queued fails with \"Task 'name' does not exist.\" when its turn comes.",
   examples: [{ code: "Remove-PodeTask -Name 'Example1'" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, position: 0, pipeline: true, help: 'The Name of Task to be removed.' }],
   run: (args, ctx) => {
@@ -147,7 +148,7 @@ export const RemovePodeTask = cmdlet({
 export const ClearPodeTasks = cmdlet({
   name: 'Clear-PodeTasks',
   synopsis: 'Removes all Tasks.',
-  description: 'Removes all Tasks. Processes already invoked carry on.',
+  description: 'Removes all Tasks. Running processes carry on; queued ones fail when their turn comes, as after Remove-PodeTask.',
   examples: [{ code: 'Clear-PodeTasks' }],
   parameters: [],
   run: (_args, ctx) => currentServer(ctx.command).tasks.clear(),
@@ -157,7 +158,7 @@ export const EditPodeTask = cmdlet({
   name: 'Edit-PodeTask',
   synopsis: 'Edits an existing Task.',
   description:
-    "Edits an existing Task's properties, such as scriptblock. Processes invoked afterwards use the new values; an empty ArgumentList leaves the arguments as they were, as in Pode.",
+    "Edits an existing Task's properties, such as scriptblock. Every process not yet started uses the new values (a process reads its task when it starts, as in Pode); an empty ArgumentList leaves the arguments as they were.",
   examples: [{ code: "Edit-PodeTask -Name 'Example1' -ScriptBlock { Invoke-SomeNewLogic }" }],
   parameters: [
     { name: 'Name', type: 'String', mandatory: true, position: 0, pipeline: true, help: 'The Name of the Task.' },

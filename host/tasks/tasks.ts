@@ -70,7 +70,7 @@ export interface TaskProcess {
 
 interface Internal {
   readonly process: TaskProcess;
-  script: TaskScript;
+  /** Invoke-PodeTask's -ArgumentList; the task's own arguments (and script) are read when it starts, as Pode's are. */
   readonly args: Record<string, unknown>;
   settle(ok: boolean, value: unknown): void;
   /** An automatic retry waiting for its RetryDelay. */
@@ -202,8 +202,7 @@ export class Tasks {
     };
     const entry: Internal = {
       process,
-      script: task.Script,
-      args: { ...task.Arguments, ...(argumentList ?? {}) },
+      args: { ...(argumentList ?? {}) },
       settle,
       holding: false,
     };
@@ -278,8 +277,6 @@ export class Tasks {
     const { process } = entry;
     if (entry.forget !== undefined) this.clock.clearTimeout(entry.forget);
     entry.forget = undefined;
-    const task = this.items.get(process.Task.toLowerCase());
-    if (task) entry.script = task.Script;
     process.Retry.Count++;
     process.Runspace.Handler.IsCompleted = false;
     process.State = 'Pending';
@@ -379,15 +376,19 @@ export class Tasks {
     entry.holding = true;
     this.runningCount++;
     if (process.Timeout.From === 'Start' && process.Timeout.Value >= 0) this.arm(entry, now.getTime());
+    // As Pode's task runspace: the task is looked up when the process starts (Edit-PodeTask applies to
+    // processes still queued; one whose task was removed meanwhile fails with taskDoesNotExist).
     const task = this.items.get(process.Task.toLowerCase());
-    const sender = task ?? { Name: process.Task, Script: entry.script, Arguments: {}, Timeout: process.Timeout, Retry: { Max: 0, Delay: 0, Auto: false } };
-    const event: TaskEvent = { Lockable: lockable, Sender: sender, Timestamp: now, ProcessId: process.ID, Metadata: {} };
     const attempt = process.Retry.Count;
     let run: Promise<unknown>;
-    try {
-      run = Promise.resolve(this.runner(event, () => entry.script({ ...entry.args, Event: event })));
-    } catch (err) {
-      run = Promise.reject(err);
+    if (!task) run = Promise.reject(errors.TaskDoesNotExist('Invoke-PodeTask', { name: process.Task }));
+    else {
+      const event: TaskEvent = { Lockable: lockable, Sender: task, Timestamp: now, ProcessId: process.ID, Metadata: {} };
+      try {
+        run = Promise.resolve(this.runner(event, () => task.Script({ ...task.Arguments, ...entry.args, Event: event })));
+      } catch (err) {
+        run = Promise.reject(err);
+      }
     }
     // A run that was reported over (timed out, closed) or superseded by a retry no longer speaks for the process.
     const current = () => process.Retry.Count === attempt && process.State === 'Running';

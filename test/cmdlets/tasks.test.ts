@@ -389,4 +389,21 @@ describe('cmdlets/tasks.ts', () => {
     const err = await failure(() => UsePodeTasks({ Path: './no-such-folder' }));
     expect(err.message).to.equal(`Path to load tasks not found: ${join(FIXTURES, 'no-such-folder')}`);
   });
+
+  it('a queued process reads its task when it starts: Edit-PodeTask applies to it, Remove-PodeTask fails it (Private/Tasks.ps1)', async () => {
+    SetPodeTaskConcurrency({ Maximum: 1 });
+    const gate = deferred();
+    AddPodeTask({ Name: 'hold', ScriptBlock: async () => gate.promise });
+    AddPodeTask({ Name: 'later', ScriptBlock: () => 'old', ArgumentList: { who: 'add' } });
+    AddPodeTask({ Name: 'gone', ScriptBlock: () => 'never' });
+    InvokePodeTask({ Name: 'hold' });
+    const later = InvokePodeTask({ Name: 'later', ArgumentList: { extra: 1 } }) as TaskProcess;
+    const gone = InvokePodeTask({ Name: 'gone' }) as TaskProcess;
+    EditPodeTask({ Name: 'later', ScriptBlock: ({ who, extra }: { who: string; extra: number }) => `new ${who} ${extra}`, ArgumentList: { who: 'edit' } });
+    RemovePodeTask({ Name: 'gone' });
+    gate.resolve();
+    expect(await later.Result).to.equal('new edit 1');
+    expect(((await gone.Result.catch((e: unknown) => e)) as Error).message).to.equal("Task 'gone' does not exist.");
+    expect(gone.State).to.equal('Failed');
+  });
 });
