@@ -7,6 +7,7 @@ import type { WebEvent } from './host/http/webevent.ts';
 import type { TriggeredEvent } from './host/sse/events.ts';
 import type { TimerEvent } from './host/timers/timers.ts';
 import type { ScheduleEvent } from './host/timers/schedules.ts';
+import type { TaskEvent } from './host/tasks/tasks.ts';
 
 declare global {
   const AddPodeAuth: typeof cmdlets.AddPodeAuth;
@@ -19,17 +20,21 @@ declare global {
   const AddPodeRoute: typeof cmdlets.AddPodeRoute;
   const AddPodeSchedule: typeof cmdlets.AddPodeSchedule;
   const AddPodeStaticRoute: typeof cmdlets.AddPodeStaticRoute;
+  const AddPodeTask: typeof cmdlets.AddPodeTask;
   const AddPodeTimer: typeof cmdlets.AddPodeTimer;
   const ClearPodeAuth: typeof cmdlets.ClearPodeAuth;
   const ClearPodeLockables: typeof cmdlets.ClearPodeLockables;
+  const ClearPodeTasks: typeof cmdlets.ClearPodeTasks;
   const ClosePodeServer: typeof cmdlets.ClosePodeServer;
   const ClosePodeSseConnection: typeof cmdlets.ClosePodeSseConnection;
+  const ClosePodeTask: typeof cmdlets.ClosePodeTask;
   const ConvertFromPodeJwt: typeof cmdlets.ConvertFromPodeJwt;
   const ConvertFromPodeState: typeof cmdlets.ConvertFromPodeState;
   const ConvertToPodeJwt: typeof cmdlets.ConvertToPodeJwt;
   const ConvertToPodeSseConnection: typeof cmdlets.ConvertToPodeSseConnection;
   const ConvertToPodeState: typeof cmdlets.ConvertToPodeState;
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
+  const EditPodeTask: typeof cmdlets.EditPodeTask;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
   const EnablePodeSessionMiddleware: typeof cmdlets.EnablePodeSessionMiddleware;
@@ -67,6 +72,9 @@ declare global {
   const GetPodeSseNameList: typeof cmdlets.GetPodeSseNameList;
   const GetPodeState: typeof cmdlets.GetPodeState;
   const GetPodeStateNames: typeof cmdlets.GetPodeStateNames;
+  const GetPodeTask: typeof cmdlets.GetPodeTask;
+  const GetPodeTaskProcess: typeof cmdlets.GetPodeTaskProcess;
+  const InvokePodeTask: typeof cmdlets.InvokePodeTask;
   const LockPodeObject: typeof cmdlets.LockPodeObject;
   const MergePodeAuth: typeof cmdlets.MergePodeAuth;
   const NewPodeAuthScheme: typeof cmdlets.NewPodeAuthScheme;
@@ -83,8 +91,10 @@ declare global {
   const RemovePodeSecurityAccessControl: typeof cmdlets.RemovePodeSecurityAccessControl;
   const RemovePodeSession: typeof cmdlets.RemovePodeSession;
   const RemovePodeState: typeof cmdlets.RemovePodeState;
+  const RemovePodeTask: typeof cmdlets.RemovePodeTask;
   const RemovePodeTimer: typeof cmdlets.RemovePodeTimer;
   const ResetPodeSessionExpiry: typeof cmdlets.ResetPodeSessionExpiry;
+  const RestartPodeTaskProcess: typeof cmdlets.RestartPodeTaskProcess;
   const RestorePodeState: typeof cmdlets.RestorePodeState;
   const SavePodeSession: typeof cmdlets.SavePodeSession;
   const SavePodeState: typeof cmdlets.SavePodeState;
@@ -101,6 +111,7 @@ declare global {
   const SetPodeSseHeartbeat: typeof cmdlets.SetPodeSseHeartbeat;
   const SetPodeSseHistory: typeof cmdlets.SetPodeSseHistory;
   const SetPodeState: typeof cmdlets.SetPodeState;
+  const SetPodeTaskConcurrency: typeof cmdlets.SetPodeTaskConcurrency;
   const StartPodeServer: typeof cmdlets.StartPodeServer;
   const StartPodeSleep: typeof cmdlets.StartPodeSleep;
   const TestPodeAuth: typeof cmdlets.TestPodeAuth;
@@ -120,8 +131,12 @@ declare global {
   const TestPodeSseEvent: typeof cmdlets.TestPodeSseEvent;
   const TestPodeSseName: typeof cmdlets.TestPodeSseName;
   const TestPodeState: typeof cmdlets.TestPodeState;
+  const TestPodeTaskCompleted: typeof cmdlets.TestPodeTaskCompleted;
+  const TestPodeTaskFailed: typeof cmdlets.TestPodeTaskFailed;
   const UnregisterPodeSseEvent: typeof cmdlets.UnregisterPodeSseEvent;
   const UpdatePodeCookieExpiry: typeof cmdlets.UpdatePodeCookieExpiry;
+  const UsePodeTasks: typeof cmdlets.UsePodeTasks;
+  const WaitPodeTask: typeof cmdlets.WaitPodeTask;
   const WritePodeFileResponse: typeof cmdlets.WritePodeFileResponse;
   const WritePodeHost: typeof cmdlets.WritePodeHost;
   const WritePodeHtmlResponse: typeof cmdlets.WritePodeHtmlResponse;
@@ -140,6 +155,8 @@ declare global {
   const $TimerEvent: TimerEvent;
   /** The schedule run in progress; undefined outside a schedule’s script. Set in: schedule scripts (AddPodeSchedule). */
   const $ScheduleEvent: ScheduleEvent;
+  /** The task process whose script is running (also its `Event` argument); undefined outside a task’s script. Set in: task scripts (AddPodeTask), through their awaits. */
+  const $TaskEvent: TaskEvent;
 }
 
 export {};

@@ -19,3 +19,4 @@ export * from './state.ts';
 export * from './threading.ts';
 export * from './folders.ts'; // issue 14: Set-/Get-PodeDefaultFolder
 export * from './metrics.ts';
+export * from './tasks.ts';

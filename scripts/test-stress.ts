@@ -40,6 +40,8 @@ const stressSuites = [
   'test/sse/identity.test.ts',
   'test/host/auth/sessions-redis.test.ts',
   'test/examples/notifications.test.ts',
+  // tasks: a queue, timeouts and progress over SSE, and shutdown waiting for running tasks.
+  'test/host/tasks/*.test.ts',
 ];
 
 const valueFlags = ['--runs', '--burners', '--run-timeout'];

@@ -560,4 +560,30 @@ export const errors = defineCatalog({
     addition: 'the Name, which Pode formats into a text no stored version of its locale has',
   }),
   // ---- end Metrics
+  // ---- tasks (issue 14: host/tasks/tasks.ts, cmdlets/tasks.ts) -----------------------------------
+  TaskAlreadyDefined: entry((a: { name: string }) => `[Task] ${a.name}: Task already defined.`, {
+    parameter: 'Name',
+    pode: 'taskAlreadyDefinedExceptionMessage',
+  }),
+  TaskDoesNotExist: entry((a: { name: string }) => `Task '${a.name}' does not exist.`, { parameter: 'Name', pode: 'taskDoesNotExistExceptionMessage' }),
+  MaximumConcurrentTasksInvalid: entry((a: { maximum: number }) => `Maximum concurrent tasks must be >=1 but got: ${a.maximum}`, {
+    parameter: 'Maximum',
+    pode: 'maximumConcurrentTasksInvalidExceptionMessage',
+  }),
+  TaskTimedOut: entry((a: { ms: number }) => `Task has timed out after ${a.ms}ms.`, { pode: 'taskTimedOutExceptionMessage' }),
+  // Pode's text names .NET types; podets waits on a Promise or on Invoke-PodeTask's process.
+  InvalidTaskType: entry('Task type is invalid, expected either a Promise or a task process (the result of Invoke-PodeTask)', {
+    parameter: 'Process',
+    podetsOnly: true,
+  }),
+  TaskClosed: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} was closed before it finished.`, { podetsOnly: true }),
+  TaskCancelled: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} did not run: the server is stopping.`, {
+    podetsOnly: true,
+  }),
+  PathToLoadNotFound: entry((a: { what: string; path: string }) => `Path to load ${a.what} not found: ${a.path}`, {
+    parameter: 'Path',
+    pode: 'pathToLoadNotFoundExceptionMessage',
+  }),
+  TaskProcessDoesNotExist: entry((a: { id: string }) => `Task process does not exist: ${a.id}`, { parameter: 'Process', podetsOnly: true }),
+  // end tasks
 });

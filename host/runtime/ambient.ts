@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebEvent } from '../http/webevent.ts';
 import type { TriggeredEvent } from '../sse/events.ts';
+import type { TaskEvent } from '../tasks/tasks.ts';
 import type { ScheduleEvent } from '../timers/schedules.ts';
 import type { TimerEvent } from '../timers/timers.ts';
 import type { PodeServer } from './server.ts';
@@ -18,6 +19,8 @@ export interface Ambient {
   readonly trigger?: TimerEvent | ScheduleEvent;
   /** $TriggeredEvent. */
   readonly triggered?: TriggeredEvent;
+  /** $TaskEvent (host/tasks/tasks.ts). */
+  readonly task?: TaskEvent;
 }
 
 const store = new AsyncLocalStorage<Ambient>();

@@ -5,10 +5,10 @@ import { pode } from '../cmdlet/template.ts';
 import { variables } from '../cmdlet/variables.ts';
 import { currentWebEvent } from '../http/context.ts';
 import { currentTriggeredEvent } from '../sse/events.ts';
-import { currentScheduleEvent, currentTimerEvent } from './server.ts';
+import { currentScheduleEvent, currentTaskEvent, currentTimerEvent } from './server.ts';
 
 /** Where a global holds a value. */
-export type HandlerKind = 'anywhere' | 'route' | 'middleware' | 'sse-event' | 'timer' | 'schedule';
+export type HandlerKind = 'anywhere' | 'route' | 'middleware' | 'sse-event' | 'timer' | 'schedule' | 'task';
 
 export const HANDLER_KINDS: Readonly<Record<HandlerKind, string>> = {
   anywhere: 'anywhere in the script',
@@ -17,6 +17,7 @@ export const HANDLER_KINDS: Readonly<Record<HandlerKind, string>> = {
   'sse-event': 'SSE Connect/Disconnect event scripts (RegisterPodeSseEvent)',
   timer: 'timer scripts (AddPodeTimer)',
   schedule: 'schedule scripts (AddPodeSchedule)',
+  task: 'task scripts (AddPodeTask), through their awaits',
 };
 
 export interface GlobalDecl {
@@ -184,6 +185,25 @@ export const GLOBALS: readonly GlobalDecl[] = [
         Cron: true,
         StartTime: 'It never runs before this (-StartTime); undefined when not set.',
         EndTime: 'It never runs after this (-EndTime); undefined when not set.',
+      },
+    },
+  },
+  // tasks (issue 14): host/tasks/tasks.ts
+  {
+    name: '$TaskEvent',
+    type: 'TaskEvent',
+    imports: [{ name: 'TaskEvent', from: 'host/tasks/tasks.ts' }],
+    description: 'The task process whose script is running (also its `Event` argument); undefined outside a task’s script.',
+    kinds: ['task'],
+    install: { get: currentTaskEvent },
+    fields: { Lockable: true, Sender: true, Timestamp: true, ProcessId: true, Metadata: true },
+    expand: {
+      Sender: {
+        Name: 'The task’s name (-Name).',
+        Script: true,
+        Arguments: true,
+        Timeout: true,
+        Retry: true,
       },
     },
   },

@@ -19,6 +19,7 @@ import { systemClock, type Clock } from '../timers/clock.ts';
 import { ServerMetrics } from '../metrics/metrics.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
+import { Tasks, type TaskEvent } from '../tasks/tasks.ts';
 import { SseEngine } from '../sse/engine.ts';
 import { SessionEngine } from '../session/engine.ts';
 import { ambient, runAmbient } from './ambient.ts';
@@ -68,6 +69,10 @@ export function currentTimerEvent(): TimerEvent | undefined {
   const event = ambient()?.trigger;
   return event !== undefined && 'Interval' in event.Sender ? (event as TimerEvent) : undefined;
 }
+/** Pode's $TaskEvent: set while a task's script runs (across awaits). */
+export function currentTaskEvent(): TaskEvent | undefined {
+  return ambient()?.task;
+}
 /** Pode's $ScheduleEvent: set while a schedule's script runs (across awaits). */
 export function currentScheduleEvent(): ScheduleEvent | undefined {
   const event = ambient()?.trigger;
@@ -81,6 +86,8 @@ export class PodeServer {
   readonly endpoints: EndpointConfig[] = [];
   readonly timers: Timers;
   readonly schedules: Schedules;
+  /** Add-PodeTask's tasks and their processes (host/tasks/tasks.ts); the stop waits for running ones. */
+  readonly tasks: Tasks;
   readonly sse = new SseEngine(this);
   /** Set-PodeSecurityAccessControl's headers, set on every response (host/http/cors.ts). */
   readonly accessControl = new AccessControl();
@@ -144,6 +151,10 @@ export class PodeServer {
     this.timers = new Timers({ clock: options.clock, runner });
     this.schedules = new Schedules({ clock: options.clock, runner });
     this.onStop(() => this.sse.shutdown());
+    // A task's script runs in this server's ambient context with its $TaskEvent (no request's $WebEvent).
+    // Its stop hook runs before the SSE engine's (hooks run last-added first): tasks still send while it waits.
+    this.tasks = new Tasks({ clock: options.clock, runner: (task: TaskEvent, run) => runAmbient({ server: this, task }, run) });
+    this.onStop(() => this.tasks.stop());
   }
 
   /**
