@@ -9,6 +9,7 @@ import type { RequestLogEntry } from '../../host/http/requestlog.ts';
 import { getErrorLog, logException, logFailure, setErrorLog, setQuiet, sharedProcessLogSettings } from '../../host/log.ts';
 import { PodeServer, setCurrentServer } from '../../host/runtime/server.ts';
 import { captureLogs, type Captured } from '../host/timers/helpers.ts';
+import { failure } from '../helpers/failure.ts';
 
 const entry: RequestLogEntry = {
   method: 'GET',
@@ -35,15 +36,6 @@ const RAW = {
   DurationMs: 1.23,
 };
 
-async function failure(fn: () => unknown): Promise<PodeError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(PodeError);
-    return err as PodeError;
-  }
-  throw new Error('expected an error');
-}
 
 /** A thrown error with a known first stack frame. */
 function boom(message = 'boom'): Error {

@@ -10,21 +10,13 @@ import { PodeServer, currentScheduleEvent, currentTimerEvent, setCurrentServer }
 import { ManualClock } from '../../host/timers/clock.ts';
 import { recorded } from '../fixtures/scriptblocks/record.ts';
 import { captureLogs, type Captured } from '../host/timers/helpers.ts';
+import { failure } from '../helpers/failure.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'scriptblocks');
 // Local time, as Pode's schedules are; far from any DST change.
 const at = (h: number, m: number, s = 0): Date => new Date(2024, 0, 15, h, m, s);
 const hms = (d: Date): string => [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 
-async function failure(fn: () => unknown): Promise<PodeError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(PodeError);
-    return err as PodeError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('cmdlets/schedules.ts', () => {
   let clock: ManualClock;

@@ -29,17 +29,8 @@ import { PodeError } from '../../host/errors/error.ts';
 import { PodeServer, setCurrentServer } from '../../host/runtime/server.ts';
 import { ManualClock } from '../../host/timers/clock.ts';
 import { captureLogs, type Captured } from '../host/timers/helpers.ts';
+import { failure } from '../helpers/failure.ts';
 
-/** The error a call throws (synchronously or as a rejection). */
-async function failure(fn: () => unknown): Promise<PodeError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(PodeError);
-    return err as PodeError;
-  }
-  throw new Error('expected an error');
-}
 
 /** A promise and the function that settles it: a script waits on it, the test decides when it goes on. */
 function gate(): { opened: Promise<void>; open(): void } {

@@ -35,18 +35,10 @@ import { PodeServer, currentTaskEvent, setCurrentServer } from '../../host/runti
 import type { TaskProcess } from '../../host/tasks/tasks.ts';
 import { ManualClock } from '../../host/timers/clock.ts';
 import { captureLogs, deferred, flush, type Captured } from '../host/timers/helpers.ts';
+import { failure } from '../helpers/failure.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
-async function failure(fn: () => unknown): Promise<PodeError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(PodeError);
-    return err as PodeError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('cmdlets/tasks.ts', () => {
   let clock: ManualClock;

@@ -10,20 +10,11 @@ import { PodeServer, currentTimerEvent, setCurrentServer } from '../../host/runt
 import { ManualClock } from '../../host/timers/clock.ts';
 import { recorded } from '../fixtures/scriptblocks/record.ts';
 import { captureLogs, type Captured } from '../host/timers/helpers.ts';
+import { failure } from '../helpers/failure.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'scriptblocks');
 const SEC = 1000;
 
-/** The error a call throws (synchronously or as a rejection). */
-async function failure(fn: () => unknown): Promise<PodeError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(PodeError);
-    return err as PodeError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('cmdlets/timers.ts', () => {
   let clock: ManualClock;
