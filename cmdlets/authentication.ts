@@ -7,7 +7,7 @@ import type { CallContext } from '../host/cmdlet/context.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
 import { currentWebEvent } from '../host/http/context.ts';
-import { parseCookies } from '../host/http/cookies.ts';
+import { requestCookies } from '../host/http/cookies.ts';
 import type { Middleware } from '../host/http/types.ts';
 import { authMiddleware, authContext } from '../host/auth/route.ts';
 import { authUser } from '../host/auth/middleware.ts';
@@ -192,10 +192,9 @@ export const NewPodeAuthScheme = cmdlet({
   },
 });
 
-/** A request cookie's value (ApiKey -Location Cookie), as Get-PodeCookieValue reads it. */
+/** A request cookie's value (ApiKey -Location Cookie), from the request's cookies parsed once. */
 function requestCookie(name: string): string | undefined {
-  const header = currentWebEvent().Request.Headers.cookie;
-  return parseCookies(Array.isArray(header) ? header.join('; ') : header).get(name);
+  return requestCookies(currentWebEvent()).get(name);
 }
 
 /**

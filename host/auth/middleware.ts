@@ -3,7 +3,7 @@
 // redirects (or answers 401 with header sessions); a session that already holds a user passes; a login page's GET
 // passes; otherwise the method is validated, and a failure answers with its status (401 with WWW-Authenticate,
 // 400, 403…) or redirects to the -FailureUrl; a success sets $WebEvent.Auth and may redirect to the -SuccessUrl.
-import { parseCookies, serializeCookie } from '../http/cookies.ts';
+import { requestCookies, serializeCookie } from '../http/cookies.ts';
 import { redirect, setHeader, addHeader, status } from '../http/respond.ts';
 import { NO_AUTH, type WebEvent } from '../http/webevent.ts';
 import { logException } from '../log.ts';
@@ -198,7 +198,7 @@ function setRedirectUrl(event: WebEvent, useOrigin: boolean): void {
  */
 function redirectUrl(event: WebEvent, url: string, useOrigin: boolean): string {
   if (!useOrigin) return url;
-  const raw = parseCookies(headerText(event.Request.Headers.cookie)).get(REDIRECT_COOKIE);
+  const raw = requestCookies(event).get(REDIRECT_COOKIE);
   addHeader(event, 'Set-Cookie', serializeCookie(REDIRECT_COOKIE, '', { path: '/', expires: new Date(0) }));
   let kept: string | undefined;
   try {
@@ -208,5 +208,3 @@ function redirectUrl(event: WebEvent, url: string, useOrigin: boolean): string {
   }
   return kept !== undefined && /^\/(?![/\\])[^\r\n]*$/.test(kept) ? kept : url;
 }
-
-const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join('; ') : value);

@@ -15,7 +15,7 @@
 //   goes on changing the session after an await gets the save when it settles, after the client has its answer.
 import { createHash } from 'node:crypto';
 import { errors } from '../errors/catalog.ts';
-import { parseCookies, serializeCookie } from '../http/cookies.ts';
+import { requestCookies, serializeCookie } from '../http/cookies.ts';
 import { addHeader, getHeader, setHeader } from '../http/respond.ts';
 import { signValue, strictContextOf, unsignValue } from '../http/sign.ts';
 import type { WebEvent } from '../http/webevent.ts';
@@ -84,16 +84,11 @@ export function sessionExpiry(engine: SessionEngine, session: PodeSession): Date
 
 // ---- reading the session id ---------------------------------------------------------------------------------
 
-/** The request's cookies (several `cookie` fields, as HTTP/2 may send them, joined with '; '). */
-function cookiesOf(event: WebEvent): Map<string, string> {
-  const header = event.Request.Headers.cookie as string | string[] | undefined;
-  return parseCookies(Array.isArray(header) ? header.join('; ') : header);
-}
 
 /** Get-PodeSession: the session id the request carries, validly signed; undefined when it carries none. */
 function requestSessionId(config: SessionConfig, event: WebEvent): string | undefined {
   const strict = config.Info.Strict ? strictContextOf(event) : undefined;
-  const raw = config.Info.UseHeaders ? getHeader(event, config.Name) : cookiesOf(event).get(config.Name);
+  const raw = config.Info.UseHeaders ? getHeader(event, config.Name) : requestCookies(event).get(config.Name);
   if (raw === undefined || raw.trim() === '') return undefined;
   const id = unsignValue(raw, config.Secret, strict);
   return id === undefined || id === '' ? undefined : id;
@@ -242,7 +237,7 @@ export function removeSession(engine: SessionEngine, event: WebEvent): Maybe<voi
   const config = engine.config!;
   if (!config.Info.UseHeaders) {
     // Remove-PodeCookie: the cookie again, discarded and expired two days ago.
-    const raw = cookiesOf(event).get(session.Name) ?? '';
+    const raw = requestCookies(event).get(session.Name) ?? '';
     dropQueuedCookie(event, session.Name);
     addHeader(event, 'Set-Cookie', serializeCookie(session.Name, raw, { discard: true, path: '/', expires: new Date(engine.now() - 2 * 86_400_000) }));
   }
