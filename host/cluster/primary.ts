@@ -106,7 +106,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         return;
       }
       case 'send':
-        broadcast({ t: 'deliver', message: core.order(m) });
+        broadcast({ t: 'deliver', message: core.order(m), from: instanceOf(w) });
         return;
       case 'close':
         broadcast({ t: 'deliver', message: m });

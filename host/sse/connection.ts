@@ -1,6 +1,7 @@
 // One SSE connection: Pode's fields (what $WebEvent.Sse and $TriggeredEvent.Connection show) over a
 // bounded writer. The registry and heartbeat read the lower-case fields.
 import { NO_AUTH, type WebEventAuthFields } from '../http/webevent.ts';
+import type { SseCounters } from './counters.ts';
 import { frameGap } from './framing.ts';
 import type { SseConn } from './registry.ts';
 import type { SseWriter } from './writer.ts';
@@ -31,6 +32,8 @@ export class SseConnection implements SseConn {
   replaced = false;
   /** The $WebEvent.Auth of the request that opened it ($TriggeredEvent.Auth); NO_AUTH when it was not authenticated. */
   auth: WebEventAuthFields = NO_AUTH;
+  /** The engine's counters (replays and pode.gaps are counted where they are written); unset outside an engine. */
+  counters: SseCounters | undefined = undefined;
 
   /**
    * @param group the connection's Group, undefined when it has none (the registry's and the hub's view)
@@ -88,6 +91,7 @@ export class SseConnection implements SseConn {
    * then the held ones that are past `head`, the last position it covered.
    */
   replayed(frames: readonly Uint8Array[], ids: readonly string[], head: number): void {
+    this.counters?.replayed(frames.length);
     for (const frame of frames) this.writer.write(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), true);
     if (ids.length > 0) {
       this.lastId = ids[ids.length - 1]!;
@@ -111,7 +115,7 @@ export class SseConnection implements SseConn {
   private gap(): void {
     if (this.toldGap) return;
     this.toldGap = true;
-    this.writer.write(frameGap(this.lastId ?? ''), true);
+    if (this.writer.write(frameGap(this.lastId ?? ''), true) && this.counters) this.counters.gaps++;
   }
 
   /** The held events follow; those at or below `head` were covered by a replay. */

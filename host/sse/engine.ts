@@ -10,6 +10,7 @@ import { errors } from '../errors/catalog.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import { logInfo, logVerbose } from '../log.ts';
 import { SseConnection, type SseScope } from './connection.ts';
+import { SseCounters } from './counters.ts';
 import { SseEvents } from './events.ts';
 import { EventFrames, frameEvent, frameOpen, frameRetry, PODE_CLOSE, validateEventFields } from './framing.ts';
 import { sseHead } from './head.ts';
@@ -80,7 +81,11 @@ export class SseEngine implements SseWriterOwner {
   readonly events: SseEvents;
   readonly locals = new Set<SseConnection>();
   maxBuffer = DEFAULT_MAX_BUFFER;
-  private readonly heartbeat = new Heartbeat(DEFAULT_PING_SECONDS * 1000, () => this.all());
+  /** What this engine has sent, for /metrics and the status page (host/sse/counters.ts). */
+  readonly counters = new SseCounters();
+  private readonly heartbeat = new Heartbeat(DEFAULT_PING_SECONDS * 1000, () => this.all(), {
+    onPinged: (count, bytes) => this.counters.pinged(count, bytes),
+  });
   private shuttingDown = false;
   /** Set when scaled out (--workers, --redis): sends, closes, presence and history go through its hub. */
   private scale: ScaleOut | undefined;
@@ -92,13 +97,18 @@ export class SseEngine implements SseWriterOwner {
 
   attachHub(hub: SseHub): void {
     const previous = this.scale?.hub;
-    this.scale = new ScaleOut(hub, this.registry, this.history, this.events);
+    this.scale = new ScaleOut(hub, this.registry, this.history, this.events, this.counters);
     // A backplane replacing the cluster hub: the old one must not deliver here any more.
     if (previous && previous !== hub) void previous.close();
   }
 
   get scaledOut(): boolean {
     return this.scale !== undefined;
+  }
+
+  /** The hub when scaled out (the status page and metrics read its state). */
+  get hub(): SseHub | undefined {
+    return this.scale?.hub;
   }
 
   // ---- The whole SSE space: this instance's registry plus the other instances' presence ----------
@@ -174,6 +184,8 @@ export class SseEngine implements SseWriterOwner {
     const group = o.Group || undefined;
     const lastEventId = headerText(event.Request.Headers['last-event-id']);
     const conn = new SseConnection(o.Name, clientId, group, scope, o.RetryDuration, o.AllowAllOrigins, lastEventId);
+    conn.counters = this.counters;
+    this.counters.name(o.Name).opened++;
 
     // Pode's head drops every queued header; Set-PodeSecurityAccessControl's are put back (host/http/cors.ts).
     const cors = this.server?.accessControl;
@@ -238,6 +250,7 @@ export class SseEngine implements SseWriterOwner {
   }
 
   private disposed(conn: SseConnection, reason: string): void {
+    if (reason === 'overflow') this.counters.name(conn.Name).dropped++;
     this.server?.identities.release(conn);
     if (conn.IsGlobal) {
       // A replaced connection is no longer registered: its late removal must not announce a leave.
@@ -253,7 +266,8 @@ export class SseEngine implements SseWriterOwner {
 
   /** Writes one event straight to a connection (Send-PodeSseEvent -FromEvent on a local connection). */
   sendTo(conn: SseConnection, o: Omit<SendOptions, 'names'>): void {
-    conn.write(frameEvent({ id: o.id, event: o.eventType, data: o.data }, SEND));
+    const frame = frameEvent({ id: o.id, event: o.eventType, data: o.data }, SEND);
+    if (conn.write(frame)) this.counters.sent(conn.Name, 1, frame.length);
   }
 
   /**
@@ -278,11 +292,11 @@ export class SseEngine implements SseWriterOwner {
       // history nothing is kept and the bookkeeping is skipped (the common broadcast path).
       if (!this.history.isEnabled(name)) {
         const frame = frames.for(o.id);
-        this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame));
+        this.counters.sent(name, this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame)), frame.length);
         continue;
       }
       const { frame, seq, id } = this.history.record(name, { id: o.id, frame: (frameFor ??= (id) => frames.for(id)), groups: o.groups, clientIds: o.clientIds });
-      this.registry.select(name, o.groups, o.clientIds, (conn) => conn.deliver(frame, seq, id));
+      this.counters.sent(name, this.registry.select(name, o.groups, o.clientIds, (conn) => conn.deliver(frame, seq, id)), frame.length);
     }
     return undefined;
   }

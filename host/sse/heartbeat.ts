@@ -16,12 +16,15 @@ export interface HeartbeatOptions {
   now?: () => number;
   /** The frame to send; PODE_PING unless a caller prefers e.g. a comment line. */
   frame?: Buffer;
+  /** Told after each round how many targets were pinged, and the frame's size (the engine's counters). */
+  onPinged?: (count: number, frameBytes: number) => void;
 }
 
 export class Heartbeat {
   private readonly targets: () => Iterable<HeartbeatTarget>;
   private readonly now: () => number;
   private readonly frame: Buffer;
+  private readonly onPinged: HeartbeatOptions['onPinged'];
   private ms: number;
   private timer: NodeJS.Timeout | undefined;
 
@@ -30,6 +33,7 @@ export class Heartbeat {
     this.targets = targets;
     this.now = options.now ?? Date.now;
     this.frame = options.frame ?? PODE_PING;
+    this.onPinged = options.onPinged;
     this.ms = 0;
     this.interval = intervalMs;
   }
@@ -68,6 +72,7 @@ export class Heartbeat {
     } catch (err) {
       logException('SSE heartbeat', err);
     }
+    if (pinged > 0) this.onPinged?.(pinged, this.frame.length);
     return pinged;
   }
 

@@ -5,6 +5,7 @@
 // are caught up from the shared history, or told with pode.gap.
 import { logDebug, logException, logVerbose } from '../log.ts';
 import type { SseConnection } from './connection.ts';
+import type { SseCounters } from './counters.ts';
 import type { SseEvents } from './events.ts';
 import { EventFrames, PODE_CLOSE } from './framing.ts';
 import { narrowingMatches, type HistoryBound, type SseHistory } from './history.ts';
@@ -42,7 +43,10 @@ export class ScaleOut {
     private readonly registry: SseRegistry<SseConnection>,
     private readonly history: SseHistory,
     events: SseEvents,
+    private readonly counters: SseCounters,
   ) {
+    // The hub's lag: how long this instance's sends wait to come back in the hub's order.
+    hub.onLag = (ms) => counters.hubLag(ms);
     hub.listen({
       delivery: guarded('delivery', (m) => {
         if (m.t === 'send') this.deliver(m);
@@ -115,7 +119,7 @@ export class ScaleOut {
       const seq = m.local ? undefined : m.seqs?.[name];
       const id = m.id || (seq !== undefined ? String(seq) : undefined);
       const frame = frames.for(id);
-      this.registry.select(name, m.groups, m.clientIds, (conn) => conn.deliver(frame, seq, id));
+      this.counters.sent(name, this.registry.select(name, m.groups, m.clientIds, (conn) => conn.deliver(frame, seq, id)), frame.length);
     }
   }
 

@@ -16,6 +16,9 @@ export class ClusterHub implements SseHub {
   /** Orphans handed over before the engine listened: their Disconnect still fires, once it does. */
   private readonly early: PresenceEntry[] = [];
   private nextReq = 1;
+  onLag: ((ms: number) => void) | undefined = undefined;
+  /** When each of this worker's sends still on its way through the primary was posted (performance.now()). */
+  private readonly sentAt: number[] = [];
   /** Replays and syncs waiting for the primary's answer, by request number. */
   private readonly pending = new Map<number, (a: ReplayAnswer) => void>();
   private readonly onMessage = (raw: unknown) => {
@@ -53,6 +56,8 @@ export class ClusterHub implements SseHub {
    * one awaits costs one message, as before.
    */
   publish(message: HubSend | HubClose): Ordered {
+    // Bounded: a primary that stopped answering leaves no more than this many times behind.
+    if (message.t === 'send' && this.connected && this.sentAt.length < 100_000) this.sentAt.push(performance.now());
     this.post(message);
     return this.ordered;
   }
@@ -103,6 +108,11 @@ export class ClusterHub implements SseHub {
     if (!m) return;
     switch (m.t) {
       case 'deliver':
+        // The primary answers one worker in the order it posted: the oldest send waiting is this one.
+        if (m.from === this.instance) {
+          const at = this.sentAt.shift();
+          if (at !== undefined) this.onLag?.(performance.now() - at);
+        }
         this.listener?.delivery(m.message);
         return;
       case 'presence':

@@ -17,7 +17,8 @@ export type ToPrimary =
   | { t: 'stop-cluster' };
 
 export type ToWorker =
-  | { t: 'deliver'; message: HubSend | HubClose }
+  /** `from`: the instance whose send it is (that worker times its hub lag by it). */
+  | { t: 'deliver'; message: HubSend | HubClose; from?: string }
   | { t: 'presence'; instance: string; op: 'join' | 'leave'; entry: PresenceEntry }
   | { t: 'gone'; instance: string }
   | { t: 'snapshot'; presence: Record<string, PresenceEntry[]> }

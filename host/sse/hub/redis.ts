@@ -166,6 +166,8 @@ export class RedisHub implements SseHub {
     return this.presence.mirror;
   }
 
+  onLag: ((ms: number) => void) | undefined = undefined;
+
   listen(listener: HubListener): void {
     this.listener = listener;
   }
@@ -415,6 +417,7 @@ export class RedisHub implements SseHub {
       if (f) {
         this.inFlight.delete(w.k);
         this.inFlightBytes -= f.bytes;
+        if (f.message.t === 'send') this.onLag?.(Date.now() - f.at);
       } else if (this.handedBack.delete(w.k)) return; // delivered here already, when Redis hung
       if (w.t === 'g') return; // the others' news, not this instance's
     }

@@ -108,6 +108,8 @@ export interface SseHub {
   /** False while the hub cannot carry sends: the engine then delivers locally. */
   readonly connected: boolean;
   listen(listener: HubListener): void;
+  /** Told, for each of this instance's sends that came back in the hub's order, how long that took (ms). */
+  onLag?: (ms: number) => void;
   /**
    * Hands a send or close to every instance, this one included, in the hub's order. The answer settles
    * (never rejects) once the message has its place in that order, or was delivered here only: whatever
