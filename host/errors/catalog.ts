@@ -577,6 +577,11 @@ export const errors = defineCatalog({
     podetsOnly: true,
   }),
   TaskClosed: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} was closed before it finished.`, { podetsOnly: true }),
+  TaskQueueFull: entry(
+    (a: { name: string; limit: number }) =>
+      `Task '${a.name}' cannot be invoked: ${a.limit} task processes are already waiting for a free slot (the task queue limit; see --task-queue-limit).`,
+    { podetsOnly: true },
+  ),
   TaskCancelled: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} did not run: the server is stopping.`, {
     podetsOnly: true,
   }),

@@ -48,6 +48,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** `--headers-timeout`, in ms (default: the request timeout). */
   headersTimeoutMs?: number;
+  /** `--task-queue-limit`: task processes that may wait for a slot at once (default 10,000). */
+  taskQueueLimit?: number;
   /** `--watch` restarts: endpoint i asking for port 0 binds pinnedPorts[i], the port it had before. */
   pinnedPorts?: readonly number[];
   /**
@@ -153,7 +155,7 @@ export class PodeServer {
     this.onStop(() => this.sse.shutdown());
     // A task's script runs in this server's ambient context with its $TaskEvent (no request's $WebEvent).
     // Its stop hook runs before the SSE engine's (hooks run last-added first): tasks still send while it waits.
-    this.tasks = new Tasks({ clock: options.clock, runner: (task: TaskEvent, run) => runAmbient({ server: this, task }, run) });
+    this.tasks = new Tasks({ clock: options.clock, queueLimit: options.taskQueueLimit, runner: (task: TaskEvent, run) => runAmbient({ server: this, task }, run) });
     this.onStop(() => this.tasks.stop());
   }
 
