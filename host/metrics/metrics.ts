@@ -26,6 +26,8 @@ export class ServerMetrics {
   initialLoadTime: number;
   startTime: number;
   readonly restartCount: number;
+  /** Under --workers: the workers the primary started in place of ones that exited (it tells every worker). */
+  workerReplacements = 0;
   /** Listens for a response's end; `this` is the response. Made once, so a request allocates no closure for it. */
   readonly onResponseClose: (this: ServerResponse) => void;
 
