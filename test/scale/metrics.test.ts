@@ -178,8 +178,13 @@ describe('cluster-wide metrics: instances sharing Redis', function () {
   after(() => admin?.disconnect());
 
   it('each instance answers with the exact total, counts by status, active requests and SSE clients of both', async () => {
+    // What is not podets' on its key and channel is ignored (the space is Redis', not ours alone).
+    await admin.set(`${prefix}peer:junk`, 'not json', 'PX', 60_000);
+    await admin.set(`${prefix}peer:fake`, JSON.stringify({ instance: 'fake', requests: { total: -5 } }), 'PX', 60_000);
     const [a, b] = await Promise.all([instance(), instance()]);
     running.push(a, b);
+    await admin.publish(`${prefix}peers:${DB}`, 'not json');
+    await admin.publish(`${prefix}peers:${DB}`, JSON.stringify({ o: 'fake', s: { instance: 'fake', requests: { total: 1e6, active: 0, statusCodes: { 200: 'x' } } } }));
     const ledger = new Ledger();
     await work(a, ledger, 9);
     await work(b, ledger, 12);
