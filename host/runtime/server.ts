@@ -17,6 +17,7 @@ import { resolveLimits, type RequestLimits } from '../http/limits.ts';
 import { logException } from '../log.ts';
 import { systemClock, type Clock } from '../timers/clock.ts';
 import { ServerMetrics } from '../metrics/metrics.ts';
+import { PeerExchange } from '../metrics/peers.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { Tasks, type TaskEvent } from '../tasks/tasks.ts';
@@ -128,6 +129,8 @@ export class PodeServer {
   readonly setup: Promise<unknown>[] = [];
   /** Pode's $PodeContext.Metrics, this process's share (host/metrics/metrics.ts): requests, in flight, uptime. */
   readonly metrics: ServerMetrics;
+  /** Scaled out: the other processes' latest figures, and this one's published to them (host/metrics/peers.ts). */
+  readonly peers = new PeerExchange(this);
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];
@@ -248,6 +251,7 @@ export class PodeServer {
   stop(graceMs = 5000): Promise<void> {
     this.stopping ??= (async () => {
       this.embedded?.closing();
+      this.peers.stop();
       for (const hook of this.stopHooks.splice(0).reverse()) {
         try {
           await hook();
