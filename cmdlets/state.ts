@@ -91,7 +91,9 @@ export const SetPodeState = cmdlet({
   synopsis: 'Sets an object within the shared state.',
   description:
     'Sets an object within the shared state, replacing any of that name (names are case-insensitive), with an optional Scope used when saving the state; returns the value. ' +
-    '-NewCollectionType makes an empty collection instead: Hashtable, ConcurrentDictionary and OrderedDictionary are an empty object, ConcurrentBag, ConcurrentQueue and ConcurrentStack an empty array.',
+    '-NewCollectionType makes an empty collection instead: Hashtable, ConcurrentDictionary and OrderedDictionary are an empty object, ConcurrentBag, ConcurrentQueue and ConcurrentStack an empty array. ' +
+    'Under --workers or --redis the write applies here at once and reaches every worker and instance in one order (the last writer in that order wins); the others get the value as JSON. ' +
+    'It fails with StateUnreachable, changing nothing, when the primary or Redis cannot be reached.',
   examples: [
     { code: "Set-PodeState -Name 'Data' -Value @{ 'Name' = 'Rick Sanchez' }" },
     { code: "Set-PodeState -Name 'Users' -Value @('user1', 'user2') -Scope General, Users" },
@@ -116,7 +118,9 @@ export const SetPodeState = cmdlet({
 export const GetPodeState = cmdlet({
   name: 'Get-PodeState',
   synopsis: 'Retrieves some state object from the shared state.',
-  description: 'Retrieves some state object from the shared state ($null when there is none); with -WithScope, the entry itself: @{ Value; Scope }.',
+  description:
+    'Retrieves some state object from the shared state ($null when there is none); with -WithScope, the entry itself: @{ Value; Scope }. ' +
+    "Under --workers or --redis it reads this process's replica; a value read while a cluster-wide lock is held and changed in place is shared when the lock is released.",
   examples: [{ code: "Get-PodeState -Name 'Data'" }, { code: "(Get-PodeState -Name 'Users' -WithScope).Scope" }],
   parameters: [
     { name: 'Name', type: 'String', mandatory: true, help: 'The name of the state object.' },
@@ -162,7 +166,9 @@ export const GetPodeStateNames = cmdlet({
 export const RemovePodeState = cmdlet({
   name: 'Remove-PodeState',
   synopsis: 'Removes some state object from the shared state.',
-  description: 'Removes some state object from the shared state. After removal, the original object being stored is returned ($null when there was none).',
+  description:
+    'Removes some state object from the shared state. After removal, the original object being stored is returned ($null when there was none). ' +
+    'Under --workers or --redis the removal reaches every worker and instance, as Set-PodeState does.',
   examples: [{ code: "Remove-PodeState -Name 'Data'" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The name of the state object.' }],
   outputs: 'System.Object',
@@ -239,7 +245,8 @@ export const RestorePodeState = cmdlet({
   synopsis: 'Restores the Pode shared state from a JSON file.',
   description:
     "Reads a JSON file in either of Pode's formats and restores the state, replacing it, or with -Merge adding the names it does not have yet (an existing name is kept). " +
-    'A file that does not exist, or is empty, changes nothing. A relative Path is from the server root.',
+    'A file that does not exist, or is empty, changes nothing. A relative Path is from the server root. ' +
+    'Under --workers or --redis the restored state reaches every worker and instance (with -Merge, as one Set-PodeState per name added).',
   examples: [{ code: "Restore-PodeState -Path './state.json'" }, { code: "Restore-PodeState -Path './state.json' -Merge" }],
   parameters: [
     { name: 'Path', type: 'String', mandatory: true, help: 'The JSON file path containing the saved state.' },

@@ -72,7 +72,9 @@ export const LockPodeObject = cmdlet({
   description:
     'Places an exclusive lock on an object, or Lockable, while a ScriptBlock is invoked, and resolves when it has run: other callers locking the same object (or Name) wait, in order, ' +
     'across the awaits of the script. A script that throws releases the lock; the error is logged and rethrown, as in Pode. With -Return the script\'s value is what the call resolves to. ' +
-    'Unlike a .NET Monitor the lock is not re-entrant: a script must not lock again what it holds. Numbers, booleans and strings cannot be locked.',
+    'Unlike a .NET Monitor the lock is not re-entrant: a script must not lock again what it holds. Numbers, booleans and strings cannot be locked. ' +
+    'Under --workers or --redis a lock on a Lockable (the global one, a named one) or on a state value is cluster-wide, and the state values the script read and changed in place are shared before the next holder gets the lock; ' +
+    'a lock on another object is per process.',
   examples: [
     { code: 'await Lock-PodeObject -ScriptBlock { /* logic */ }' },
     { code: 'await Lock-PodeObject -Object $SomeArray -ScriptBlock { /* logic */ }' },
@@ -155,7 +157,8 @@ export const EnterPodeLockable = cmdlet({
   name: 'Enter-PodeLockable',
   synopsis: 'Place a lock on an object or Lockable.',
   description:
-    'Place a lock on an object or Lockable; resolves once it is held. This should eventually be followed by a call to Exit-PodeLockable (prefer Lock-PodeObject, which always releases).',
+    'Place a lock on an object or Lockable; resolves once it is held. This should eventually be followed by a call to Exit-PodeLockable (prefer Lock-PodeObject, which always releases). ' +
+    'Under --workers or --redis, cluster-wide as for Lock-PodeObject.',
   examples: [{ code: 'await Enter-PodeLockable -Object $SomeArray' }, { code: "await Enter-PodeLockable -Name 'LockName' -Timeout 5000" }],
   defaultParameterSet: 'Object',
   parameters: [
