@@ -12,7 +12,6 @@ export async function attachWorkerState(server: PodeServer): Promise<void> {
   const replica = server.state.replicaOf(backend, `worker-${process.env[WORKER_ENV] ?? ''}-${process.pid}`);
   await backend.start({ snapshot: (s) => void replica.load(s), ordered: (m) => void replica.ordered(m) });
   server.state.attach(replica, backend);
-  server.onStop(() => server.state.detach(replica));
 }
 
 /** An instance sharing a Redis backplane; rejects with a clear error (nothing is attached then). */
@@ -22,5 +21,4 @@ export async function attachRedisState(server: PodeServer, target: BackplaneUrl,
   const replica = server.state.replicaOf(backend, origin);
   await backend.start(replica);
   server.state.attach(replica, backend);
-  server.onStop(() => server.state.detach(replica));
 }

@@ -31,9 +31,10 @@ export class ServerState {
     if (previous && previous !== replica) void previous.close();
   }
 
-  /** The server stops: the state is this process's again. */
-  async detach(replica: StateReplica): Promise<void> {
-    if (this.replica !== replica) return;
+  /** The server stops: the state is this process's again (its connections to the ordering point end). */
+  async close(): Promise<void> {
+    const replica = this.replica;
+    if (!replica) return;
     this.replica = undefined;
     this.locks = undefined;
     await replica.close();
