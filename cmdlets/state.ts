@@ -54,7 +54,7 @@ function shared<R>(command: string, name: string, write: () => R): R {
     return write();
   } catch (err) {
     if (err instanceof StateUnreachableError) throw errors.StateUnreachable(command, { where: err.where });
-    if (err instanceof StateValueError) throw errors.StateValueNotShareable(command, { name, reason: err.message });
+    if (err instanceof StateValueError) throw errors.StateValueNotShareable(command, { name: err.stateName ?? name, reason: err.message });
     throw err;
   }
 }
@@ -63,7 +63,7 @@ function shared<R>(command: string, name: string, write: () => R): R {
 function restoreShared(server: PodeServer, text: string, merge: boolean, command: string): void {
   const replica = server.state.replica!;
   const entries: Array<[string, StateEntry]> = parseState(text);
-  if (!merge) return shared(command, '(Restore)', () => replica.replace(entries));
+  if (!merge) return shared(command, '', () => replica.replace(entries));
   for (const [name, entry] of entries) if (!server.state.store.has(name)) shared(command, name, () => replica.set(name, entry.Value, entry.Scope));
 }
 

@@ -100,7 +100,7 @@ export class RedisStateBackend implements StateBackend {
     this.released = `${p}lock:released:${target.db}`;
     this.lockPrefix = `${p}lock:`;
     this.ttlMs = target.lockTtlMs;
-    const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 };
+    const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000, connectionName: `podets:state:${origin}` };
     this.cmd = new Redis(target.url, options) as Commands;
     this.sub = new Redis(target.url, options);
     this.cmd.defineCommand('podetsStateWrite', { lua: WRITE });

@@ -60,7 +60,10 @@ export class StateUnreachableError extends Error {
 }
 
 /** Thrown when a value cannot travel (a cycle within the depth is cut, so in practice a throwing getter or toJSON). */
-export class StateValueError extends Error {}
+export class StateValueError extends Error {
+  /** The state name whose value it is, when known. */
+  stateName: string | undefined;
+}
 
 /** Levels a value keeps when it travels: Save-PodeState's default -Depth (same rule). */
 export const WIRE_DEPTH = 20;
@@ -138,7 +141,14 @@ export class StateReplica {
 
   /** Restore-PodeState without -Merge (or a clear): the whole state becomes `entries`. */
   replace(entries: ReadonlyArray<[string, StateEntry]>): void {
-    const wire = entries.map(([name, e]) => ({ name, value: toWire(e.Value), scope: [...e.Scope] }));
+    const wire = entries.map(([name, e]) => {
+      try {
+        return { name, value: toWire(e.Value), scope: [...e.Scope] };
+      } catch (err) {
+        if (err instanceof StateValueError) err.stateName = name;
+        throw err;
+      }
+    });
     this.reachable();
     this.store.clear();
     for (const [name, e] of entries) this.store.put(name, e);
