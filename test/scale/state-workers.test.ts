@@ -59,6 +59,17 @@ describe('cluster state: --workers 2', function () {
     await untilBothWorkers(server, '/state?name=greeting', (j) => !j.has && j.value === null && !j.names.includes('greeting'));
   });
 
+  it('shares a restore: without -Merge it replaces the state everywhere, with -Merge it adds the names not set', async () => {
+    const saved = { hits: { Value: { count: 7 }, Scope: [] }, restored: { Value: [1, 2], Scope: ['r'] } };
+    expect((await post(server, '/restore', { json: JSON.stringify(saved) })).status).to.equal(200);
+    await untilBothWorkers(server, '/state?name=restored', (j) => j.names.join() === 'hits,restored' && j.value.join() === '1,2');
+    await untilBothWorkers(server, '/state?name=hits', (j) => j.value.count === 7);
+    const more = { hits: { Value: { count: 0 } }, added: { Value: 'new' } };
+    expect((await post(server, '/restore', { json: JSON.stringify(more), merge: true })).status).to.equal(200);
+    await untilBothWorkers(server, '/state?name=added', (j) => j.value === 'new');
+    await untilBothWorkers(server, '/state?name=hits', (j) => j.value.count === 7);
+  });
+
   it('gives a replacement worker the state, and a killed lock holder does not block the others', async () => {
     await post(server, '/set', { name: 'kept', value: 'before the kill' });
     await untilBothWorkers(server, '/state?name=kept', (j) => j.value === 'before the kill');
