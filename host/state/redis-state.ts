@@ -47,6 +47,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+/** How long a new lock holder waits for the state changes its grant names before it reads the snapshot. */
+const CATCH_UP_MS = 1000;
+
 type Commands = Redis & {
   podetsStateWrite(n: number, ...args: (string | number)[]): Promise<number>;
   podetsLockAcquire(n: number, ...args: (string | number)[]): Promise<number>;
@@ -206,6 +209,11 @@ export class RedisStateBackend implements StateBackend {
         const renew = setInterval(() => void this.renew(key, token), Math.floor(this.ttlMs / 3));
         renew.unref();
         this.holding.set(key, { token, renew });
+        // The holder waits to apply version v; should its message have been lost, the snapshot brings it.
+        if (this.replica && this.replica.version < v) {
+          const check = setTimeout(() => this.replica && this.replica.version < v && void this.resync(), CATCH_UP_MS);
+          check.unref();
+        }
         return { ok: true, v };
       }
       const left = timeoutMs < 0 ? retryMs : timeoutMs - (this.clock.now().getTime() - start);

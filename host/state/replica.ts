@@ -110,17 +110,13 @@ export class StateReplica {
 
   constructor(
     private readonly store: StateStore,
-    private backend: StateBackend,
+    private readonly backend: StateBackend,
     /** Tells own writes from the others' in the order. */
     readonly origin: string,
   ) {}
 
   get where(): string {
     return this.backend.where;
-  }
-
-  get kind(): StateBackend['kind'] {
-    return this.backend.kind;
   }
 
   /** Set-PodeState: the value stays this very object here; the others get its JSON. */
@@ -264,10 +260,6 @@ export class StateReplica {
     const still: typeof this.waiters = [];
     for (const w of this.waiters) (this.version >= w.v ? w.resolve() : still.push(w));
     this.waiters = still;
-  }
-
-  get hasPending(): boolean {
-    return this.pending.size > 0 || this.pendingReplace > 0;
   }
 
   async close(): Promise<void> {
