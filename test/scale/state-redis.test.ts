@@ -67,7 +67,7 @@ describe('cluster state: two instances with --redis', function () {
     others.push(c);
     const seen = await stateOf(c, 'hits');
     expect(seen.value).to.deep.equal({ count: 200 });
-    expect(seen.names).to.have.members(['hits', 'byValue', 'Greeting']);
+    expect(seen.names).to.have.members(['hits', 'byValue', 'entered', 'Greeting']);
     expect((await stateOf(c, 'greeting')).value).to.deep.equal({ text: 'hello' });
   });
 

@@ -51,6 +51,14 @@ describe('cluster state: --workers 2', function () {
     await untilBothWorkers(server, '/state?name=byValue', (j) => j.value.count === N);
   });
 
+  it('counts increments between Enter-PodeLockable and Exit-PodeLockable on a named Lockable exactly too', async () => {
+    const N = 100;
+    const replies = await Promise.all(Array.from({ length: N }, () => post(server, '/hit-enter')));
+    expect(replies.every((r) => r.status === 200)).to.equal(true);
+    expect(new Set(replies.map((r) => r.json.worker)).size).to.equal(2);
+    await untilBothWorkers(server, '/state?name=entered', (j) => j.value.count === N);
+  });
+
   it('shows a Set on one worker to Get on the other, and a Remove too', async () => {
     const set = await post(server, '/set', { name: 'greeting', value: { text: 'hello', list: [1, 2] } });
     expect(set.status).to.equal(200);
