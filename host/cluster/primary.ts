@@ -1,7 +1,8 @@
 // `podets serve --workers <n|auto>`: the primary process. It forks the workers (each runs the script and
 // shares the port through node:cluster), relays SSE sends and closes to all of them in one order, numbers
 // and keeps history, mirrors presence, restarts a crashed worker, and picks one worker to run timers. It also
-// relays each worker's figures (host/metrics/peers.ts) to the others and counts the workers it replaced.
+// relays each worker's figures (host/metrics/peers.ts) to the others, counts the workers it replaced, and is
+// the ordering point of the cluster's state and locks (./state.ts).
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
 import { presenceKey } from '../sse/hub/presence.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
+import { PrimaryState } from './state.ts';
 import { onWatchRequests, reportListening, type WatchMessage } from '../cli/watch-child.ts';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
@@ -21,6 +23,7 @@ export function workerCount(value: string): number {
 export async function runPrimary(count: number, workerArgs: string[]): Promise<number> {
   cluster.setupPrimary({ exec: BIN, args: workerArgs, serialization: 'advanced' });
   const core = new HubCore();
+  const state = new PrimaryState();
   const presence = new Map<string, Map<string, PresenceEntry>>(); // instance -> key -> entry
   /** Each live worker's latest figures, for a worker that says hello (one entry per worker: bounded). */
   const figures = new Map<string, object>();
@@ -61,7 +64,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
     w.on('message', (raw) => {
       // One bad message (or a bug handling it) fails that message only, never the cluster.
       try {
-        receive(w, unwrap<ToPrimary>(raw));
+        if (!state.receive(w, raw)) receive(w, unwrap<ToPrimary>(raw));
       } catch (err) {
         logException(`Cluster message from worker ${id}`, err);
       }
@@ -69,6 +72,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
     w.on('error', (err) => logWarn(`Worker ${id}: ${err.message}`));
     w.on('exit', (code, signal) => {
       workers.delete(w);
+      state.dropWorker(w);
       listening.delete(w);
       ready.delete(w);
       const instance = instanceOf(w);

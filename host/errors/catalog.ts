@@ -591,4 +591,16 @@ export const errors = defineCatalog({
   }),
   TaskProcessDoesNotExist: entry((a: { id: string }) => `Task process does not exist: ${a.id}`, { parameter: 'Process', podetsOnly: true }),
   // end tasks
+  // ---- cluster state and locks (issue 14: host/state/replica.ts, cluster-locks.ts; docs/state.md)
+  StateUnreachable: entry((a: { where: string }) => `The state is shared through ${a.where}, which cannot be reached: the change was not made.`, {
+    podetsOnly: true,
+  }),
+  StateValueNotShareable: entry((a: { name: string; reason: string }) => `The state object '${a.name}' cannot be shared as JSON: ${a.reason}`, {
+    parameter: 'Value',
+    podetsOnly: true,
+  }),
+  ClusterLockUnreachable: entry((a: { where: string; reason: string }) => `The cluster-wide lock could not be taken through ${a.where}: ${a.reason}`, {
+    podetsOnly: true,
+  }),
+  // ---- end cluster state and locks
 });

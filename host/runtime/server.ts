@@ -113,7 +113,7 @@ export class PodeServer {
   readonly auth = new AuthMethods();
   /** SSE streams bound to the session or JWT that authenticated them, ended when it ends (host/auth/identity.ts). */
   readonly identities = new StreamIdentities(this);
-  /** Set-/Get-PodeState… and Lock-PodeObject's Lockables (host/state/): Pode's Server.State and Threading.Lockables, per process. */
+  /** Set-/Get-PodeState… and Lock-PodeObject's Lockables (host/state/): Pode's Server.State and Threading.Lockables; cluster-wide under --workers and --redis. */
   readonly state: ServerState;
   /** Set-/Get-PodeCookieSecret: Pode's $PodeContext.Server.Cookies.Secrets, by lower-cased name ('global' for -Global). */
   readonly cookieSecrets = new Map<string, string>();
@@ -155,6 +155,8 @@ export class PodeServer {
     const runner = <R>(trigger: TimerEvent | ScheduleEvent, run: () => R): R => runAmbient({ server: this, trigger }, run);
     this.timers = new Timers({ clock: options.clock, runner });
     this.schedules = new Schedules({ clock: options.clock, runner });
+    // Registered first, so it runs last: tasks and Disconnect scripts still share their state writes while they finish.
+    this.onStop(() => this.state.close());
     this.onStop(() => this.sse.shutdown());
     // A task's script runs in this server's ambient context with its $TaskEvent (no request's $WebEvent).
     // Its stop hook runs before the SSE engine's (hooks run last-added first): tasks still send while it waits.

@@ -15,6 +15,7 @@ import { watchAndRestart } from '../watch.ts';
 import { isWatchChild, onWatchRequests, pinnedPorts, reportListening } from '../watch-child.ts';
 import { runPrimary, workerCount } from '../../cluster/primary.ts';
 import { ClusterHub, onWorkerReplacements } from '../../sse/hub/cluster.ts';
+import { attachWorkerState } from '../../state/attach.ts';
 import { LEADER_ENV, WORKER_ENV } from '../../sse/hub/ipc.ts';
 
 /** argv for the workers: the same command line without --workers (and its value). */
@@ -85,6 +86,8 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
     server.runsTimers = process.env[LEADER_ENV] === '1';
     server.requestClose = () => hub.stopCluster();
   }
+  // The cluster's state before the script runs (a replacement worker starts from what the others have).
+  if (hub && !opts.redis) await attachWorkerState(server);
   if (opts.redis && !(await startBackplane(server, opts.redis))) return 1;
   try {
     await loadScript(path);
