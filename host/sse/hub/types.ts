@@ -109,7 +109,7 @@ export interface SseHub {
   readonly connected: boolean;
   listen(listener: HubListener): void;
   /** Told, for each of this instance's sends that came back in the hub's order, how long that took (ms). */
-  onLag?: (ms: number) => void;
+  onLag?: ((ms: number) => void) | undefined;
   /**
    * Hands a send or close to every instance, this one included, in the hub's order. The answer settles
    * (never rejects) once the message has its place in that order, or was delivered here only: whatever
