@@ -119,6 +119,10 @@ export const SERVE_OPTIONS = {
     description: 'time for the request head to arrive, at most the request timeout (default: the request timeout, or 30 when that is 0)',
     parse: integer(0, 86400, 'The headers timeout'),
   },
+  metrics: {
+    flags: '--metrics',
+    description: 'expose Prometheus metrics at /metrics (cluster-wide under --workers; Enable-PodeMetricsEndpoint sets another path or an authentication)',
+  },
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
@@ -140,6 +144,7 @@ export type ServeOptionValues = {
   bodyBudget?: number;
   requestTimeout?: number;
   headersTimeout?: number;
+  metrics?: boolean;
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];

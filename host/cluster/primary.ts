@@ -8,6 +8,7 @@ import { logError, logException, logInfo, logWarn } from '../log.ts';
 import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
 import { presenceKey } from '../sse/hub/presence.ts';
+import { MetricsGather } from '../metrics/gather.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
 import { onWatchRequests, reportListening, type WatchMessage } from '../cli/watch-child.ts';
 
@@ -47,6 +48,8 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
   const broadcast = (m: ToWorker, except?: Worker) => {
     for (const w of ready) if (w !== except) send(w, m);
   };
+  /** Cluster-wide scrapes of /metrics (--metrics): gathered from every worker that exposes them. */
+  const metrics = new MetricsGather(send);
 
   const fork = (lead: boolean) => {
     const id = nextId++;
@@ -67,6 +70,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
       workers.delete(w);
       listening.delete(w);
       ready.delete(w);
+      metrics.gone(w);
       const instance = instanceOf(w);
       const lost = [...(presence.get(instance)?.values() ?? [])];
       presence.delete(instance);
@@ -141,6 +145,15 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         return;
       case 'stop-cluster':
         stop();
+        return;
+      case 'metrics-on':
+        metrics.exposes(w);
+        return;
+      case 'metrics-scrape':
+        metrics.scrape(w, m.req);
+        return;
+      case 'metrics-part':
+        metrics.part(w, m.round, m.metrics);
         return;
     }
   };

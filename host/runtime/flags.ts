@@ -3,6 +3,7 @@ import { errors } from '../errors/catalog.ts';
 import type { ServeOptionValues } from '../cli/serve-options.ts';
 import type { BroadcastLevel } from '../sse/settings.ts';
 import type { PodeServer } from './server.ts';
+import { DEFAULT_METRICS_PATH, enableMetricsEndpoint } from '../metrics/endpoint.ts';
 
 export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): void {
   const sse = server.sse;
@@ -20,6 +21,7 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
   if (opts.sseHistory !== undefined) sse.history.setBound('*', { count: opts.sseHistory });
   if (opts.sseMaxBuffer !== undefined) sse.maxBuffer = opts.sseMaxBuffer;
   if (opts.sseBroadcastLevel) sse.settings.setLevel('*', opts.sseBroadcastLevel.toLowerCase() as BroadcastLevel);
+  if (opts.metrics) enableMetricsEndpoint(server, { path: DEFAULT_METRICS_PATH, source: 'podets serve --metrics' });
   server.setLimits({
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.bodyBudget !== undefined && { bodyBudget: opts.bodyBudget }),

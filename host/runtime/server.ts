@@ -17,6 +17,7 @@ import { resolveLimits, type RequestLimits } from '../http/limits.ts';
 import { logException } from '../log.ts';
 import { systemClock, type Clock } from '../timers/clock.ts';
 import { ServerMetrics } from '../metrics/metrics.ts';
+import type { PrometheusState } from '../metrics/endpoint.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { Tasks, type TaskEvent } from '../tasks/tasks.ts';
@@ -126,6 +127,8 @@ export class PodeServer {
   readonly setup: Promise<unknown>[] = [];
   /** Pode's $PodeContext.Metrics, this process's share (host/metrics/metrics.ts): requests, in flight, uptime. */
   readonly metrics: ServerMetrics;
+  /** The Prometheus endpoint and its registry (host/metrics/endpoint.ts), once --metrics or Enable-PodeMetricsEndpoint asked; else none. */
+  prometheus: PrometheusState | undefined = undefined;
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];

@@ -14,7 +14,13 @@ export type ToPrimary =
   /** Answered with `synced` once everything this worker sent before it has its place in the order. */
   | { t: 'sync'; req: number }
   | { t: 'listening'; endpoints: BoundEndpoint[] }
-  | { t: 'stop-cluster' };
+  | { t: 'stop-cluster' }
+  /** This worker exposes Prometheus metrics: the primary asks it for its figures at each scrape (host/metrics/gather.ts). */
+  | { t: 'metrics-on' }
+  /** A scrape reached this worker: the primary answers `metrics-text` with the whole cluster's figures. */
+  | { t: 'metrics-scrape'; req: number }
+  /** This worker's figures for the primary's round `round` (prom-client's getMetricsAsJSON()). */
+  | { t: 'metrics-part'; round: number; metrics: unknown[] };
 
 export type ToWorker =
   /** `from`: the instance whose send it is (that worker times its hub lag by it). */
@@ -25,7 +31,11 @@ export type ToWorker =
   /** Connections of a worker that died: this worker fires their Disconnect events. */
   | { t: 'orphaned'; entries: PresenceEntry[] }
   | { t: 'replayed'; req: number; answer: ReplayAnswer }
-  | { t: 'synced'; req: number };
+  | { t: 'synced'; req: number }
+  /** Send your figures for this round of a scrape. */
+  | { t: 'metrics-collect'; round: number }
+  /** The answer to this worker's `metrics-scrape`: every worker's figures, aggregated, in the text format. */
+  | { t: 'metrics-text'; req: number; text: string; contentType: string };
 
 export interface Envelope<T> {
   podets: T;
