@@ -21,7 +21,7 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
   if (opts.sseHistory !== undefined) sse.history.setBound('*', { count: opts.sseHistory });
   if (opts.sseMaxBuffer !== undefined) sse.maxBuffer = opts.sseMaxBuffer;
   if (opts.sseBroadcastLevel) sse.settings.setLevel('*', opts.sseBroadcastLevel.toLowerCase() as BroadcastLevel);
-  if (opts.metrics) enableMetricsEndpoint(server, { path: DEFAULT_METRICS_PATH, source: 'podets serve --metrics' });
+  if (opts.metrics) enableMetricsEndpoint(server, { path: DEFAULT_METRICS_PATH, source: '--metrics' });
   server.setLimits({
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.bodyBudget !== undefined && { bodyBudget: opts.bodyBudget }),

@@ -3,7 +3,9 @@
 // --workers 2 gives the same cluster-wide totals. Off by default; Enable-PodeMetricsEndpoint's -Path and
 // -Authentication (test/fixtures/metrics/protected.ts).
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { repoRoot, start, type ServedScript } from '../../helpers/serve.ts';
 import { histogramCounts, scrape, series, type Scrape } from '../../helpers/prometheus.ts';
 import { closeAllClients, frame, get, post, RawHttp } from '../../sse/helpers.ts';
@@ -106,6 +108,49 @@ describe('Prometheus endpoint (podets serve --metrics)', function () {
         expect(series(next, 'podets_sse_events_sent_total')).to.deep.equal({ 'name=feed': 10 });
         expect(series(next, 'podets_http_requests_total')['method=GET,route=/metrics,status=200']).to.equal(i);
       }
+    });
+  });
+
+  describe('--redis: two instances', () => {
+    const prefix = `podets-test-prom-${process.pid}-${randomBytes(3).toString('hex')}:`;
+    const url = `redis://127.0.0.1:6379/5?prefix=${encodeURIComponent(prefix)}`;
+    let a: ServedScript;
+    let b: ServedScript;
+    before(async () => {
+      [a, b] = await Promise.all([start(fixture('prometheus.ts'), [...ARGS, '--redis', url]), start(fixture('prometheus.ts'), [...ARGS, '--redis', url])]);
+    });
+    after(async () => {
+      expect(await a.stop()).to.equal(0);
+      expect(await b.stop()).to.equal(0);
+      const admin = new Redis({ port: 6379, db: 5, maxRetriesPerRequest: 1 });
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length) await admin.del(...keys);
+      admin.disconnect();
+    });
+
+    it('each exposes its own figures, every series labelled with its instance id; sum() adds them up', async () => {
+      const clients = [await RawHttp.sse(a, '/events'), await RawHttp.sse(b, '/events')];
+      for (const c of clients) await c.until('event: pode.open');
+      expect((await post(a, '/send', { from: 1, to: 5 })).status).to.equal(200);
+      for (const c of clients) await c.until('data: payload-5');
+      const [sa, sb] = [await scrape(a), await scrape(b)];
+      // Read off the sample lines: the parser folds a labelled histogram's samples into one, without labels.
+      const instances = [sa, sb].map((s) => {
+        const samples = s.text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+        const ids = new Set(samples.map((line) => /[{,]instance="([^"]*)"/.exec(line)?.[1] ?? '(none)'));
+        expect(ids.size, 'one instance label on every series').to.equal(1);
+        return [...ids][0]!;
+      });
+      expect(instances[0]).to.not.equal(instances[1]);
+      expect(instances).to.not.include('(none)');
+      for (const [s, instance] of [[sa, instances[0]], [sb, instances[1]]] as const) {
+        expect(series(s, 'podets_sse_events_sent_total')).to.deep.equal({ [`instance=${instance},name=feed`]: 5 });
+        expect(series(s, 'podets_sse_bytes_sent_total')).to.deep.equal({ [`instance=${instance},name=feed`]: EVENT_BYTES });
+        expect(series(s, 'podets_backplane_up')).to.deep.equal({ [`instance=${instance},kind=redis`]: 1 });
+      }
+      // The POST went to a only: what `sum by (route) (podets_http_requests_total)` adds up.
+      expect(series(sa, 'podets_http_requests_total', ['instance'])).to.deep.equal({ 'method=GET,route=/events,status=200': 1, 'method=POST,route=/send,status=200': 1 });
+      expect(series(sb, 'podets_http_requests_total', ['instance'])).to.deep.equal({ 'method=GET,route=/events,status=200': 1 });
     });
   });
 
