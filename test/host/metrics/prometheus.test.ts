@@ -89,6 +89,25 @@ describe('Prometheus endpoint (podets serve --metrics)', function () {
       // The first scrape is counted in the second one's figures, under its own route.
       const again = await scrape(server);
       expect(series(again, 'podets_http_requests_total')['method=GET,route=/metrics,status=200']).to.equal(1);
+      expect(histogramCounts(again, 'podets_backplane_lag_seconds')).to.deep.equal({ '': 0 });
+    });
+
+    it('counts a client too slow to read as dropped, under its Name', async () => {
+      await RawHttp.open(server, { path: '/slow', paused: true });
+      await server.waitForLine('stdout', /^slow open$/);
+      expect((await post(server, '/flood')).json).to.deep.equal({ dropped: true });
+      const s = await scrape(server);
+      expect(series(s, 'podets_sse_slow_clients_dropped_total')).to.deep.equal({ 'name=feed': 0, 'name=slow': 1 });
+      expect(series(s, 'podets_sse_connections')).to.deep.include({ 'name=slow': 0 });
+    });
+
+    it('reads the task queue at scrape: one running, one queued behind Set-PodeTaskConcurrency 1', async () => {
+      expect((await post(server, '/tasks/start')).json).to.deep.equal({ started: 2 });
+      const during = await scrape(server);
+      expect([series(during, 'podets_tasks_running'), series(during, 'podets_tasks_queued')]).to.deep.equal([{ '': 1 }, { '': 1 }]);
+      expect((await post(server, '/tasks/release')).json).to.deep.equal({ released: 2 });
+      const after = await scrape(server);
+      expect([series(after, 'podets_tasks_running'), series(after, 'podets_tasks_queued')]).to.deep.equal([{ '': 0 }, { '': 0 }]);
     });
   });
 
@@ -102,6 +121,8 @@ describe('Prometheus endpoint (podets serve --metrics)', function () {
       const s = await scrape(server);
       expectWorkload(s, 'cluster');
       expect(series(s, 'podets_cluster_workers_scraped')).to.deep.equal({ '': 2 });
+      // The worker that sent the five events timed each one's way through the primary: five observations in all.
+      expect(histogramCounts(s, 'podets_backplane_lag_seconds')).to.deep.equal({ '': 5 });
       // Round-robin hands the next scrapes to both workers: each answers for the whole cluster.
       for (let i = 1; i <= 3; i++) {
         const next = await scrape(server);
