@@ -36,6 +36,7 @@ declare global {
   const DisablePodeSseSigning: typeof cmdlets.DisablePodeSseSigning;
   const EditPodeTask: typeof cmdlets.EditPodeTask;
   const EnablePodeErrorLogging: typeof cmdlets.EnablePodeErrorLogging;
+  const EnablePodeMetricsEndpoint: typeof cmdlets.EnablePodeMetricsEndpoint;
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
   const EnablePodeSessionMiddleware: typeof cmdlets.EnablePodeSessionMiddleware;
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;

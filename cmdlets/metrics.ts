@@ -5,8 +5,11 @@
 // ported: the signal cmdlets answer as Pode does with no signal endpoint (0, or a Name that is not found).
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
+import { isPodeError } from '../host/errors/error.ts';
+import { enableMetricsEndpoint } from '../host/metrics/endpoint.ts';
 import { readableUptime } from '../host/metrics/metrics.ts';
 import { clusterRequests } from '../host/metrics/peers.ts';
+import { callerSource } from '../host/runtime/callsite.ts';
 import { currentServer } from '../host/runtime/server.ts';
 
 const cmdlet = defineGroup('Metrics');
@@ -184,5 +187,42 @@ export const GetPodeServerActiveSseClientMetric = cmdlet({
     if (!args.Name) return sse.registry.size + (remote?.count() ?? 0);
     if (!sse.hasName(args.Name)) throw errors.SseConnectionNotFound(ctx.command, { name: args.Name });
     return remote ? sse.clientIds(args.Name).length : sse.registry.has(args.Name) ? sse.registry.clientIds(args.Name).length : 0;
+  },
+});
+
+// ---- Beyond Pode: Prometheus ---------------------------------------------------------------------------
+
+export const EnablePodeMetricsEndpoint = cmdlet({
+  name: 'Enable-PodeMetricsEndpoint',
+  synopsis: 'Exposes the server\'s metrics in the Prometheus text format.',
+  description:
+    'Adds a GET route at -Path (default /metrics) answering the Prometheus text format (prom-client), as `podets serve --metrics` does: HTTP requests ' +
+    'by method, declared route and status with their durations, open SSE connections and events, bytes, slow-client drops, replays, pode.gaps and pings ' +
+    'by Name, the backplane\'s state and lag, the task queue, and the Node process metrics (docs/metrics.md lists them). Off by default. With ' +
+    '-Authentication the route is protected by that authentication method, which must exist. Called again (or after --metrics), the later path and ' +
+    'authentication replace the earlier ones. Under --workers the figures are the whole cluster\'s, whichever worker is scraped; under --redis each ' +
+    'instance exposes its own, labelled with its instance id.',
+  examples: [
+    { code: 'Enable-PodeMetricsEndpoint' },
+    { code: "Enable-PodeMetricsEndpoint -Path '/internal/metrics' -Authentication 'Login'" },
+  ],
+  parameters: [
+    { name: 'Path', type: 'String', default: '/metrics', validateNotNullOrEmpty: true, help: 'The path of the metrics route (default /metrics).' },
+    {
+      name: 'Authentication',
+      type: 'String',
+      aliases: ['Auth'],
+      help: 'The name of an Authentication method protecting the metrics route (a scrape without valid credentials is refused by it, e.g. 401).',
+    },
+  ],
+  run: (args, ctx) => {
+    const server = currentServer(ctx.command);
+    const name = args.Authentication;
+    if (name !== undefined && name.trim() !== '' && !server.auth.has(name)) throw errors.AuthenticationMethodDoesNotExist(ctx.command, { name });
+    try {
+      enableMetricsEndpoint(server, { path: args.Path, ...(name !== undefined && name.trim() !== '' && { authentication: name }), source: callerSource(server.rootPath) });
+    } catch (err) {
+      throw isPodeError(err) && !err.ErrorId.includes(',') ? err.withCommand(ctx.command) : err;
+    }
   },
 });

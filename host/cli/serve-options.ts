@@ -124,6 +124,10 @@ export const SERVE_OPTIONS = {
     description: 'task processes that may wait for a free slot at once (default 10000); Invoke-PodeTask past it fails with TaskQueueFull',
     parse: integer(1, 10_000_000, 'The task queue limit'),
   },
+  metrics: {
+    flags: '--metrics',
+    description: 'expose Prometheus metrics at /metrics (cluster-wide under --workers; Enable-PodeMetricsEndpoint sets another path or an authentication)',
+  },
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
@@ -146,6 +150,7 @@ export type ServeOptionValues = {
   requestTimeout?: number;
   headersTimeout?: number;
   taskQueueLimit?: number;
+  metrics?: boolean;
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];

@@ -10,6 +10,7 @@ import { logError, logException, logInfo, logWarn } from '../log.ts';
 import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
 import { presenceKey } from '../sse/hub/presence.ts';
+import { MetricsGather } from '../metrics/gather.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
 import { PrimaryState } from './state.ts';
 import { onWatchRequests, reportListening, type WatchMessage } from '../cli/watch-child.ts';
@@ -54,6 +55,8 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
   const broadcast = (m: ToWorker, except?: Worker) => {
     for (const w of ready) if (w !== except) send(w, m);
   };
+  /** Cluster-wide scrapes of /metrics (--metrics): gathered from every worker that exposes them. */
+  const metrics = new MetricsGather(send);
 
   const fork = (lead: boolean) => {
     const id = nextId++;
@@ -75,6 +78,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
       state.dropWorker(w);
       listening.delete(w);
       ready.delete(w);
+      metrics.gone(w);
       const instance = instanceOf(w);
       const lost = [...(presence.get(instance)?.values() ?? [])];
       presence.delete(instance);
@@ -159,6 +163,15 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         if (!workers.has(w) || typeof m.snapshot !== 'object' || m.snapshot === null) return;
         figures.set(instanceOf(w), m.snapshot);
         broadcast({ t: 'peer', snapshot: m.snapshot }, w);
+        return;
+      case 'metrics-on':
+        metrics.exposes(w);
+        return;
+      case 'metrics-scrape':
+        metrics.scrape(w, m.req);
+        return;
+      case 'metrics-part':
+        metrics.part(w, m.round, m.metrics);
         return;
     }
   };

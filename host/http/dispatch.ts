@@ -118,7 +118,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
     const rawPath = urlPath(url);
     const event = new WebEvent(req, res, endpoint, rawPath, urlQuery(url));
     res.on('error', onResponseError);
-    if (metrics !== undefined) metrics.begin(res); // Get-PodeServerRequestMetric, …ActiveRequestMetric
+    if (metrics !== undefined) metrics.begin(res, event); // Get-PodeServerRequestMetric, …ActiveRequestMetric
     // HTTP/2 has no Connection header: its session is closed with GOAWAY (server.ts).
     if (state.closing && !isHttp2(req)) res.setHeader('connection', 'close');
     // Set-PodeSecurityAccessControl's headers, queued before anything can answer: Pode's security middleware
@@ -145,6 +145,7 @@ export function createDispatcher(options: DispatchOptions, state: DispatchState)
   function servePublic(event: WebEvent, file: string): void {
     try {
       if (!commit(event, 'Public content')) return;
+      event.publicFile = true;
       sendFile(event, file).catch((err) => failRequest(event, err, ctx.onError));
     } catch (err) {
       failRequest(event, err, ctx.onError);

@@ -123,6 +123,8 @@ export class WebEvent {
   Route: Route | null = null;
   /** Set when a static route serves the request. */
   StaticContent: { route: StaticRoute; file: string } | null = null;
+  /** Internal: a file of the public folder answers the request (the Prometheus route label says static). */
+  publicFile = false;
   /** Pode's $WebEvent.Auth: the authenticated user and method, set by a route's -Authentication (host/auth/). */
   Auth: WebEventAuthFields = NO_AUTH;
   /** Free space for middleware to pass values along (Pode's $WebEvent.Metadata). */

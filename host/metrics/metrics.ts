@@ -10,7 +10,14 @@
 // taken over as an SSE stream is counted when it is taken over, as 200, and is no longer in flight, as
 // Pode's route returns and its context leaves the listener's queue while the stream stays open.
 import type { ServerResponse } from 'node:http';
+import type { WebEvent } from '../http/webevent.ts';
 import type { Clock } from '../timers/clock.ts';
+
+/** Told of each request at the moment this counts it (the Prometheus endpoint's, host/metrics/prometheus.ts). */
+export interface ResponseObserver {
+  begin(res: ServerResponse, event: WebEvent): void;
+  counted(res: ServerResponse, status: number): void;
+}
 
 /** Set by `podets serve --watch` on each child: how many restarts came before it, and when the first child started. */
 export const WATCH_RESTARTS_ENV = 'PODETS_WATCH_RESTARTS';
@@ -31,6 +38,8 @@ export class ServerMetrics {
   workerReplacements = 0;
   /** Listens for a response's end; `this` is the response. Made once, so a request allocates no closure for it. */
   readonly onResponseClose: (this: ServerResponse) => void;
+  /** Set only while metrics are exposed (--metrics): without it a request pays nothing more. */
+  observer: ResponseObserver | undefined = undefined;
 
   constructor(private clock: Clock, env: NodeJS.ProcessEnv = process.env) {
     this.startTime = clock.now().getTime();
@@ -41,14 +50,15 @@ export class ServerMetrics {
     const self = this;
     this.onResponseClose = function (this: ServerResponse) {
       self.active--;
-      self.count(this.statusCode);
+      self.count(this.statusCode, this);
     };
   }
 
   /** A request arrived: in flight until its response closes (or is taken over). */
-  begin(res: ServerResponse): void {
+  begin(res: ServerResponse, event: WebEvent): void {
     this.active++;
     res.on('close', this.onResponseClose);
+    if (this.observer !== undefined) this.observer.begin(res, event);
   }
 
   /** The response became an SSE stream (host/http/takeover.ts): counted now, as 200, and no longer in flight. */
@@ -56,12 +66,13 @@ export class ServerMetrics {
     if (res.listeners('close').indexOf(this.onResponseClose) === -1) return;
     res.removeListener('close', this.onResponseClose);
     this.active--;
-    this.count(200);
+    this.count(200, res);
   }
 
-  private count(status: number): void {
+  private count(status: number, res: ServerResponse): void {
     this.total++;
     this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + 1);
+    if (this.observer !== undefined) this.observer.counted(res, status);
   }
 
   /** Times the uptime on `clock` from its now, as a start would (tests give a ManualClock, as for sessions). */

@@ -3,6 +3,7 @@ import { errors } from '../errors/catalog.ts';
 import type { ServeOptionValues } from '../cli/serve-options.ts';
 import type { BroadcastLevel } from '../sse/settings.ts';
 import type { PodeServer } from './server.ts';
+import { DEFAULT_METRICS_PATH, enableMetricsEndpoint } from '../metrics/endpoint.ts';
 
 export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): void {
   const sse = server.sse;
@@ -21,6 +22,7 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
   if (opts.sseMaxBuffer !== undefined) sse.maxBuffer = opts.sseMaxBuffer;
   if (opts.sseBroadcastLevel) sse.settings.setLevel('*', opts.sseBroadcastLevel.toLowerCase() as BroadcastLevel);
   if (opts.taskQueueLimit !== undefined) server.tasks.queueLimit = opts.taskQueueLimit;
+  if (opts.metrics) enableMetricsEndpoint(server, { path: DEFAULT_METRICS_PATH, source: '--metrics' });
   server.setLimits({
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.bodyBudget !== undefined && { bodyBudget: opts.bodyBudget }),

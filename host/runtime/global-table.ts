@@ -124,7 +124,7 @@ export const GLOBALS: readonly GlobalDecl[] = [
         raw: 'Node’s ServerResponse.',
       },
     },
-    internal: ['takenOver', 'onSettled', 'ended'],
+    internal: ['takenOver', 'onSettled', 'ended', 'publicFile'],
   },
   {
     name: '$TriggeredEvent',

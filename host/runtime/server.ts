@@ -18,6 +18,7 @@ import { logException } from '../log.ts';
 import { systemClock, type Clock } from '../timers/clock.ts';
 import { ServerMetrics } from '../metrics/metrics.ts';
 import { PeerExchange } from '../metrics/peers.ts';
+import type { PrometheusState } from '../metrics/endpoint.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { Tasks, type TaskEvent } from '../tasks/tasks.ts';
@@ -131,6 +132,8 @@ export class PodeServer {
   readonly metrics: ServerMetrics;
   /** Scaled out: the other processes' latest figures, and this one's published to them (host/metrics/peers.ts). */
   readonly peers = new PeerExchange(this);
+  /** The Prometheus endpoint and its registry (host/metrics/endpoint.ts), once --metrics or Enable-PodeMetricsEndpoint asked; else none. */
+  prometheus: PrometheusState | undefined = undefined;
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];

@@ -16,7 +16,13 @@ export type ToPrimary =
   | { t: 'listening'; endpoints: BoundEndpoint[] }
   | { t: 'stop-cluster' }
   /** This worker's figures (host/metrics/snapshot.ts), about once a second: relayed to the other workers. */
-  | { t: 'peer'; snapshot: object };
+  | { t: 'peer'; snapshot: object }
+  /** This worker exposes Prometheus metrics: the primary asks it for its figures at each scrape (host/metrics/gather.ts). */
+  | { t: 'metrics-on' }
+  /** A scrape reached this worker: the primary answers `metrics-text` with the whole cluster's figures. */
+  | { t: 'metrics-scrape'; req: number }
+  /** This worker's figures for the primary's round `round` (prom-client's getMetricsAsJSON()). */
+  | { t: 'metrics-part'; round: number; metrics: unknown[] };
 
 export type ToWorker =
   /** `from`: the instance whose send it is (that worker times its hub lag by it). */
@@ -32,7 +38,11 @@ export type ToWorker =
   | { t: 'peer'; snapshot: object }
   | { t: 'peers'; snapshots: object[] }
   /** Workers the primary started to replace ones that exited (after hello, and at each replacement). */
-  | { t: 'replacements'; count: number };
+  | { t: 'replacements'; count: number }
+  /** Send your figures for this round of a scrape. */
+  | { t: 'metrics-collect'; round: number }
+  /** The answer to this worker's `metrics-scrape`: every worker's figures, aggregated, in the text format. */
+  | { t: 'metrics-text'; req: number; text: string; contentType: string };
 
 export interface Envelope<T> {
   podets: T;
