@@ -30,6 +30,7 @@ import { StreamIdentities } from '../auth/identity.ts';
 import { processLogSettings, type LogSettings } from '../log.ts';
 import { ServerState } from '../state/shared.ts';
 import { DefaultFolders } from '../http/public.ts';
+import type { StatusPage } from '../metrics/status.ts';
 
 export interface ServerOptions {
   /** The folder views/ and relative paths are resolved from (the script's folder). */
@@ -126,6 +127,8 @@ export class PodeServer {
   readonly setup: Promise<unknown>[] = [];
   /** Pode's $PodeContext.Metrics, this process's share (host/metrics/metrics.ts): requests, in flight, uptime. */
   readonly metrics: ServerMetrics;
+  /** `--status` / Enable-PodeStatusPage's live page (host/metrics/status.ts); undefined while off. */
+  statusPage: StatusPage | undefined = undefined;
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];
@@ -185,6 +188,7 @@ export class PodeServer {
   /** Starts what runs without a listener of its own: the setup blocks, then timers and schedules (once). */
   async startDetached(): Promise<void> {
     await Promise.all(this.setup);
+    this.statusPage?.install();
     this.startTimers();
   }
 
@@ -235,6 +239,7 @@ export class PodeServer {
     if (this.http) throw errors.ServerAlreadyRunning('');
     // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
     await Promise.all(this.setup);
+    this.statusPage?.install();
     const http = createPodeHttpServer(this.dispatchOptions());
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;
