@@ -233,7 +233,7 @@ export const STATUS_CSP = [
   `script-src ${sha256(SCRIPT)}`,
   `style-src ${sha256(STYLE)}`,
   "connect-src 'self'",
-  "img-src 'self'",
+  "img-src data:", // the empty favicon, so the browser asks the server for none
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -245,7 +245,7 @@ const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"
 export function statusHtml(eventsPath: string): string {
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>podets status</title><style>${STYLE}</style></head>` +
+    `<title>podets status</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>` +
     `<body data-events="${escapeAttribute(eventsPath)}">${BODY}<script>${SCRIPT}</script></body></html>\n`
   );
 }
