@@ -95,6 +95,9 @@ const SCRIPT = `
   }
   function draw() {
     var chart = $('chart');
+    // Drawn in the SVG's own pixels, so the labels are never stretched.
+    W = Math.max(300, Math.round(chart.getBoundingClientRect().width) || 600);
+    chart.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var parts = [];
     var max = 1;
     for (var i = 0; i < history.length; i++) max = Math.max(max, history[i].events, history[i].dropped);
@@ -202,7 +205,7 @@ const BODY = `
 <div class="card"><div class="label">Tasks running / queued</div><div class="value" id="tasks">0 / 0</div></div>
 </div>
 <section><h2>Events per second, last 5 minutes</h2>
-<svg id="chart" viewBox="0 0 600 180" preserveAspectRatio="none" role="img" aria-label="events per second" data-points="0"></svg>
+<svg id="chart" viewBox="0 0 600 180" role="img" aria-label="events per second" data-points="0"></svg>
 <div class="legend"><span class="k ke"></span>events sent<span class="k kd"></span>slow clients dropped</div>
 </section>
 <div class="cols">
