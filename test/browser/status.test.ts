@@ -1,6 +1,7 @@
 // The status page (`podets serve --status`) in headless Chromium: the page loads under its own CSP, opens its
 // stream, and shows what the server does as it happens: the connections of a Name go from 0 to N as the
-// test opens N SSE connections, events per second move after sends, and the chart draws its points.
+// test opens N SSE connections, events per second move after sends, the chart draws its points, and a
+// Group holding markup shows as text.
 import { expect } from 'chai';
 import { EventSource } from 'eventsource';
 import { resolve } from 'node:path';
@@ -78,6 +79,14 @@ describe('browser: the status page', function () {
     const ys = chart.points.map(([, y]) => y!);
     expect(Math.min(...ys)).to.be.below(Math.max(...ys));
     expect(problems).to.deep.equal([]);
+
+    // A Group from a query is data, never markup: it shows as its text, and no element is made of it.
+    const hostile = '<img src=x onerror="window.pwned=1">';
+    const evil = new EventSource(new URL(`/feed?group=${encodeURIComponent(hostile)}`, server!.url).href);
+    sources.push(evil);
+    await new Promise((done) => evil.addEventListener('pode.open', done));
+    await page.waitForFunction((g) => [...document.querySelectorAll('#groups td.group')].some((td) => td.textContent === g), hostile);
+    expect(await page.evaluate(() => [document.querySelectorAll('main img').length, (window as { pwned?: number }).pwned ?? null])).to.deep.equal([0, null]);
 
     // Closing the connections: the page follows.
     for (const es of sources.splice(0)) es.close();
