@@ -39,10 +39,10 @@ const streams: Array<[string, string | undefined, number]> = [
 for (const [name, group, count] of streams) {
   for (let i = 0; i < count; i++) sources.push(new EventSource(new URL(`/live/${name}${group ? `?group=${group}` : ''}`, base).href));
 }
-await fetch(new URL('/jobs', base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 3 }) });
-
 console.log(`Serving the demo at ${base}; waiting ${seconds}s for the chart to fill…`);
 await new Promise((done) => setTimeout(done, seconds * 1000));
+// A job running and two queued when the picture is taken.
+await fetch(new URL('/jobs', base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 3, seconds: 5 }) });
 
 const browser = await chromium.launch({ executablePath: process.env.PODETS_CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
 try {

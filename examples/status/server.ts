@@ -33,15 +33,18 @@ AddPodeTimer({
   },
 });
 
-// POST /jobs { count }: queues that many 20-second jobs; one runs at a time, the rest wait in the queue.
+// POST /jobs { count, seconds }: queues that many jobs of `seconds` each (default 20); one runs at a time, the
+// rest wait in the queue.
 SetPodeTaskConcurrency({ Maximum: 1 });
-AddPodeTask({ Name: 'job', ScriptBlock: () => new Promise<void>((done) => setTimeout(done, 20_000).unref()) });
+AddPodeTask({ Name: 'job', ScriptBlock: ({ Seconds }: { Seconds: number }) => new Promise<void>((done) => setTimeout(done, Seconds * 1000).unref()) });
 AddPodeRoute({
   Method: 'Post',
   Path: '/jobs',
   ScriptBlock: () => {
-    const count = Math.max(0, Math.min(10, Number((($WebEvent.Data ?? {}) as { count?: number }).count ?? 1)));
-    for (let i = 0; i < count; i++) InvokePodeTask({ Name: 'job' });
+    const body = ($WebEvent.Data ?? {}) as { count?: number; seconds?: number };
+    const count = Math.max(0, Math.min(10, Number(body.count ?? 1)));
+    const seconds = Math.max(0, Math.min(600, Number(body.seconds ?? 20)));
+    for (let i = 0; i < count; i++) InvokePodeTask({ Name: 'job', ArgumentList: { Seconds: seconds } });
     WritePodeJsonResponse({ Value: { queued: count } });
   },
 });
