@@ -175,6 +175,46 @@ describe('status page (host/metrics/status.ts)', function () {
     });
   });
 
+  describe('scaled out: the answering process and its backplane', () => {
+    /** The first status event of a served stream, read with fetch. */
+    async function firstTick(base: string): Promise<StatusTick> {
+      const controller = new AbortController();
+      const res = await fetch(new URL('/podets/status/events', base), { signal: controller.signal });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      return JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as StatusTick;
+    }
+
+    it('--workers 2: the worker answering, as a cluster member', async () => {
+      const served = await start(fixture, ['--status', '--workers', '2']);
+      try {
+        const tick = await firstTick(served.url);
+        expect(tick.backplane).to.include({ kind: 'cluster', connected: true });
+        const [self] = tick.processes.filter((p) => p.self);
+        expect(self!.instance).to.equal(tick.self);
+        expect(self!.worker).to.be.oneOf([1, 2]);
+        expect(tick.self).to.equal(`worker-${self!.worker}`);
+      } finally {
+        expect(await served.stop()).to.equal(0);
+      }
+    });
+
+    it('--redis: the Redis backplane, connected, its target shown without a password', async () => {
+      const prefix = `podets-test:status:${process.pid}:${Date.now()}:`;
+      const served = await start(fixture, ['--status', '--redis', `redis://:not-shown@127.0.0.1:6379/0?prefix=${encodeURIComponent(prefix)}`]);
+      try {
+        const tick = await firstTick(served.url);
+        expect(tick.backplane).to.include({ kind: 'redis', connected: true });
+        expect(tick.backplane.target).to.be.a('string').that.includes('127.0.0.1:6379');
+        expect(JSON.stringify(tick)).to.not.include('not-shown');
+      } finally {
+        expect(await served.stop()).to.equal(0);
+      }
+    });
+  });
+
   describe('Enable-PodeStatusPage', () => {
     it('refuses a path not starting with / and an authentication that does not exist, as Add-PodeRoute does', async () => {
       const server = composeServer({});
