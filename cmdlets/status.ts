@@ -19,7 +19,7 @@ export const EnablePodeStatusPage = cmdlet({
     'the figures of the other processes are their latest (about a second old), summed with this one\'s.\n' +
     'The stream is not a connection of the SSE space: it has no Name, is in no Get-PodeSse*List and in no counter, and Send-PodeSseEvent cannot reach it.\n' +
     'With -Authentication both the page and its stream require that method (as Add-PodeRoute -Authentication does). Off by default; the page is ' +
-    'added when the server starts, and a call in the script wins over the flags.',
+    'added when the server starts, and a call in the script wins over the flags; a call once the server runs (from a route) adds or moves it at once.',
   examples: [
     { code: 'Enable-PodeStatusPage' },
     { code: "Enable-PodeStatusPage -Path '/ops/status' -Authentication 'Login'", text: 'A status page only signed-in operators see.' },
@@ -40,7 +40,7 @@ export const EnablePodeStatusPage = cmdlet({
     const name = args.Authentication;
     if (name !== undefined && name.trim() !== '' && !server.auth.has(name)) throw errors.AuthenticationMethodDoesNotExist(ctx.command, { name });
     const page = enableStatusPage(server, { path, ...(name !== undefined && name.trim() !== '' && { authentication: name }) });
-    // Called once the server listens (from a route, a timer): the routes are added now.
-    if (server.running) page.install();
+    // Called once the server has started (from a route, a timer): the routes are added, or moved, now.
+    if (server.started) page.install();
   },
 });

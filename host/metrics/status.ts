@@ -13,8 +13,7 @@ import { errors } from '../errors/catalog.ts';
 import { authMiddleware } from '../auth/route.ts';
 import type { Middleware } from '../http/types.ts';
 import { canTakeOver, takeOver } from '../http/takeover.ts';
-import { writeBody } from '../http/write.ts';
-import { commit } from '../http/write.ts';
+import { commit, writeBody } from '../http/write.ts';
 import { isHttp2 } from '../http/version.ts';
 import type { WebEvent } from '../http/webevent.ts';
 import { logException } from '../log.ts';
@@ -45,7 +44,8 @@ export class StatusPage implements SseWriterOwner {
   private readonly streams = new Set<SseWriter>();
   private readonly clock: Clock;
   private timer: ClockHandle | undefined;
-  private installed = false;
+  /** The paths the routes were added at, once installed. */
+  private installed: { page: string; events: string } | undefined;
   private stopped = false;
 
   constructor(private readonly server: PodeServer) {
@@ -67,16 +67,25 @@ export class StatusPage implements SseWriterOwner {
     if (options.authentication !== undefined) this.authentication = options.authentication;
   }
 
-  /** At server start: the routes, protected when an authentication is named (it must exist by now), and the timer. */
+  /**
+   * At server start: the routes, protected when an authentication is named (it must exist by now), and the
+   * timer. Called again (Enable-PodeStatusPage once the server listens), the routes move to the new settings.
+   */
   install(): void {
-    if (this.installed) return;
     const name = this.authentication;
     if (name !== undefined && !this.server.auth.has(name)) throw errors.StatusAuthenticationNotFound('', { name });
-    this.installed = true;
+    const router = this.server.router;
+    const first = this.installed === undefined;
+    if (this.installed) {
+      router.remove('GET', this.installed.page);
+      router.remove('GET', this.installed.events);
+    }
     const middleware: Middleware[] | undefined = name === undefined ? undefined : [authMiddleware(this.server, { Name: name })];
     const source = 'podets status page';
-    this.server.router.add({ method: 'GET', path: this.path, handler: (event) => this.page(event), source, ...(middleware && { middleware }) });
-    this.server.router.add({ method: 'GET', path: this.eventsPath, handler: (event) => this.open(event), source, ...(middleware && { middleware }) });
+    router.add({ method: 'GET', path: this.path, handler: (event) => this.page(event), source, ...(middleware && { middleware }) });
+    router.add({ method: 'GET', path: this.eventsPath, handler: (event) => this.open(event), source, ...(middleware && { middleware }) });
+    this.installed = { page: this.path, events: this.eventsPath };
+    if (!first) return;
     this.tick(false);
     this.schedule();
   }
@@ -130,15 +139,20 @@ export class StatusPage implements SseWriterOwner {
 
   private open(event: WebEvent): void {
     if (this.stopped || !canTakeOver(event)) return;
-    const transport = takeOver(event, {
-      headers: {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        ...(!isHttp2(event.Request.raw) && { connection: 'keep-alive' }),
-        'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
-      },
-    });
+    const headers = {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      ...(!isHttp2(event.Request.raw) && { connection: 'keep-alive' }),
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    };
+    // HEAD: the head a GET would get, and the end; a stream with no body would never end.
+    if (event.Request.raw.method === 'HEAD') {
+      const { connection: _, ...head } = headers;
+      if (commit(event, 'The status stream')) writeBody(event, 200, headers['content-type'], '', head);
+      return;
+    }
+    const transport = takeOver(event, { headers });
     const writer = new SseWriter(transport, { maxBuffer: this.server.sse.maxBuffer, owner: this, subject: undefined });
     this.streams.add(writer);
     writer.write(frameEvent({ event: 'status', data: JSON.stringify(this.current()) }), true);

@@ -129,6 +129,8 @@ export class PodeServer {
   readonly metrics: ServerMetrics;
   /** `--status` / Enable-PodeStatusPage's live page (host/metrics/status.ts); undefined while off. */
   statusPage: StatusPage | undefined = undefined;
+  /** True once start() or startDetached() has run its setup: what is added from then on must install itself. */
+  started = false;
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];
@@ -189,6 +191,7 @@ export class PodeServer {
   async startDetached(): Promise<void> {
     await Promise.all(this.setup);
     this.statusPage?.install();
+    this.started = true;
     this.startTimers();
   }
 
@@ -240,6 +243,7 @@ export class PodeServer {
     // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
     await Promise.all(this.setup);
     this.statusPage?.install();
+    this.started = true;
     const http = createPodeHttpServer(this.dispatchOptions());
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;

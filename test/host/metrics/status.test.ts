@@ -81,6 +81,9 @@ describe('status page (host/metrics/status.ts)', function () {
       // No external assets: nothing is loaded from anywhere but the stream (the favicon is an empty data: URL).
       expect(html.match(/\s(src|href)="[^"]*"/g)).to.deep.equal([' href="data:,"']);
       expect(html).to.not.include('innerHTML');
+      // HEAD of the stream: its head, and the end (no stream for a request that takes no body).
+      const head = await fetch(new URL('/podets/status/events', server.url), { method: 'HEAD' });
+      expect([head.status, head.headers.get('content-type'), head.headers.get('content-length')]).to.deep.equal([200, 'text/event-stream', '0']);
     });
 
     it('streams one status event a second: the history first, then the figures of a known workload, summed', async () => {
@@ -219,7 +222,9 @@ describe('status page (host/metrics/status.ts)', function () {
     it('refuses a path not starting with / and an authentication that does not exist, as Add-PodeRoute does', async () => {
       const server = composeServer({});
       await runAmbient({ server }, async () => {
-        expect((await failure(() => EnablePodeStatusPage({ Path: 'status' }))).ErrorId).to.equal('StatusPathInvalid,Enable-PodeStatusPage');
+        const path = await failure(() => EnablePodeStatusPage({ Path: 'status' }));
+        expect(path.ErrorId).to.equal('StatusPathInvalid,Enable-PodeStatusPage');
+        expect(path.message).to.equal("The status page's path must start with '/': status");
         const missing = await failure(() => EnablePodeStatusPage({ Authentication: 'Nope' }));
         expect(missing.ErrorId).to.equal('AuthenticationMethodDoesNotExist,Enable-PodeStatusPage');
         expect(missing.message).to.equal('Authentication method does not exist: Nope');
@@ -227,7 +232,7 @@ describe('status page (host/metrics/status.ts)', function () {
       expect(server.statusPage).to.equal(undefined);
     });
 
-    it('serves at -Path, its stream beside it; the last call wins over the flags', async () => {
+    it('serves at -Path, its stream beside it; the last call wins over the flags, also once the server runs', async () => {
       const served = await serveEmbedded(() => EnablePodeStatusPage({ Path: '/ops/status' }), { status: true });
       try {
         expect((await fetch(new URL('/podets/status', served.url))).status).to.equal(404);
@@ -236,6 +241,18 @@ describe('status page (host/metrics/status.ts)', function () {
         const stream = new StatusStream(new URL('/ops/status/events', served.url).href);
         await stream.until(() => true, 'anything');
         stream.es.close();
+        // Called once the server runs (from a route): the page moves, its stream with it.
+        await served.pode.run(() => EnablePodeStatusPage({ Path: '/moved' }));
+        expect((await fetch(new URL('/ops/status', served.url))).status).to.equal(404);
+        expect(await (await fetch(new URL('/moved', served.url))).text()).to.include('data-events="/moved/events"');
+        const moved = new StatusStream(new URL('/moved/events', served.url).href);
+        await moved.until(() => true, 'anything');
+        moved.es.close();
+        // The server stopping ends a stream with pode.close, as it ends the SSE connections.
+        const res = await fetch(new URL('/moved/events', served.url));
+        const body = res.text();
+        await served.pode.close();
+        expect(await body).to.match(/^event: status\n[^]*event: pode\.close\ndata: \n\n$/);
       } finally {
         await served.close();
       }
