@@ -1,16 +1,22 @@
-// Pode's metrics cmdlets (file group "Metrics", src/Public/Metrics.ps1): what this server has counted in this
-// process (host/metrics/metrics.ts, on server.metrics), and its SSE registry. Under --workers or --redis each
-// process answers for itself: the figures are not summed across a cluster. Pode's Signals (WebSockets) are not
+// Pode's metrics cmdlets (file group "Metrics", src/Public/Metrics.ps1): what this server has counted
+// (host/metrics/metrics.ts, on server.metrics) and its SSE registry. Under --workers or --redis the request
+// figures are the whole space's: this process's plus the other processes' latest (host/metrics/peers.ts), and
+// the SSE client counts come from the presence every process mirrors. Pode's Signals (WebSockets) are not
 // ported: the signal cmdlets answer as Pode does with no signal endpoint (0, or a Name that is not found).
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
 import { readableUptime } from '../host/metrics/metrics.ts';
+import { clusterRequests } from '../host/metrics/peers.ts';
 import { currentServer } from '../host/runtime/server.ts';
 
 const cmdlet = defineGroup('Metrics');
 
-const PER_PROCESS =
-  'podets counts per process: under --workers or --redis each worker or instance answers with its own figures, not the cluster\'s.';
+const CLUSTER_WIDE =
+  'Under --workers or --redis this is the whole cluster\'s (every worker, or every instance sharing the Redis space): the answering process\'s own ' +
+  'figures, live, plus the latest each other process told it. Each process tells its figures about once a second, so theirs are at most about a ' +
+  'second old; a process not heard for 3 seconds is left out, and a worker that exited is left out at once (with what it had counted).';
+const UPTIME_PER_PROCESS =
+  'Under --workers or --redis this is the answering process\'s uptime: a worker started in place of one that exited has started later than the others.';
 const NO_SIGNALS = 'podets has no Signals (WebSocket) endpoints: as in Pode with none, this is 0.';
 const COUNT_TYPES = ['Total', 'Queued', 'Processing'];
 
@@ -23,7 +29,7 @@ export const GetPodeServerUptime = cmdlet({
     '("1 day, 10 hours, 17 minutes, 36 seconds, 789 milliseconds"); -ExcludeMilliseconds leaves the milliseconds out of those.\n' +
     "A restart is a restart of `podets serve --watch`'s child process: -Total counts from the first child's start. " +
     'The readable forms follow the examples of Pode\'s help (its private Convert-PodeMillisecondsToReadable is not ported line for line): units that are 0 are left out.\n' +
-    PER_PROCESS,
+    UPTIME_PER_PROCESS,
   examples: [
     { code: '$currentUptime = Get-PodeServerUptime' },
     { code: '$totalUptime = Get-PodeServerUptime -Total' },
@@ -55,10 +61,15 @@ export const GetPodeServerRestartCount = cmdlet({
   name: 'Get-PodeServerRestartCount',
   synopsis: 'Returns the number of times the server has restarted.',
   description:
-    "Returns the number of times the server has restarted: under `podets serve --watch`, the restarts of its child process so far; else 0 (podets has no in-process restart).",
+        "Returns the number of times the server has restarted: under `podets serve --watch`, the restarts of its child process so far; else 0 (podets has no in-process restart). " +
+    'Under --workers, the workers the primary started in place of ones that exited are added (the same count on every worker). Under --redis each ' +
+    'instance is a server of its own: its count is its own, not summed.',
   examples: [{ code: '$restarts = Get-PodeServerRestartCount' }],
   parameters: [],
-  run: (_args, ctx) => currentServer(ctx.command).metrics.restartCount,
+  run: (_args, ctx) => {
+    const metrics = currentServer(ctx.command).metrics;
+    return metrics.restartCount + metrics.workerReplacements;
+  },
 });
 
 export const GetPodeServerRequestMetric = cmdlet({
@@ -68,7 +79,7 @@ export const GetPodeServerRequestMetric = cmdlet({
     'Returns the total number of requests/per status code the Server has received: with -Total the total, with -StatusCode the count for that code ' +
     '(0 when none), else a hashtable of counts keyed by status code. A request is counted, as in Pode, once it has been answered: 404, 405, static ' +
     'files, refusals and errors included; an SSE connection as 200 when it is opened. The request asking is counted after it.\n' +
-    PER_PROCESS,
+    CLUSTER_WIDE,
   examples: [{ code: '$totalReqs = Get-PodeServerRequestMetric -Total' }, { code: '$statusReqs = Get-PodeServerRequestMetric' }, { code: '$404Reqs = Get-PodeServerRequestMetric -StatusCode 404' }],
   defaultParameterSet: 'StatusCode',
   parameters: [
@@ -77,7 +88,7 @@ export const GetPodeServerRequestMetric = cmdlet({
   ],
   outputs: 'System.Int64',
   run: (args, ctx) => {
-    const metrics = currentServer(ctx.command).metrics;
+    const metrics = clusterRequests(currentServer(ctx.command));
     if (args.Total) return metrics.total;
     const code = args.StatusCode ?? 0;
     if (code <= 0) {
@@ -104,12 +115,12 @@ export const GetPodeServerActiveRequestMetric = cmdlet({
   description:
     'Returns the count of all, processing, or queued active requests: those received whose response is not yet over (the request asking included). ' +
     'An SSE connection stops being an active request once it is opened. podets queues no request for a free thread: Queued is 0, Processing is Total.\n' +
-    PER_PROCESS,
+    CLUSTER_WIDE,
   examples: [{ code: 'Get-PodeServerActiveRequestMetric' }, { code: 'Get-PodeServerActiveRequestMetric -CountType Queued' }],
   parameters: [{ name: 'CountType', type: 'String', validateSet: COUNT_TYPES, default: 'Total', help: 'The count type to return. (Default: Total)' }],
   outputs: 'System.Int64',
   run: (args, ctx) => {
-    const active = currentServer(ctx.command).metrics.active;
+    const active = clusterRequests(currentServer(ctx.command)).active;
     return args.CountType.toLowerCase() === 'queued' ? 0 : active;
   },
 });
@@ -148,7 +159,8 @@ export const GetPodeServerActiveSseMetric = cmdlet({
   synopsis: 'Returns the count of active SSE messages.',
   description:
     'Returns the count of all processing SSE messages. podets frames and writes an event within Send-PodeSseEvent (a slow client\'s bytes wait in ' +
-    'its own bounded buffer, not as a message to process), so no message is ever being processed when a script asks: this is 0.',
+    'its own bounded buffer, not as a message to process), so no message is ever being processed when a script asks: this is 0, on every process, so ' +
+    'for a whole --workers or --redis cluster too.',
   examples: [{ code: '$count = Get-PodeServerActiveSseMetric' }],
   parameters: [],
   outputs: 'System.Int64',
@@ -161,14 +173,16 @@ export const GetPodeServerActiveSseClientMetric = cmdlet({
   description:
     'Returns the count of all, or for a specific Name, active SSE clients (open SSE connections of Global scope, which Pode keeps). A Name with no ' +
     'connection is refused, as in Pode.\n' +
-    PER_PROCESS,
+    'Under --workers or --redis this counts the connections of every worker or instance, as Get-PodeSseClientIdList and Test-PodeSseName see them: ' +
+    'from the presence each process mirrors (a connection opened or closed elsewhere is seen once that process\'s join or leave has arrived).',
   examples: [{ code: '$count = Get-PodeServerActiveSseClientMetric' }, { code: "$count = Get-PodeServerActiveSseClientMetric -Name 'Events'" }],
   parameters: [{ name: 'Name', type: 'String', help: 'If supplied, will return the count of active SSE clients for the specific Name.' }],
   outputs: 'System.Int64',
   run: (args, ctx) => {
     const sse = currentServer(ctx.command).sse;
-    if (!args.Name) return sse.registry.size;
+    const remote = sse.hub?.remote;
+    if (!args.Name) return sse.registry.size + (remote?.count() ?? 0);
     if (!sse.hasName(args.Name)) throw errors.SseConnectionNotFound(ctx.command, { name: args.Name });
-    return sse.registry.has(args.Name) ? sse.registry.clientIds(args.Name).length : 0;
+    return remote ? sse.clientIds(args.Name).length : sse.registry.has(args.Name) ? sse.registry.clientIds(args.Name).length : 0;
   },
 });

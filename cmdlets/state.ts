@@ -1,12 +1,14 @@
 // Pode's state cmdlets (file group "State", src/Public/State.ps1): named objects a server shares between its
 // requests, timers and schedules, each with an optional Scope, saved to and restored from a JSON file in Pode's
-// format. The engine is host/state/store.ts; the state is the server's (server.state.store), per process.
+// format. The engine is host/state/store.ts; the state is the server's (server.state.store). Under --workers or
+// --redis it is this process's replica of the cluster's (host/state/replica.ts): writes go through it.
 import { resolve } from 'node:path';
 import { version } from '../host/cli/version.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
 import { currentServer, type PodeServer } from '../host/runtime/server.ts';
-import { newCollection, readStateFile, StateFormatError, writeFileAtomic, type CollectionType } from '../host/state/store.ts';
+import { StateUnreachableError, StateValueError } from '../host/state/replica.ts';
+import { newCollection, parseState, readStateFile, StateFormatError, writeFileAtomic, type CollectionType, type StateEntry } from '../host/state/store.ts';
 import { systemClock } from '../host/timers/clock.ts';
 
 const cmdlet = defineGroup('State');
@@ -46,9 +48,29 @@ function serialized(server: PodeServer, args: { Scope?: string | readonly string
   );
 }
 
+/** A write through the cluster's replica, its failures as catalog errors. */
+function shared<R>(command: string, name: string, write: () => R): R {
+  try {
+    return write();
+  } catch (err) {
+    if (err instanceof StateUnreachableError) throw errors.StateUnreachable(command, { where: err.where });
+    if (err instanceof StateValueError) throw errors.StateValueNotShareable(command, { name: err.stateName ?? name, reason: err.message });
+    throw err;
+  }
+}
+
+/** Restore under a cluster: one replace, or with -Merge a Set of each name not set yet. */
+function restoreShared(server: PodeServer, text: string, merge: boolean, command: string): void {
+  const replica = server.state.replica!;
+  const entries: Array<[string, StateEntry]> = parseState(text);
+  if (!merge) return shared(command, '', () => replica.replace(entries));
+  for (const [name, entry] of entries) if (!server.state.store.has(name)) shared(command, name, () => replica.set(name, entry.Value, entry.Scope));
+}
+
 function restoreText(server: PodeServer, text: string, merge: boolean, path: string, command: string): void {
   try {
-    server.state.store.restore(text, merge);
+    if (server.state.replica) restoreShared(server, text, merge, command);
+    else server.state.store.restore(text, merge);
   } catch (err) {
     if (!(err instanceof StateFormatError)) throw err;
     switch (err.kind) {
@@ -69,7 +91,9 @@ export const SetPodeState = cmdlet({
   synopsis: 'Sets an object within the shared state.',
   description:
     'Sets an object within the shared state, replacing any of that name (names are case-insensitive), with an optional Scope used when saving the state; returns the value. ' +
-    '-NewCollectionType makes an empty collection instead: Hashtable, ConcurrentDictionary and OrderedDictionary are an empty object, ConcurrentBag, ConcurrentQueue and ConcurrentStack an empty array.',
+    '-NewCollectionType makes an empty collection instead: Hashtable, ConcurrentDictionary and OrderedDictionary are an empty object, ConcurrentBag, ConcurrentQueue and ConcurrentStack an empty array. ' +
+    'Under --workers or --redis the write applies here at once and reaches every worker and instance in one order (the last writer in that order wins); the others get the value as JSON. ' +
+    'It fails with StateUnreachable, changing nothing, when the primary or Redis cannot be reached.',
   examples: [
     { code: "Set-PodeState -Name 'Data' -Value @{ 'Name' = 'Rick Sanchez' }" },
     { code: "Set-PodeState -Name 'Users' -Value @('user1', 'user2') -Scope General, Users" },
@@ -85,6 +109,8 @@ export const SetPodeState = cmdlet({
   outputs: 'System.Object',
   run: (args, ctx) => {
     const value = args.NewCollectionType !== undefined ? newCollection(args.NewCollectionType as CollectionType) : (args.Value ?? null);
+    const replica = currentServer(ctx.command).state.replica;
+    if (replica) return shared(ctx.command, args.Name, () => replica.set(args.Name, value, list(args.Scope))).Value;
     return store(ctx.command).set(args.Name, value, list(args.Scope)).Value;
   },
 });
@@ -92,7 +118,9 @@ export const SetPodeState = cmdlet({
 export const GetPodeState = cmdlet({
   name: 'Get-PodeState',
   synopsis: 'Retrieves some state object from the shared state.',
-  description: 'Retrieves some state object from the shared state ($null when there is none); with -WithScope, the entry itself: @{ Value; Scope }.',
+  description:
+    'Retrieves some state object from the shared state ($null when there is none); with -WithScope, the entry itself: @{ Value; Scope }. ' +
+    "Under --workers or --redis it reads this process's replica; a value read while a cluster-wide lock is held and changed in place is shared when the lock is released.",
   examples: [{ code: "Get-PodeState -Name 'Data'" }, { code: "(Get-PodeState -Name 'Users' -WithScope).Scope" }],
   parameters: [
     { name: 'Name', type: 'String', mandatory: true, help: 'The name of the state object.' },
@@ -100,8 +128,10 @@ export const GetPodeState = cmdlet({
   ],
   outputs: 'System.Object',
   run: (args, ctx) => {
-    const entry = store(ctx.command).get(args.Name);
+    const state = currentServer(ctx.command).state;
+    const entry = state.store.get(args.Name);
     if (entry === undefined) return null;
+    state.noteRead(args.Name);
     return args.WithScope ? entry : entry.Value;
   },
 });
@@ -136,11 +166,17 @@ export const GetPodeStateNames = cmdlet({
 export const RemovePodeState = cmdlet({
   name: 'Remove-PodeState',
   synopsis: 'Removes some state object from the shared state.',
-  description: 'Removes some state object from the shared state. After removal, the original object being stored is returned ($null when there was none).',
+  description:
+    'Removes some state object from the shared state. After removal, the original object being stored is returned ($null when there was none). ' +
+    'Under --workers or --redis the removal reaches every worker and instance, as Set-PodeState does.',
   examples: [{ code: "Remove-PodeState -Name 'Data'" }],
   parameters: [{ name: 'Name', type: 'String', mandatory: true, help: 'The name of the state object.' }],
   outputs: 'System.Object',
-  run: (args, ctx) => store(ctx.command).remove(args.Name)?.Value ?? null,
+  run: (args, ctx) => {
+    const replica = currentServer(ctx.command).state.replica;
+    const removed = replica ? shared(ctx.command, args.Name, () => replica.remove(args.Name)) : store(ctx.command).remove(args.Name);
+    return removed?.Value ?? null;
+  },
 });
 
 export const TestPodeState = cmdlet({
@@ -209,7 +245,8 @@ export const RestorePodeState = cmdlet({
   synopsis: 'Restores the Pode shared state from a JSON file.',
   description:
     "Reads a JSON file in either of Pode's formats and restores the state, replacing it, or with -Merge adding the names it does not have yet (an existing name is kept). " +
-    'A file that does not exist, or is empty, changes nothing. A relative Path is from the server root.',
+    'A file that does not exist, or is empty, changes nothing. A relative Path is from the server root. ' +
+    'Under --workers or --redis the restored state reaches every worker and instance (with -Merge, as one Set-PodeState per name added).',
   examples: [{ code: "Restore-PodeState -Path './state.json'" }, { code: "Restore-PodeState -Path './state.json' -Merge" }],
   parameters: [
     { name: 'Path', type: 'String', mandatory: true, help: 'The JSON file path containing the saved state.' },

@@ -1,12 +1,16 @@
 // Pode's Lock-PodeObject and its Lockables (file group "Threading", src/Public/Threading.ps1): an exclusive lock
 // per object or per named Lockable, held while a script runs (across its awaits), released however the script
 // ends; other callers queue in order. The engine is host/state/lock.ts; the Lockables are the server's
-// (server.state.lockables), the locks per process. Pode's Mutex and Semaphore cmdlets are not ported.
+// (server.state.lockables). Under --workers or --redis the locks on Lockables and on state values are
+// cluster-wide (host/state/cluster-locks.ts); other objects' locks are per process. Pode's Mutex and Semaphore
+// cmdlets are not ported.
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
 import { logException } from '../host/log.ts';
+import { ambient, runAmbient } from '../host/runtime/ambient.ts';
 import { currentServer, type PodeServer } from '../host/runtime/server.ts';
-import { isValueType, type AsyncLock } from '../host/state/lock.ts';
+import { ClusterLockError, clusterKeyOf, type ReadSet } from '../host/state/cluster-locks.ts';
+import { isValueType } from '../host/state/lock.ts';
 
 const cmdlet = defineGroup('Threading');
 
@@ -22,19 +26,44 @@ function targetOf(server: PodeServer, object: unknown, name: string | undefined)
   return target === null || target === undefined ? lockables.global : target;
 }
 
-/** Enter-PodeLockable's rules: the value-type check, -CheckGlobal's wait, then the lock within -Timeout. */
-async function enter(server: PodeServer, target: unknown, timeout: number, checkGlobal: boolean, command: string): Promise<AsyncLock> {
-  if (isValueType(target)) throw errors.CannotLockValueType(command);
-  const lockables = server.state.lockables;
-  const ms = timeout < 0 ? -1 : timeout;
-  if (checkGlobal) {
-    const global = lockables.lockOf(lockables.global);
-    if (!(await global.acquire(ms, lockables.clock))) throw errors.FailedToAcquireLock(command);
-    global.release();
+/** A lock held: how to release it, and for a cluster-wide one the state entries read under it. */
+interface Held {
+  release(): void;
+  reads?: ReadSet;
+}
+
+/** The cluster key of a target when its lock is cluster-wide (--workers, --redis), else undefined. */
+function clusterKey(server: PodeServer, target: object) {
+  return server.state.locks ? clusterKeyOf(server.state.lockables, server.state.store, target) : undefined;
+}
+
+/** One lock within `ms`: cluster-wide for Lockables and state values under a cluster, else this process's. */
+async function take(server: PodeServer, target: object, ms: number, open: boolean, command: string): Promise<Held> {
+  const locks = server.state.locks;
+  const cluster = clusterKey(server, target);
+  if (locks && cluster) {
+    let reads: ReadSet | undefined;
+    try {
+      reads = await locks.acquire(cluster.key, ms, open, cluster.stateName);
+    } catch (err) {
+      if (err instanceof ClusterLockError) throw errors.ClusterLockUnreachable(command, { where: err.where, reason: err.reason });
+      throw err;
+    }
+    if (!reads) throw errors.FailedToAcquireLock(command);
+    return { release: () => locks.release(cluster.key), reads };
   }
-  const lock = lockables.lockOf(target as object);
+  const lockables = server.state.lockables;
+  const lock = lockables.lockOf(target);
   if (!(await lock.acquire(ms, lockables.clock))) throw errors.FailedToAcquireLock(command);
-  return lock;
+  return { release: () => lock.release() };
+}
+
+/** Enter-PodeLockable's rules: the value-type check, -CheckGlobal's wait, then the lock within -Timeout. */
+async function enter(server: PodeServer, target: unknown, timeout: number, checkGlobal: boolean, open: boolean, command: string): Promise<Held> {
+  if (isValueType(target)) throw errors.CannotLockValueType(command);
+  const ms = timeout < 0 ? -1 : timeout;
+  if (checkGlobal) (await take(server, server.state.lockables.global, ms, false, command)).release();
+  return take(server, target as object, ms, open, command);
 }
 
 export const LockPodeObject = cmdlet({
@@ -43,7 +72,9 @@ export const LockPodeObject = cmdlet({
   description:
     'Places an exclusive lock on an object, or Lockable, while a ScriptBlock is invoked, and resolves when it has run: other callers locking the same object (or Name) wait, in order, ' +
     'across the awaits of the script. A script that throws releases the lock; the error is logged and rethrown, as in Pode. With -Return the script\'s value is what the call resolves to. ' +
-    'Unlike a .NET Monitor the lock is not re-entrant: a script must not lock again what it holds. Numbers, booleans and strings cannot be locked.',
+    'Unlike a .NET Monitor the lock is not re-entrant: a script must not lock again what it holds. Numbers, booleans and strings cannot be locked. ' +
+    'Under --workers or --redis a lock on a Lockable (the global one, a named one) or on a state value is cluster-wide, and the state values the script read and changed in place are shared before the next holder gets the lock; ' +
+    'a lock on another object is per process.',
   examples: [
     { code: 'await Lock-PodeObject -ScriptBlock { /* logic */ }' },
     { code: 'await Lock-PodeObject -Object $SomeArray -ScriptBlock { /* logic */ }' },
@@ -63,10 +94,13 @@ export const LockPodeObject = cmdlet({
   run: async (args, ctx): Promise<unknown> => {
     const server = currentServer(ctx.command);
     const target = targetOf(server, args.Object, args.Name);
-    let lock: AsyncLock | undefined;
+    let lock: Held | undefined;
     try {
-      lock = await enter(server, target, args.Timeout ?? -1, args.CheckGlobal, ctx.command);
-      const result = await (args.ScriptBlock as () => unknown)();
+      lock = await enter(server, target, args.Timeout ?? -1, args.CheckGlobal, false, ctx.command);
+      const script = args.ScriptBlock as () => unknown;
+      // A cluster lock notes what its script reads (its own scope, across awaits), to republish in-place changes.
+      const reads = lock.reads;
+      const result = await (reads ? runAmbient({ ...(ambient() ?? { server }), lockReads: reads }, script) : script());
       return args.Return ? result : undefined;
     } catch (err) {
       logException(ctx.command, err);
@@ -123,7 +157,8 @@ export const EnterPodeLockable = cmdlet({
   name: 'Enter-PodeLockable',
   synopsis: 'Place a lock on an object or Lockable.',
   description:
-    'Place a lock on an object or Lockable; resolves once it is held. This should eventually be followed by a call to Exit-PodeLockable (prefer Lock-PodeObject, which always releases).',
+    'Place a lock on an object or Lockable; resolves once it is held. This should eventually be followed by a call to Exit-PodeLockable (prefer Lock-PodeObject, which always releases). ' +
+    'Under --workers or --redis, cluster-wide as for Lock-PodeObject.',
   examples: [{ code: 'await Enter-PodeLockable -Object $SomeArray' }, { code: "await Enter-PodeLockable -Name 'LockName' -Timeout 5000" }],
   defaultParameterSet: 'Object',
   parameters: [
@@ -134,7 +169,7 @@ export const EnterPodeLockable = cmdlet({
   ],
   run: async (args, ctx): Promise<void> => {
     const server = currentServer(ctx.command);
-    await enter(server, targetOf(server, args.Object, args.Name), args.Timeout ?? -1, args.CheckGlobal, ctx.command);
+    await enter(server, targetOf(server, args.Object, args.Name), args.Timeout ?? -1, args.CheckGlobal, true, ctx.command);
   },
 });
 
@@ -154,7 +189,9 @@ export const ExitPodeLockable = cmdlet({
     const server = currentServer(ctx.command);
     const target = targetOf(server, args.Object, args.Name);
     if (isValueType(target)) throw errors.CannotUnlockValueType(ctx.command);
-    server.state.lockables.lockOf(target as object).release();
+    const cluster = clusterKey(server, target as object);
+    if (cluster) server.state.locks!.release(cluster.key);
+    else server.state.lockables.lockOf(target as object).release();
   },
 });
 

@@ -42,6 +42,8 @@ const stressSuites = [
   'test/examples/notifications.test.ts',
   // tasks: a queue, timeouts and progress over SSE, and shutdown waiting for running tasks.
   'test/host/tasks/*.test.ts',
+  // the task-progress example: two jobs running while a third waits in the queue, its progress to its page only.
+  'test/examples/tasks.test.ts',
 ];
 
 const valueFlags = ['--runs', '--burners', '--run-timeout'];

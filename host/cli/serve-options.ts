@@ -119,6 +119,11 @@ export const SERVE_OPTIONS = {
     description: 'time for the request head to arrive, at most the request timeout (default: the request timeout, or 30 when that is 0)',
     parse: integer(0, 86400, 'The headers timeout'),
   },
+  taskQueueLimit: {
+    flags: '--task-queue-limit <n>',
+    description: 'task processes that may wait for a free slot at once (default 10000); Invoke-PodeTask past it fails with TaskQueueFull',
+    parse: integer(1, 10_000_000, 'The task queue limit'),
+  },
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
@@ -145,6 +150,7 @@ export type ServeOptionValues = {
   bodyBudget?: number;
   requestTimeout?: number;
   headersTimeout?: number;
+  taskQueueLimit?: number;
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];

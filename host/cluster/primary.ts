@@ -1,6 +1,8 @@
 // `podets serve --workers <n|auto>`: the primary process. It forks the workers (each runs the script and
 // shares the port through node:cluster), relays SSE sends and closes to all of them in one order, numbers
-// and keeps history, mirrors presence, restarts a crashed worker, and picks one worker to run timers.
+// and keeps history, mirrors presence, restarts a crashed worker, and picks one worker to run timers. It also
+// relays each worker's figures (host/metrics/peers.ts) to the others, counts the workers it replaced, and is
+// the ordering point of the cluster's state and locks (./state.ts).
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,7 @@ import { HubCore } from '../sse/hub/core.ts';
 import { LEADER_ENV, unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from '../sse/hub/ipc.ts';
 import { presenceKey } from '../sse/hub/presence.ts';
 import type { PresenceEntry } from '../sse/hub/types.ts';
+import { PrimaryState } from './state.ts';
 import { onWatchRequests, reportListening, type WatchMessage } from '../cli/watch-child.ts';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
@@ -20,7 +23,11 @@ export function workerCount(value: string): number {
 export async function runPrimary(count: number, workerArgs: string[]): Promise<number> {
   cluster.setupPrimary({ exec: BIN, args: workerArgs, serialization: 'advanced' });
   const core = new HubCore();
+  const state = new PrimaryState();
   const presence = new Map<string, Map<string, PresenceEntry>>(); // instance -> key -> entry
+  /** Each live worker's latest figures, for a worker that says hello (one entry per worker: bounded). */
+  const figures = new Map<string, object>();
+  let replacements = 0;
   const workers = new Set<Worker>();
   let nextId = 1;
   let leader: Worker | undefined;
@@ -57,7 +64,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
     w.on('message', (raw) => {
       // One bad message (or a bug handling it) fails that message only, never the cluster.
       try {
-        receive(w, unwrap<ToPrimary>(raw));
+        if (!state.receive(w, raw)) receive(w, unwrap<ToPrimary>(raw));
       } catch (err) {
         logException(`Cluster message from worker ${id}`, err);
       }
@@ -65,11 +72,13 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
     w.on('error', (err) => logWarn(`Worker ${id}: ${err.message}`));
     w.on('exit', (code, signal) => {
       workers.delete(w);
+      state.dropWorker(w);
       listening.delete(w);
       ready.delete(w);
       const instance = instanceOf(w);
       const lost = [...(presence.get(instance)?.values() ?? [])];
       presence.delete(instance);
+      figures.delete(instance);
       broadcast({ t: 'gone', instance });
       // Its connections ended without their Disconnect: another worker fires it (the next one to be ready
       // if none is now).
@@ -90,6 +99,7 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
       }
       logWarn(`Worker ${id} exited (${signal ?? `code ${code}`}); starting a replacement`);
       fork(w === leader);
+      broadcast({ t: 'replacements', count: ++replacements });
     });
     return w;
   };
@@ -101,6 +111,8 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         const snapshot: Record<string, PresenceEntry[]> = {};
         for (const [instance, entries] of presence) if (instance !== instanceOf(w)) snapshot[instance] = [...entries.values()];
         send(w, { t: 'snapshot', presence: snapshot });
+        send(w, { t: 'peers', snapshots: [...figures].filter(([instance]) => instance !== instanceOf(w)).map(([, f]) => f) });
+        if (replacements > 0) send(w, { t: 'replacements', count: replacements });
         ready.add(w);
         handOverOrphans();
         return;
@@ -141,6 +153,12 @@ export async function runPrimary(count: number, workerArgs: string[]): Promise<n
         return;
       case 'stop-cluster':
         stop();
+        return;
+      case 'peer':
+        // A worker that has exited may still have one on its way: it must not come back after 'gone'.
+        if (!workers.has(w) || typeof m.snapshot !== 'object' || m.snapshot === null) return;
+        figures.set(instanceOf(w), m.snapshot);
+        broadcast({ t: 'peer', snapshot: m.snapshot }, w);
         return;
     }
   };

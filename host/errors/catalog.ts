@@ -577,6 +577,11 @@ export const errors = defineCatalog({
     podetsOnly: true,
   }),
   TaskClosed: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} was closed before it finished.`, { podetsOnly: true }),
+  TaskQueueFull: entry(
+    (a: { name: string; limit: number }) =>
+      `Task '${a.name}' cannot be invoked: ${a.limit} task processes are already waiting for a free slot (the task queue limit; see --task-queue-limit).`,
+    { podetsOnly: true },
+  ),
   TaskCancelled: entry((a: { name: string; id: string }) => `Task '${a.name}' process ${a.id} did not run: the server is stopping.`, {
     podetsOnly: true,
   }),
@@ -594,4 +599,16 @@ export const errors = defineCatalog({
   ),
   StatusPathInvalid: entry((a: { path: string }) => `The status page's path must start with '/': ${a.path}`, { parameter: 'Path', podetsOnly: true }),
   // end status page
+  // ---- cluster state and locks (issue 14: host/state/replica.ts, cluster-locks.ts; docs/state.md)
+  StateUnreachable: entry((a: { where: string }) => `The state is shared through ${a.where}, which cannot be reached: the change was not made.`, {
+    podetsOnly: true,
+  }),
+  StateValueNotShareable: entry((a: { name: string; reason: string }) => `The state object '${a.name}' cannot be shared as JSON: ${a.reason}`, {
+    parameter: 'Value',
+    podetsOnly: true,
+  }),
+  ClusterLockUnreachable: entry((a: { where: string; reason: string }) => `The cluster-wide lock could not be taken through ${a.where}: ${a.reason}`, {
+    podetsOnly: true,
+  }),
+  // ---- end cluster state and locks
 });

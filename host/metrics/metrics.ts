@@ -1,5 +1,6 @@
 // Pode's $PodeContext.Metrics for one server, in this process only (a --workers cluster or --redis instances
-// each count their own): requests by status code, requests in flight, uptime and restarts. The request path
+// each count their own; the cmdlets add the other processes' latest, host/metrics/peers.ts): requests by
+// status code, requests in flight, uptime and restarts. The request path
 // pays one `res.on('close', …)` with a function made once per server, and at the end a Map increment.
 //
 // Pode counts a request in the `finally` after its middleware and route ran (src/Private/PodeServer.ps1,
@@ -26,6 +27,8 @@ export class ServerMetrics {
   initialLoadTime: number;
   startTime: number;
   readonly restartCount: number;
+  /** Under --workers: the workers the primary started in place of ones that exited (it tells every worker). */
+  workerReplacements = 0;
   /** Listens for a response's end; `this` is the response. Made once, so a request allocates no closure for it. */
   readonly onResponseClose: (this: ServerResponse) => void;
 

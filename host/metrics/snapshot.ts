@@ -11,6 +11,8 @@ export interface NameSnapshot extends NameCounters {
   open: number;
   /** Open connections by Group ('' for none), as first cased. */
   groups: Record<string, number>;
+  /** Groups left out of `groups` to keep a snapshot small (host/metrics/peers.ts); absent when none. */
+  groupsOmitted?: number;
 }
 
 export interface InstanceSnapshot {
@@ -32,6 +34,8 @@ export interface InstanceSnapshot {
     replays: number;
     replayedEvents: number;
     gaps: number;
+    /** Names left out of `names` to keep a snapshot small (host/metrics/peers.ts); `open` still counts them. */
+    namesOmitted?: number;
   };
   /** 'none' on one process; 'cluster' under --workers; 'redis' under --redis (then `connected` says whether it is reachable). */
   backplane: { kind: 'none' | 'cluster' | 'redis'; connected: boolean; target?: string; lastLagMs: number; ordered: number };

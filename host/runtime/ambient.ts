@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebEvent } from '../http/webevent.ts';
 import type { TriggeredEvent } from '../sse/events.ts';
+import type { ReadSet } from '../state/cluster-locks.ts';
 import type { TaskEvent } from '../tasks/tasks.ts';
 import type { ScheduleEvent } from '../timers/schedules.ts';
 import type { TimerEvent } from '../timers/timers.ts';
@@ -21,6 +22,8 @@ export interface Ambient {
   readonly triggered?: TriggeredEvent;
   /** $TaskEvent (host/tasks/tasks.ts). */
   readonly task?: TaskEvent;
+  /** Inside Lock-PodeObject on a cluster-wide lock: the state entries its script reads (host/state/cluster-locks.ts). */
+  readonly lockReads?: ReadSet;
 }
 
 const store = new AsyncLocalStorage<Ambient>();

@@ -4,6 +4,7 @@
 import { logError, logInfo, logVerbose } from '../log.ts';
 import type { RedisHub } from '../sse/hub/redis.ts';
 import { parseBackplaneUrl } from '../sse/hub/redis-url.ts';
+import { attachRedisState } from '../state/attach.ts';
 import type { PodeServer } from './server.ts';
 
 /** Connects to Redis and makes the server's SSE engine share its space through it; rejects with a clear error. */
@@ -14,6 +15,13 @@ export async function connectBackplane(server: PodeServer, url: string): Promise
   const { RedisHub } = await import('../sse/hub/redis.ts'); // ioredis loads only when a backplane is used
   const hub = new RedisHub(url);
   await hub.connect();
+  // The state and Lock-PodeObject's locks go through the same Redis (host/state/redis-state.ts).
+  try {
+    await attachRedisState(server, hub.target, hub.instance);
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
   if (current) {
     logInfo(`Redis backplane ${current.target.display} replaced by ${hub.target.display}`);
     await current.close();

@@ -21,6 +21,7 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
   if (opts.sseHistory !== undefined) sse.history.setBound('*', { count: opts.sseHistory });
   if (opts.sseMaxBuffer !== undefined) sse.maxBuffer = opts.sseMaxBuffer;
   if (opts.sseBroadcastLevel) sse.settings.setLevel('*', opts.sseBroadcastLevel.toLowerCase() as BroadcastLevel);
+  if (opts.taskQueueLimit !== undefined) server.tasks.queueLimit = opts.taskQueueLimit;
   server.setLimits({
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.bodyBudget !== undefined && { bodyBudget: opts.bodyBudget }),

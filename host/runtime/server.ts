@@ -17,6 +17,7 @@ import { resolveLimits, type RequestLimits } from '../http/limits.ts';
 import { logException } from '../log.ts';
 import { systemClock, type Clock } from '../timers/clock.ts';
 import { ServerMetrics } from '../metrics/metrics.ts';
+import { PeerExchange } from '../metrics/peers.ts';
 import { Schedules, type ScheduleEvent } from '../timers/schedules.ts';
 import { Timers, type TimerEvent } from '../timers/timers.ts';
 import { Tasks, type TaskEvent } from '../tasks/tasks.ts';
@@ -49,6 +50,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** `--headers-timeout`, in ms (default: the request timeout). */
   headersTimeoutMs?: number;
+  /** `--task-queue-limit`: task processes that may wait for a slot at once (default 10,000). */
+  taskQueueLimit?: number;
   /** `--watch` restarts: endpoint i asking for port 0 binds pinnedPorts[i], the port it had before. */
   pinnedPorts?: readonly number[];
   /**
@@ -111,7 +114,7 @@ export class PodeServer {
   readonly auth = new AuthMethods();
   /** SSE streams bound to the session or JWT that authenticated them, ended when it ends (host/auth/identity.ts). */
   readonly identities = new StreamIdentities(this);
-  /** Set-/Get-PodeState… and Lock-PodeObject's Lockables (host/state/): Pode's Server.State and Threading.Lockables, per process. */
+  /** Set-/Get-PodeState… and Lock-PodeObject's Lockables (host/state/): Pode's Server.State and Threading.Lockables; cluster-wide under --workers and --redis. */
   readonly state: ServerState;
   /** Set-/Get-PodeCookieSecret: Pode's $PodeContext.Server.Cookies.Secrets, by lower-cased name ('global' for -Global). */
   readonly cookieSecrets = new Map<string, string>();
@@ -131,6 +134,8 @@ export class PodeServer {
   statusPage: StatusPage | undefined = undefined;
   /** True once start() or startDetached() has run its setup: what is added from then on must install itself. */
   started = false;
+  /** Scaled out: the other processes' latest figures, and this one's published to them (host/metrics/peers.ts). */
+  readonly peers = new PeerExchange(this);
   private http: PodeHttpServer | undefined;
   private embedded: EmbeddedDispatch | undefined;
   private readonly stopHooks: StopHook[] = [];
@@ -155,10 +160,12 @@ export class PodeServer {
     const runner = <R>(trigger: TimerEvent | ScheduleEvent, run: () => R): R => runAmbient({ server: this, trigger }, run);
     this.timers = new Timers({ clock: options.clock, runner });
     this.schedules = new Schedules({ clock: options.clock, runner });
+    // Registered first, so it runs last: tasks and Disconnect scripts still share their state writes while they finish.
+    this.onStop(() => this.state.close());
     this.onStop(() => this.sse.shutdown());
     // A task's script runs in this server's ambient context with its $TaskEvent (no request's $WebEvent).
     // Its stop hook runs before the SSE engine's (hooks run last-added first): tasks still send while it waits.
-    this.tasks = new Tasks({ clock: options.clock, runner: (task: TaskEvent, run) => runAmbient({ server: this, task }, run) });
+    this.tasks = new Tasks({ clock: options.clock, queueLimit: options.taskQueueLimit, runner: (task: TaskEvent, run) => runAmbient({ server: this, task }, run) });
     this.onStop(() => this.tasks.stop());
   }
 
@@ -255,6 +262,7 @@ export class PodeServer {
   stop(graceMs = 5000): Promise<void> {
     this.stopping ??= (async () => {
       this.embedded?.closing();
+      this.peers.stop();
       for (const hook of this.stopHooks.splice(0).reverse()) {
         try {
           await hook();

@@ -98,6 +98,8 @@ export class SseEngine implements SseWriterOwner {
   attachHub(hub: SseHub): void {
     const previous = this.scale?.hub;
     this.scale = new ScaleOut(hub, this.registry, this.history, this.events, this.counters);
+    // The processes sharing the space now tell each other their figures (the metrics cmdlets sum them).
+    this.server?.peers.attach(hub);
     // A backplane replacing the cluster hub: the old one must not deliver here any more.
     if (previous && previous !== hub) void previous.close();
   }

@@ -3,7 +3,8 @@
 // ends. Pode locks an object's SyncRoot with System.Threading.Monitor; podets has one thread, so a lock is a queue of
 // promises, kept per object identity (a WeakMap: a lock never keeps its object alive). A Lockable is a named object
 // (New-PodeLockable); the global Lockable is what a call without -Object/-Name locks. The Lockables live on the
-// server (server.lockables); the locks are per process (docs/state.md).
+// server (server.state.lockables); these locks are per process. Under --workers or --redis the locks on
+// Lockables and state values are cluster-wide instead (cluster-locks.ts; docs/state.md).
 //
 // Unlike Monitor, a lock is not re-entrant: a script holding a lock that asks for it again waits for itself (with
 // the default infinite -Timeout, forever). docs/state.md says so.

@@ -1,6 +1,7 @@
 // The shared state of one server (Set-/Get-/Remove-/Test-PodeState, Get-PodeStateNames, Save-/Restore-PodeState):
 // Pode's $PodeContext.Server.State, a case-insensitive dictionary whose every entry is `@{ Value; Scope }`. It lives
-// on the server object (server.state); it is per process: with --workers or --redis each process has its own.
+// on the server object (server.state). With --workers or --redis it is this process's replica of the cluster's
+// state (replica.ts keeps it in step); without either it is simply the state.
 //
 // Save writes Pode's file format (ConvertTo-PodeCustomDictionaryJson in src/Private/Helpers.ps1): a Metadata block
 // and Data, the state as a ConcurrentDictionary of ConcurrentDictionaries, every dictionary written as
@@ -79,6 +80,31 @@ export class StateStore {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /** An entry as it is (the replica puts back the very entry a script holds). */
+  put(name: string, entry: StateEntry): void {
+    const key = ignoreCaseKey(name);
+    this.entries.set(key, { name: this.entries.get(key)?.name ?? name, entry });
+  }
+
+  /** The name as first set. */
+  nameOf(name: string): string | undefined {
+    return this.entries.get(ignoreCaseKey(name))?.name;
+  }
+
+  getByKey(key: string): { name: string; entry: StateEntry } | undefined {
+    return this.entries.get(key);
+  }
+
+  removeByKey(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** The name whose Value is this very object (a lock on a state value is a lock on that name). */
+  nameOfValue(value: object): string | undefined {
+    for (const e of this.entries.values()) if (e.entry.Value === value) return e.name;
+    return undefined;
   }
 
   /** The names, in the order they were first set. */

@@ -88,7 +88,15 @@ export interface TasksOptions {
   runner?: <R>(event: TaskEvent, run: () => R) => R;
   /** How long stop() waits for running scripts (default 10 s, as timers and schedules). */
   stopTimeoutMs?: number;
+  /** Processes that may wait for a slot at once (default DEFAULT_TASK_QUEUE_LIMIT); one more is refused. */
+  queueLimit?: number;
 }
+
+/**
+ * Pode's queue has no bound; podets refuses an invocation past this many waiting processes (TaskQueueFull),
+ * so a route invoked faster than its tasks finish fails its own requests instead of growing memory for ever.
+ */
+export const DEFAULT_TASK_QUEUE_LIMIT = 10_000;
 
 /** Pode's $PodeContext.Threads.Tasks default (src/Private/Context.ps1). */
 export const DEFAULT_TASK_CONCURRENCY = 2;
@@ -110,11 +118,14 @@ export class Tasks {
   private stopped = false;
   /** Set-PodeTaskConcurrency -Maximum. */
   maximum = DEFAULT_TASK_CONCURRENCY;
+  /** `--task-queue-limit`: how many processes may wait for a slot. */
+  queueLimit: number;
 
   constructor(options: TasksOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.runner = options.runner ?? ((_e, run) => run());
     this.stopTimeoutMs = options.stopTimeoutMs ?? TASK_STOP_TIMEOUT_MS;
+    this.queueLimit = options.queueLimit ?? DEFAULT_TASK_QUEUE_LIMIT;
   }
 
   // ---- definitions --------------------------------------------------------------------------------
@@ -182,6 +193,10 @@ export class Tasks {
   /** Invoke-PodeTask: a new process, started now or queued behind the concurrency limit. */
   invoke(command: string, name: string, argumentList?: Record<string, unknown> | null, timeout = -1, timeoutFrom: 'Default' | TimeoutFrom = 'Default'): TaskProcess {
     const task = this.get(command, name);
+    // Full only when nothing can start now: a free slot takes the process at once, whatever waits.
+    if (this.queue.length >= this.queueLimit && this.runningCount >= this.maximum) {
+      throw errors.TaskQueueFull(command, { name: task.Name, limit: this.queueLimit });
+    }
     const from = timeoutFrom === 'Default' ? task.Timeout.From : timeoutFrom;
     const value = timeout === -1 ? task.Timeout.Value : timeout;
     const now = this.clock.now();

@@ -417,7 +417,7 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
       expect(r.stderr).to.include('PODETS_REDIS_URL');
     });
 
-    it('without --redis no Redis connection is made; with it, two', async () => {
+    it('without --redis no Redis connection is made; with it, four (the SSE hub\'s two, the shared state\'s two)', async () => {
       const plain = await serveScale([]);
       const shared = await serveScale(['--redis', backplane()]);
       try {
@@ -427,8 +427,9 @@ describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
         await client.until('data: local only');
         expect(await redisClientsOf(admin, plain.process.pid!)).to.deep.equal([]);
         const used = await redisClientsOf(admin, shared.process.pid!);
-        expect(used).to.have.length(2);
+        expect(used).to.have.length(4);
         for (const line of used) expect(line).to.match(/\bname=podets:\S+/);
+        expect(used.filter((line) => /\bname=podets:state:\S+/.test(line))).to.have.length(2);
       } finally {
         await Promise.all([plain.stop(), shared.stop()]);
       }

@@ -14,7 +14,8 @@ import { startBackplane } from '../../runtime/backplane.ts';
 import { watchAndRestart } from '../watch.ts';
 import { isWatchChild, onWatchRequests, pinnedPorts, reportListening } from '../watch-child.ts';
 import { runPrimary, workerCount } from '../../cluster/primary.ts';
-import { ClusterHub } from '../../sse/hub/cluster.ts';
+import { ClusterHub, onWorkerReplacements } from '../../sse/hub/cluster.ts';
+import { attachWorkerState } from '../../state/attach.ts';
 import { LEADER_ENV, WORKER_ENV } from '../../sse/hub/ipc.ts';
 
 /** argv for the workers: the same command line without --workers (and its value). */
@@ -80,10 +81,13 @@ export async function serve(script: string, opts: ServeOptionValues): Promise<nu
   installGlobals();
   const hub = process.env[WORKER_ENV] ? new ClusterHub() : undefined;
   if (hub) {
+    onWorkerReplacements((count) => (server.metrics.workerReplacements = count));
     server.sse.attachHub(hub);
     server.runsTimers = process.env[LEADER_ENV] === '1';
     server.requestClose = () => hub.stopCluster();
   }
+  // The cluster's state before the script runs (a replacement worker starts from what the others have).
+  if (hub && !opts.redis) await attachWorkerState(server);
   if (opts.redis && !(await startBackplane(server, opts.redis))) return 1;
   try {
     await loadScript(path);

@@ -5,7 +5,7 @@ import { logException, logWarn } from '../../log.ts';
 import { JoinEchoes } from './join-echoes.ts';
 import { PresenceMirror } from './presence.ts';
 import { unwrap, WORKER_ENV, type ToPrimary, type ToWorker } from './ipc.ts';
-import type { HubClose, HubListener, HubSend, Ordered, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
+import type { HubClose, HubListener, HubSend, Ordered, PeerLink, PeerListener, PresenceEntry, ReplayAnswer, ReplayQuery, SseHub } from './types.ts';
 
 export class ClusterHub implements SseHub {
   readonly instance = `worker-${process.env[WORKER_ENV] ?? process.pid}`;
@@ -16,6 +16,12 @@ export class ClusterHub implements SseHub {
   /** Orphans handed over before the engine listened: their Disconnect still fires, once it does. */
   private readonly early: PresenceEntry[] = [];
   private nextReq = 1;
+  private peerListener: PeerListener | undefined;
+  /** Figures go to the primary, which relays them to the other workers and says when one is gone. */
+  readonly peers: PeerLink = {
+    publish: (snapshot) => this.post({ t: 'peer', snapshot }),
+    listen: (listener) => void (this.peerListener = listener),
+  };
   onLag: ((ms: number) => void) | undefined = undefined;
   /** When each of this worker's sends still on its way through the primary was posted (performance.now()). */
   private readonly sentAt: number[] = [];
@@ -124,6 +130,13 @@ export class ClusterHub implements SseHub {
         return;
       case 'gone':
         this.remote.dropInstance(m.instance);
+        this.peerListener?.gone(m.instance);
+        return;
+      case 'peer':
+        this.peerListener?.heard(m.snapshot);
+        return;
+      case 'peers':
+        for (const snapshot of m.snapshots) this.peerListener?.heard(snapshot);
         return;
       case 'snapshot':
         for (const [instance, entries] of Object.entries(m.presence)) if (instance !== this.instance) this.remote.replaceInstance(instance, entries);
@@ -132,6 +145,8 @@ export class ClusterHub implements SseHub {
         if (this.listener) this.listener.orphaned(m.entries);
         else this.early.push(...m.entries);
         return;
+      case 'replacements':
+        return; // followed by onWorkerReplacements, which outlives this hub
       case 'synced':
       case 'replayed': {
         const resolve = this.pending.get(m.req);
@@ -142,4 +157,15 @@ export class ClusterHub implements SseHub {
       }
     }
   }
+}
+
+/**
+ * Calls `counted` with the number of workers the primary has replaced so far, each time it changes. Its own
+ * listener, not the hub's: a Redis backplane may replace the cluster hub, the count still matters.
+ */
+export function onWorkerReplacements(counted: (count: number) => void): void {
+  process.on('message', (raw) => {
+    const m = unwrap<ToWorker>(raw);
+    if (m?.t === 'replacements' && Number.isSafeInteger(m.count)) counted(m.count);
+  });
 }

@@ -14,7 +14,9 @@ export type ToPrimary =
   /** Answered with `synced` once everything this worker sent before it has its place in the order. */
   | { t: 'sync'; req: number }
   | { t: 'listening'; endpoints: BoundEndpoint[] }
-  | { t: 'stop-cluster' };
+  | { t: 'stop-cluster' }
+  /** This worker's figures (host/metrics/snapshot.ts), about once a second: relayed to the other workers. */
+  | { t: 'peer'; snapshot: object };
 
 export type ToWorker =
   /** `from`: the instance whose send it is (that worker times its hub lag by it). */
@@ -25,7 +27,12 @@ export type ToWorker =
   /** Connections of a worker that died: this worker fires their Disconnect events. */
   | { t: 'orphaned'; entries: PresenceEntry[] }
   | { t: 'replayed'; req: number; answer: ReplayAnswer }
-  | { t: 'synced'; req: number };
+  | { t: 'synced'; req: number }
+  /** Another worker's figures; after hello, the latest of every other worker at once. */
+  | { t: 'peer'; snapshot: object }
+  | { t: 'peers'; snapshots: object[] }
+  /** Workers the primary started to replace ones that exited (after hello, and at each replacement). */
+  | { t: 'replacements'; count: number };
 
 export interface Envelope<T> {
   podets: T;

@@ -65,6 +65,15 @@ export class PresenceMirror implements RemotePresence {
       for (const r of names.get(name)?.values() ?? []) if (!wanted || (r.group && wanted.has(r.group.toLowerCase()))) yield r.clientId;
   }
 
+  count(name?: string): number {
+    let n = 0;
+    for (const names of this.byInstance.values()) {
+      if (name !== undefined) n += names.get(name)?.size ?? 0;
+      else for (const ids of names.values()) n += ids.size;
+    }
+    return n;
+  }
+
   hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean {
     const wanted = groups?.length ? groups.map((g) => g.toLowerCase()) : undefined;
     for (const names of this.byInstance.values()) {

@@ -12,6 +12,8 @@ export interface BackplaneUrl {
   stallTimeoutMs: number;
   /** Bytes of sends Redis has not carried back yet before further sends are delivered locally only. */
   maxQueueBytes: number;
+  /** Milliseconds a cluster lock (Lock-PodeObject) lives in Redis unless renewed: a crashed holder's lock ends then. */
+  lockTtlMs: number;
 }
 
 function positiveParam(u: URL, name: string, fallback: number, min: number, what: string): number {
@@ -36,10 +38,11 @@ export function parseBackplaneUrl(text: string): BackplaneUrl {
   const presenceTtlSeconds = positiveParam(u, 'presenceTtl', 15, 1, 'at least 1 second');
   const stallTimeoutMs = positiveParam(u, 'stallTimeout', 3000, 100, 'at least 100 milliseconds');
   const maxQueueBytes = positiveParam(u, 'maxQueue', 16 * 1024 * 1024, 1024, 'at least 1024 bytes');
+  const lockTtlMs = positiveParam(u, 'lockTtl', 10_000, 1000, 'at least 1000 milliseconds');
   const dbText = u.pathname.replace(/^\//, '') || u.searchParams.get('db') || '0';
   const db = Number(dbText);
   if (!Number.isSafeInteger(db) || db < 0) throw new Error(`'${dbText}' is not a Redis database number`);
   const url = u.toString();
   if (u.password) u.password = '***';
-  return { url, display: u.toString(), db, prefix, presenceTtlSeconds, stallTimeoutMs, maxQueueBytes };
+  return { url, display: u.toString(), db, prefix, presenceTtlSeconds, stallTimeoutMs, maxQueueBytes, lockTtlMs };
 }

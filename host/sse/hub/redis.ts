@@ -20,6 +20,7 @@ import type { HistoryBound } from '../history.ts';
 import { parseBackplaneUrl, type BackplaneUrl } from './redis-url.ts';
 import { readCatchUp, readControl, readReplay } from './redis/history.ts';
 import { PresenceSync } from './redis/presence.ts';
+import { RedisPeers } from './redis/peers.ts';
 import { BUS_SCRIPT, SpaceKeys, type StoredEvent } from './redis/scripts.ts';
 import { Watchdog } from './redis/watchdog.ts';
 import { encodeClose, encodeSend, parseWire, toDelivery, type WireBus, type WireLost } from './redis/wire.ts';
@@ -72,6 +73,8 @@ export class RedisHub implements SseHub {
   private readonly refreshMs: number;
   private readonly maxQueueBytes: number;
   private readonly presence: PresenceSync;
+  /** Each instance's figures for the metrics cmdlets, on a key and a channel of their own. */
+  readonly peers: RedisPeers;
   private readonly watchdog: Watchdog;
   private listener: HubListener = nothingHeard;
   private cmdReady = false;
@@ -133,6 +136,13 @@ export class RedisHub implements SseHub {
       usable: () => this.cmdReady && !this.closing,
       onRemoteJoin: (e) => this.listener.remoteJoin(e),
     });
+    this.peers = new RedisPeers({
+      cmd: this.cmd,
+      prefix: this.keys.prefix,
+      db: this.target.db,
+      instance: this.instance,
+      usable: () => this.cmdReady && !this.closing,
+    });
     this.watchdog = new Watchdog({
       stallMs: options.stallTimeoutMs ?? this.target.stallTimeoutMs,
       ping: (which) => (which === 'command' ? this.cmd : this.sub).ping(),
@@ -155,7 +165,7 @@ export class RedisHub implements SseHub {
       this.maybeRecovered();
     });
     this.sub.on('ready', () => void this.subscribe());
-    this.sub.on('message', (_channel: string, text: string) => this.hear(text));
+    this.sub.on('message', (channel: string, text: string) => (channel === this.peers.channel ? this.peers.heard(text) : this.hear(text)));
   }
 
   get connected(): boolean {
@@ -203,7 +213,7 @@ export class RedisHub implements SseHub {
 
   private async subscribe(): Promise<void> {
     try {
-      await this.sub.subscribe(this.keys.channel);
+      await this.sub.subscribe(this.keys.channel, this.peers.channel);
     } catch (err) {
       for (const w of this.subscribedWaiters.splice(0)) w.reject(err);
       return; // the connection went again: its close handler has it
@@ -447,7 +457,7 @@ export class RedisHub implements SseHub {
       this.watchdog.stop();
       if (this.cmdReady) {
         try {
-          await this.presence.remove();
+          await Promise.all([this.presence.remove(), this.peers.remove()]);
         } catch (err) {
           logDebug(`Redis backplane: could not remove this instance's presence: ${(err as Error).message}`);
         }

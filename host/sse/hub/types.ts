@@ -109,7 +109,7 @@ export interface SseHub {
   readonly connected: boolean;
   listen(listener: HubListener): void;
   /** Told, for each of this instance's sends that came back in the hub's order, how long that took (ms). */
-  onLag?: (ms: number) => void;
+  onLag?: ((ms: number) => void) | undefined;
   /**
    * Hands a send or close to every instance, this one included, in the hub's order. The answer settles
    * (never rejects) once the message has its place in that order, or was delivered here only: whatever
@@ -124,6 +124,21 @@ export interface SseHub {
   readonly remote: RemotePresence;
   replay(query: ReplayQuery): Promise<ReplayAnswer>;
   close(): Promise<void>;
+  /** Carries each process's figures to the others (host/metrics/peers.ts); absent on a hub that cannot. */
+  readonly peers?: PeerLink;
+}
+
+/** What a hub offers the metrics exchange: publishing this process's snapshot and hearing the others'. */
+export interface PeerLink {
+  /** This process's latest snapshot (a plain JSON-able object), for every other process of the space. */
+  publish(snapshot: object): void;
+  /** `heard`: another process's snapshot, unchecked; `gone`: that process is known to have left. */
+  listen(listener: PeerListener): void;
+}
+
+export interface PeerListener {
+  heard(snapshot: unknown): void;
+  gone(instance: string): void;
 }
 
 export interface RemotePresence {
@@ -132,4 +147,6 @@ export interface RemotePresence {
   groups(name: string): Iterable<string>;
   clientIds(name: string, groups?: readonly string[]): Iterable<string>;
   hasClientId(name: string, clientId: string, groups?: readonly string[]): boolean;
+  /** How many connections the other instances hold (of one Name, when given). */
+  count(name?: string): number;
 }

@@ -16,8 +16,12 @@ describe('host/tasks/tasks.ts', () => {
     tasks = new Tasks({ clock, runner: (event, run) => (events.push(event), run()) });
     logs = captureLogs('info');
   });
+  /** Set by a test whose scripts wait on it: called before the stop, so the stop has nothing to wait for. */
+  let releaseAll: (() => void) | undefined;
   afterEach(async () => {
     logs.restore();
+    releaseAll?.();
+    releaseAll = undefined;
     await tasks.stop();
   });
 
@@ -85,5 +89,33 @@ describe('host/tasks/tasks.ts', () => {
     release();
     await flush();
     expect(hang.State).to.equal('Failed');
+  });
+
+  it('bounded queue: past queueLimit waiting processes an invocation fails with TaskQueueFull and nothing is queued; a freed slot takes the next', async () => {
+    tasks = new Tasks({ clock, queueLimit: 2, runner: (_e, run) => run() });
+    tasks.maximum = 1;
+    const releases: Array<() => void> = [];
+    releaseAll = () => releases.splice(0).forEach((r) => r());
+    tasks.add('Add-PodeTask', { Name: 'slow', Script: () => new Promise<void>((r) => releases.push(r)) });
+    const running = tasks.invoke('Invoke-PodeTask', 'slow');
+    const waiting = [tasks.invoke('Invoke-PodeTask', 'slow'), tasks.invoke('Invoke-PodeTask', 'slow')];
+    expect([running.State, ...waiting.map((p) => p.State)]).to.deep.equal(['Running', 'Pending', 'Pending']);
+    let refused: unknown;
+    try {
+      tasks.invoke('Invoke-PodeTask', 'slow');
+    } catch (err) {
+      refused = err;
+    }
+    expect((refused as { ErrorId?: string }).ErrorId).to.equal('TaskQueueFull,Invoke-PodeTask');
+    expect((refused as Error).message).to.equal(
+      "Task 'slow' cannot be invoked: 2 task processes are already waiting for a free slot (the task queue limit; see --task-queue-limit).",
+    );
+    expect(tasks.queued).to.equal(2);
+    expect(tasks.listProcesses()).to.have.length(3);
+    releases.shift()!();
+    await running.Result;
+    await flush();
+    expect(tasks.queued).to.equal(1);
+    expect(tasks.invoke('Invoke-PodeTask', 'slow').State).to.equal('Pending');
   });
 });
