@@ -1,8 +1,8 @@
-// `npm run docs:screenshot`: serves examples/status/server.ts with --status, opens some streams of its Names
+// `npm run docs:screenshot`: serves examples/status/server.ts with --status and --workers 2, opens some streams of its Names
 // and Groups and queues a few jobs, lets the page's 5-minute chart fill for a while (STATUS_SCREENSHOT_SECONDS,
 // default 90), and writes a screenshot of /podets/status in headless Chromium to docs/images/status-page.png
-// (or the path given as the first argument). STATUS_SCREENSHOT_WORKERS=<n> serves it with --workers <n> (one row per
-// worker once the workers share their figures). Chromium: /usr/bin/chromium, or PODETS_CHROMIUM.
+// (or the path given as the first argument). STATUS_SCREENSHOT_WORKERS=<n> serves it with --workers <n> instead (0: one
+// process). Chromium: /usr/bin/chromium, or PODETS_CHROMIUM.
 import { resolve } from 'node:path';
 import { EventSource } from 'eventsource';
 import { execa } from 'execa';
@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(process.argv[2] ?? resolve(root, 'docs/images/status-page.png'));
 const seconds = Number(process.env.STATUS_SCREENSHOT_SECONDS ?? 90);
-const workers = process.env.STATUS_SCREENSHOT_WORKERS ? ['--workers', process.env.STATUS_SCREENSHOT_WORKERS] : [];
+const workerCount = process.env.STATUS_SCREENSHOT_WORKERS ?? '2';
+const workers = workerCount === '0' ? [] : ['--workers', workerCount];
 
 const child = execa(process.execPath, [resolve(root, 'host/cli/bin.js'), 'serve', resolve(root, 'examples/status/server.ts'), '--status', '--port', '0', ...workers], {
   cwd: root,

@@ -190,8 +190,9 @@ describe('status page (host/metrics/status.ts)', function () {
       return JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as StatusTick;
     }
 
-    it('--workers 2: the worker answering, as a cluster member', async () => {
+    it('--workers 2: one row per worker, the connections of both summed, the answering worker marked', async () => {
       const served = await start(fixture, ['--status', '--workers', '2']);
+      const sources: EventSource[] = [];
       try {
         const tick = await firstTick(served.url);
         expect(tick.backplane).to.include({ kind: 'cluster', connected: true });
@@ -199,7 +200,18 @@ describe('status page (host/metrics/status.ts)', function () {
         expect(self!.instance).to.equal(tick.self);
         expect(self!.worker).to.be.oneOf([1, 2]);
         expect(tick.self).to.equal(`worker-${self!.worker}`);
+
+        // Connections spread over the workers (the cluster's round robin); the page sums what both report.
+        for (let i = 0; i < 4; i++) sources.push(await feed(served.url));
+        const stream = new StatusStream(new URL('/podets/status/events', served.url).href);
+        sources.push(stream.es);
+        const both = await stream.until((t) => t.processes.length === 2 && t.totals.open === 4, 'two workers and four connections');
+        expect(both.processes.map((p) => p.worker).sort()).to.deep.equal([1, 2]);
+        expect(both.processes.filter((p) => p.self)).to.have.length(1);
+        expect(both.processes.reduce((n, p) => n + p.open, 0)).to.equal(4);
+        expect(both.names.find((n) => n.name === 'feed')).to.include({ open: 4, opened: 4 });
       } finally {
+        for (const es of sources) es.close();
         expect(await served.stop()).to.equal(0);
       }
     });
