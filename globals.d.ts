@@ -40,6 +40,7 @@ declare global {
   const EnablePodeRequestLogging: typeof cmdlets.EnablePodeRequestLogging;
   const EnablePodeSessionMiddleware: typeof cmdlets.EnablePodeSessionMiddleware;
   const EnablePodeSseSigning: typeof cmdlets.EnablePodeSseSigning;
+  const EnablePodeStatusPage: typeof cmdlets.EnablePodeStatusPage;
   const EnterPodeLockable: typeof cmdlets.EnterPodeLockable;
   const ExitPodeLockable: typeof cmdlets.ExitPodeLockable;
   const GetPodeAuth: typeof cmdlets.GetPodeAuth;

@@ -20,3 +20,4 @@ export * from './threading.ts';
 export * from './folders.ts'; // issue 14: Set-/Get-PodeDefaultFolder
 export * from './metrics.ts';
 export * from './tasks.ts';
+export * from './status.ts'; // issue 14: Enable-PodeStatusPage (podets only)

@@ -131,6 +131,11 @@ export const SERVE_OPTIONS = {
   watch: { flags: '--watch', description: 'restart the server when the script or a file beside it changes' },
   quiet: { flags: '--quiet', description: 'print only errors (and the Listening lines)' },
   logLevel: { flags: '--log-level <level>', description: 'how much to log', choices: LOG_LEVELS },
+  status: { flags: '--status', description: 'serve a live status page at /podets/status (connections, events per second, workers; off by default)' },
+  statusAuthentication: {
+    flags: '--status-authentication <name>',
+    description: "protect the status page and its stream with this authentication method of the script's (Add-PodeAuth); implies --status",
+  },
 } satisfies Record<string, OptionSpec>;
 
 export type ServeOptionValues = {
@@ -154,6 +159,8 @@ export type ServeOptionValues = {
   watch?: boolean;
   quiet?: boolean;
   logLevel?: (typeof LOG_LEVELS)[number];
+  status?: boolean;
+  statusAuthentication?: string;
 };
 
 /** How a flag's text becomes its value: its choices (case-insensitive) or its parser; none for plain text. */

@@ -591,6 +591,14 @@ export const errors = defineCatalog({
   }),
   TaskProcessDoesNotExist: entry((a: { id: string }) => `Task process does not exist: ${a.id}`, { parameter: 'Process', podetsOnly: true }),
   // end tasks
+  // ---- the status page (issue 14: host/metrics/status.ts, cmdlets/status.ts) ----------------------
+  StatusAuthenticationNotFound: entry(
+    (a: { name: string }) =>
+      `The status page is to be protected by the authentication '${a.name}', but the script adds no authentication method of that name (Add-PodeAuth -Name '${a.name}').`,
+    { podetsOnly: true },
+  ),
+  StatusPathInvalid: entry((a: { path: string }) => `The status page's path must start with '/': ${a.path}`, { parameter: 'Path', podetsOnly: true }),
+  // end status page
   // ---- cluster state and locks (issue 14: host/state/replica.ts, cluster-locks.ts; docs/state.md)
   StateUnreachable: entry((a: { where: string }) => `The state is shared through ${a.where}, which cannot be reached: the change was not made.`, {
     podetsOnly: true,

@@ -4,6 +4,7 @@ import type { ServeOptionValues } from '../cli/serve-options.ts';
 import type { BroadcastLevel } from '../sse/settings.ts';
 import type { PodeServer } from './server.ts';
 import { DEFAULT_METRICS_PATH, enableMetricsEndpoint } from '../metrics/endpoint.ts';
+import { enableStatusPage } from '../metrics/status.ts';
 
 export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): void {
   const sse = server.sse;
@@ -29,4 +30,5 @@ export function applyServeFlags(server: PodeServer, opts: ServeOptionValues): vo
     ...(opts.requestTimeout !== undefined && { requestTimeoutMs: opts.requestTimeout * 1000 }),
     ...(opts.headersTimeout !== undefined && { headersTimeoutMs: opts.headersTimeout * 1000 }),
   });
+  if (opts.status || opts.statusAuthentication !== undefined) enableStatusPage(server, { authentication: opts.statusAuthentication });
 }

@@ -32,6 +32,7 @@ import { StreamIdentities } from '../auth/identity.ts';
 import { processLogSettings, type LogSettings } from '../log.ts';
 import { ServerState } from '../state/shared.ts';
 import { DefaultFolders } from '../http/public.ts';
+import type { StatusPage } from '../metrics/status.ts';
 
 export interface ServerOptions {
   /** The folder views/ and relative paths are resolved from (the script's folder). */
@@ -130,6 +131,10 @@ export class PodeServer {
   readonly setup: Promise<unknown>[] = [];
   /** Pode's $PodeContext.Metrics, this process's share (host/metrics/metrics.ts): requests, in flight, uptime. */
   readonly metrics: ServerMetrics;
+  /** `--status` / Enable-PodeStatusPage's live page (host/metrics/status.ts); undefined while off. */
+  statusPage: StatusPage | undefined = undefined;
+  /** True once start() or startDetached() has run its setup: what is added from then on must install itself. */
+  started = false;
   /** Scaled out: the other processes' latest figures, and this one's published to them (host/metrics/peers.ts). */
   readonly peers = new PeerExchange(this);
   /** The Prometheus endpoint and its registry (host/metrics/endpoint.ts), once --metrics or Enable-PodeMetricsEndpoint asked; else none. */
@@ -195,6 +200,8 @@ export class PodeServer {
   /** Starts what runs without a listener of its own: the setup blocks, then timers and schedules (once). */
   async startDetached(): Promise<void> {
     await Promise.all(this.setup);
+    this.statusPage?.install();
+    this.started = true;
     this.startTimers();
   }
 
@@ -245,6 +252,8 @@ export class PodeServer {
     if (this.http) throw errors.ServerAlreadyRunning('');
     // Work the script started (Start-PodeServer blocks, -FilePath scripts loading) finishes first.
     await Promise.all(this.setup);
+    this.statusPage?.install();
+    this.started = true;
     const http = createPodeHttpServer(this.dispatchOptions());
     const bound = await http.listen(this.endpointsToBind());
     this.http = http;

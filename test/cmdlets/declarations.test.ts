@@ -9,7 +9,7 @@ import { allCmdlets, findCmdlet } from '../../host/cmdlet/registry.ts';
 import { PODE_DECLARATIONS, PODE_ENUMS, type PodeParameter } from '../fixtures/pode/declarations.ts';
 
 /** podets' own cmdlets, beyond Pode: nothing in Pode to compare them with. */
-const BEYOND = ['Set-PodeSseHistory', 'Set-PodeSseHeartbeat', 'Set-PodeSseBackplane', 'Enable-PodeMetricsEndpoint'];
+const BEYOND = ['Set-PodeSseHistory', 'Set-PodeSseHeartbeat', 'Set-PodeSseBackplane', 'Enable-PodeMetricsEndpoint', 'Enable-PodeStatusPage'];
 
 /** A parameter as the table writes it, built from the compiled declaration. */
 function asTable(name: string, withAttributes: boolean): PodeParameter[] {
