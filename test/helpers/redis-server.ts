@@ -111,3 +111,13 @@ export async function redisClientsOf(admin: Redis, pid: number): Promise<string[
   });
 }
 
+
+/** Deletes every key matching `pattern` (a test's own prefix followed by `*`), with SCAN so Redis never blocks on KEYS. */
+export async function deleteKeys(admin: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await admin.del(...keys);
+  } while (cursor !== '0');
+}

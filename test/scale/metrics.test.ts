@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteKeys } from '../helpers/redis-server.ts';
 import { fixtureScript, start, type ServedScript } from '../helpers/serve.ts';
 import { closeAllClients, get, RawHttp } from '../sse/helpers.ts';
 
@@ -168,12 +169,7 @@ describe('cluster-wide metrics: instances sharing Redis', function () {
   afterEach(async () => {
     closeAllClients();
     await Promise.all(running.splice(0).map((s) => s.stop()));
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await admin.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(admin, `${prefix}*`);
   });
   after(() => admin?.disconnect());
 

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { repoRoot, run, start, type ServedScript, type StartOptions } from '../helpers/serve.ts';
 import { expectPositions } from '../sse/helpers.ts';
-import { freePort, PrivateRedis, redisClientsOf } from '../helpers/redis-server.ts';
+import { deleteKeys, freePort, PrivateRedis, redisClientsOf } from '../helpers/redis-server.ts';
 
 // ---- A small SSE client and JSON calls (this suite's own, on node:http) -----------------------------
 
@@ -149,15 +149,6 @@ const send = async (server: ServedScript, body: Record<string, unknown>) => {
   expect(r.json, JSON.stringify(r.json)).to.deep.include({ ok: true });
 };
 const dataOf = (client: SseClient) => client.events();
-
-async function deleteKeys(admin: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await admin.del(...keys);
-  } while (cursor !== '0');
-}
 
 describe('Redis backplane (--redis, Set-PodeSseBackplane)', function () {
   this.timeout(60000);

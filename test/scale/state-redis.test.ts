@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { repoRoot, start, type ServedScript } from '../helpers/serve.ts';
-import { PrivateRedis } from '../helpers/redis-server.ts';
+import { deleteKeys, PrivateRedis } from '../helpers/redis-server.ts';
 import { get, post } from '../sse/helpers.ts';
 
 const script = resolve(repoRoot, 'test/fixtures/scale/state.ts');
@@ -42,8 +42,7 @@ describe('cluster state: two instances with --redis', function () {
   });
   after(async () => {
     for (const s of [a, b, ...others]) await s?.stop();
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length) await admin.del(...keys);
+    await deleteKeys(admin, `${prefix}*`);
     admin.disconnect();
   });
 

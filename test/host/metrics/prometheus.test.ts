@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { deleteKeys } from '../../helpers/redis-server.ts';
 import { repoRoot, start, type ServedScript } from '../../helpers/serve.ts';
 import { histogramCounts, scrape, series, type Scrape } from '../../helpers/prometheus.ts';
 import { closeAllClients, frame, get, post, RawHttp } from '../../sse/helpers.ts';
@@ -144,8 +145,7 @@ describe('Prometheus endpoint (podets serve --metrics)', function () {
       expect(await a.stop()).to.equal(0);
       expect(await b.stop()).to.equal(0);
       const admin = new Redis({ port: 6379, db: 5, maxRetriesPerRequest: 1 });
-      const keys = await admin.keys(`${prefix}*`);
-      if (keys.length) await admin.del(...keys);
+      await deleteKeys(admin, `${prefix}*`);
       admin.disconnect();
     });
 

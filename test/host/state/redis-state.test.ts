@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteKeys } from '../../helpers/redis-server.ts';
 import { RedisStateBackend } from '../../../host/state/redis-state.ts';
 import { StateReplica } from '../../../host/state/replica.ts';
 import { StateStore } from '../../../host/state/store.ts';
@@ -30,8 +31,7 @@ describe('host/state/redis-state.ts', function () {
   });
   after(async () => {
     for (const o of open) await o.backend.close();
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length) await admin.del(...keys);
+    await deleteKeys(admin, `${prefix}*`);
     admin.disconnect();
   });
 
