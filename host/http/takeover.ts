@@ -14,6 +14,11 @@ export interface TakeOverOptions {
   headers: Record<string, string>;
   /** Called once when the route's handler has settled (returned, resolved or thrown). */
   settled?: () => void;
+  /**
+   * TCP keep-alive probes on the socket (HTTP/1.1): how a vanished peer is found when nothing else writes to
+   * it. Setting them is a system call per connection, so a caller with its own heartbeat passes false.
+   */
+  keepAliveProbes?: boolean;
 }
 
 /** Whether the response is still the HTTP layer's to give away: nothing of it has been written. */
@@ -38,7 +43,7 @@ export function takeOver(event: WebEvent, options: TakeOverOptions): Transport {
   // session's socket, which is not this response's to tune.
   if (!isHttp2(req)) {
     res.socket?.setNoDelay(true);
-    res.socket?.setKeepAlive(true);
+    if (options.keepAliveProbes !== false) res.socket?.setKeepAlive(true);
   }
   return transport;
 }

@@ -195,7 +195,8 @@ export class SseEngine implements SseWriterOwner {
     const head = sseHead({ clientId, name: o.Name, group, allowAllOrigins: o.AllowAllOrigins, http2: isHttp2(event.Request.raw), accessControl });
     // A local connection's route finishing closes it, like a normal response.
     const settled = scope === 'Local' ? () => this.endLocal(conn) : undefined;
-    const transport = takeOver(event, { headers: head, settled });
+    // The heartbeat's pode.ping finds a vanished client; TCP probes are only wanted when it is off.
+    const transport = takeOver(event, { headers: head, settled, keepAliveProbes: this.pingInterval === 0 });
     conn.writer = new SseWriter(transport, { maxBuffer: this.maxBuffer, owner: this, subject: conn });
     if (o.RetryDuration > 0) conn.writer.write(frameRetry(o.RetryDuration), true);
     conn.writer.write(frameOpen(clientId, group, o.Name), true);
