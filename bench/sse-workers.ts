@@ -108,6 +108,11 @@ function describe(pids: number[]): string {
   return [...counts].map(([c, n]) => `${c} ×${n}`).join(', ');
 }
 
+/** The primary's (or the single process's) RSS and the rest's, so the table can say where memory went. */
+function rssSplit(pids: number[]): { first: number; all: number } {
+  return { first: rssBytes(pids.slice(0, 1)), all: rssBytes(pids) };
+}
+
 function rssBytes(pids: number[]): number {
   let total = 0;
   for (const pid of pids) {
@@ -144,6 +149,9 @@ interface Result {
   openMs: number;
   rssIdle: number;
   rssHeld: number;
+  /** The first process's part (the primary under --workers, else the process itself). */
+  firstIdle: number;
+  firstHeld: number;
   p50: number;
   p99: number;
   mean: number;
@@ -152,7 +160,7 @@ interface Result {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
-async function runMode(mode: string, args: string[]): Promise<Result> {
+async function runMode(mode: string, args: string[], N: number): Promise<Result> {
   const server = await startServer(args);
   const gen = new Channel('load generator', spawnNode(['--import', 'tsx', 'bench/sse/client.ts'], 'inherit'));
   let seq = 0;
@@ -176,14 +184,16 @@ async function runMode(mode: string, args: string[]): Promise<Result> {
     gen.send({ type: 'close' });
     await gen.next('closed');
     await sleep(1000);
-    const rssIdle = rssBytes(serverPids(server));
+    const idle = rssSplit(serverPids(server));
+    const rssIdle = idle.all;
 
     gen.send({ type: 'open', port: server.port, n: N, window: CONNECT_WINDOW });
     const opened = await gen.next<{ ms: number; failed: number }>('opened', 120_000);
     await sleep(500);
     for (let i = 0; i < 3; i++) await one(); // settle; each needs all N connections to have it
     const pids = serverPids(server);
-    const rssHeld = rssBytes(pids);
+    const held = rssSplit(pids);
+    const rssHeld = held.all;
 
     const samples: number[] = [];
     for (let i = 0; i < BROADCASTS; i++) samples.push(await one());
@@ -207,6 +217,8 @@ async function runMode(mode: string, args: string[]): Promise<Result> {
       openMs: opened.ms,
       rssIdle,
       rssHeld,
+      firstIdle: idle.first,
+      firstHeld: held.first,
       p50: quantile(samples, 0.5),
       p99: quantile(samples, 0.99),
       mean: samples.reduce((a, b) => a + b, 0) / samples.length,
@@ -227,33 +239,44 @@ console.log(
     `${N} connections, ${BROADCASTS} broadcasts one at a time, ${BURST} back to back${quick ? ' (BENCH_QUICK)' : ''}\n`,
 );
 const startedAt = Date.now();
-const single = await runMode('1 process', []);
-const multi = await runMode(`${WORKERS} workers`, ['--workers', String(WORKERS)]);
+const single = await runMode('1 process', [], N);
+// One process holding what one worker holds: the memory a process takes as its connections arrive (its young
+// generation growing to its size, most of all) is paid once per process, so per connection it weighs more
+// when each process holds fewer. This column is what a worker would use on its own.
+const share = Math.round(N / WORKERS);
+const part = await runMode(`1 process, ${share}`, [], share);
+const multi = await runMode(`${WORKERS} workers`, ['--workers', String(WORKERS)], N);
 
 const MiB = 1024 * 1024;
+const perHeld = (r: Result) => (r.rssHeld - r.rssIdle) / r.held / 1024;
+/** Under --workers: what the workers took per connection, the primary's growth left out. */
+const perHolder = (r: Result) => (r === multi ? r.rssHeld - r.firstHeld - (r.rssIdle - r.firstIdle) : r.rssHeld - r.rssIdle) / r.held / 1024;
 const rows: [string, string, (r: Result) => number, number][] = [
   ['server processes', '', (r) => r.processes, 0],
   ['connections held (all had pode.open, all get every event)', '', (r) => r.held, 0],
   ['time to open them all', 'ms', (r) => r.openMs, 0],
   ['server RSS, idle (all processes)', 'MiB', (r) => r.rssIdle / MiB, 1],
   ['server RSS, connections held (all processes)', 'MiB', (r) => r.rssHeld / MiB, 1],
-  ['RSS / connection (held − idle)', 'KiB', (r) => (r.rssHeld - r.rssIdle) / N / 1024, 2],
+  ['RSS / connection (held − idle)', 'KiB', perHeld, 2],
+  ['  growth of the primary (held − idle)', 'MiB', (r) => (r === multi ? (r.firstHeld - r.firstIdle) / MiB : 0), 1],
+  ['  RSS / connection in the processes holding them', 'KiB', perHolder, 2],
   ['broadcast: POST → last client has it, p50', 'ms', (r) => r.p50, 2],
   ['broadcast: POST → last client has it, p99', 'ms', (r) => r.p99, 2],
   ['broadcast: mean', 'ms', (r) => r.mean, 2],
   ['back-to-back broadcasts / s (to all clients)', '/s', (r) => r.perSec, 0],
 ];
-const header = ['', 'unit', single.mode, multi.mode, `${WORKERS} workers / 1 process`];
-const lines = rows.map(([label, unit, f, d]) => [label, unit, f(single).toFixed(d), f(multi).toFixed(d), `${(f(multi) / f(single)).toFixed(2)}×`]);
+const ratio = (a: number, b: number) => (b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
+const header = ['', 'unit', single.mode, part.mode, multi.mode, `${WORKERS} workers / 1 process`, `${WORKERS} workers / 1 process, ${share}`];
+const lines = rows.map(([label, unit, f, d]) => [label, unit, f(single).toFixed(d), f(part).toFixed(d), f(multi).toFixed(d), ratio(f(multi), f(single)), ratio(f(multi), f(part))]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
 const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
 console.log(fmt(header));
 console.log(`|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`);
 for (const l of lines) console.log(fmt(l));
-if (single.connectRetries || multi.connectRetries) console.log(`connects retried: ${single.connectRetries} / ${multi.connectRetries}`);
-console.log(`server processes: ${single.mode}: ${single.kinds}; ${multi.mode}: ${multi.kinds}`);
+if (single.connectRetries || part.connectRetries || multi.connectRetries) console.log(`connects retried: ${single.connectRetries} / ${part.connectRetries} / ${multi.connectRetries}`);
+console.log(`server processes: ${single.mode}: ${single.kinds}; ${part.mode}: ${part.kinds}; ${multi.mode}: ${multi.kinds}`);
 console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 agent.destroy();
 
 const json = option('json');
-if (json) writeFileSync(json, JSON.stringify({ node: process.version, connections: N, results: [single, multi] }, null, 2));
+if (json) writeFileSync(json, JSON.stringify({ node: process.version, connections: N, results: [single, part, multi] }, null, 2));
