@@ -23,11 +23,14 @@ export type SseCloseReason = 'client' | 'server' | 'overflow' | 'error';
 
 export const DEFAULT_MAX_BUFFER = 1024 * 1024;
 
-/** A flush slice writes for about this long before it yields the loop. */
-export const SLICE_MS = 20;
+/**
+ * A flush slice writes for about this long before it yields the loop: under the ~20 ms a turn may take,
+ * leaving room for the sends of the turn that queued it (they run before its first slice).
+ */
+export const SLICE_MS = 10;
 let sliceMs = SLICE_MS;
 /** The clock is read once per this many writers flushed. */
-const SLICE_CHECK = 64;
+const SLICE_CHECK = 16;
 
 export interface SseWriterOptions {
   /** Bytes that may wait unsent (response + socket buffers) before the client counts as too slow. */
@@ -91,7 +94,14 @@ function flushSlice(): void {
   let i = next;
   while (i < list.length) {
     const stop = Math.min(list.length, i + SLICE_CHECK);
-    for (; i < stop; i++) SseWriter.flush(list[i]!);
+    for (; i < stop; i++) {
+      try {
+        SseWriter.flush(list[i]!);
+      } catch (err) {
+        // Never expected; but a flush that stopped here would leave every later connection silent for good.
+        logException('SSE flush', err);
+      }
+    }
     if (i < list.length && performance.now() - start >= sliceMs) {
       // Yield: other requests, timers and I/O run, then the rest is written (sends made meanwhile queue behind).
       next = i;
@@ -102,6 +112,7 @@ function flushSlice(): void {
   dirty = [];
   next = 0;
   scheduled = false;
+  tickTime = 0; // a write made by a close handler during the flush must not leave a stale clock behind
   forgetChunk(); // an idle server holds no frame
   const waiters = idleWaiters;
   idleWaiters = [];
