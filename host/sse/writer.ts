@@ -66,10 +66,14 @@ function now(): number {
   return tickTime;
 }
 
+/** When the first writer of a flush round was queued: the sends of that turn count against its first slice. */
+let roundStart = -1;
+
 function markDirty(writer: SseWriter): void {
   dirty.push(writer);
   if (!scheduled) {
     scheduled = true;
+    roundStart = performance.now();
     process.nextTick(flushSlice);
   }
 }
@@ -89,7 +93,9 @@ function flushSlice(): void {
     for (const map of batchMaps) map.clear();
     batchMaps = [];
   }
-  const start = performance.now();
+  // The first slice shares its turn with the sends that queued it: the time they took counts against it.
+  const start = roundStart >= 0 ? roundStart : performance.now();
+  roundStart = -1;
   const list = dirty;
   let i = next;
   while (i < list.length) {
@@ -245,9 +251,13 @@ export class SseWriter implements TransportOwner {
     return true;
   }
 
-  /** Queues a shared batch (host/sse/fanout.ts); false when the connection is over or the batch overflows it. */
+  /**
+   * Queues a shared batch (host/sse/fanout.ts); false when the connection is over. The one write that a
+   * fan-out makes per target: it touches the writer alone, not the transport (a peer gone meanwhile, and
+   * the bound, are found by the flush, before anything of the tick is written).
+   */
   take(batch: TickBatch): boolean {
-    if (!this.usable() || this.over(batch.bytes)) return false;
+    if (this.done) return false;
     this.batchBytes += batch.bytes;
     this.enqueue(batch);
     return true;
