@@ -1,6 +1,7 @@
-// A taken-over HTTP/1.1 chunked body, written for fan-out: once the head is on the wire, a frame goes
-// straight to the socket as ONE pre-framed chunk (size line, frame, CRLF), built once per frame and shared
-// by every connection a broadcast writes it to, instead of the four pieces res.write() queues per
+// A taken-over HTTP/1.1 chunked body, written for fan-out: once the head is on the wire, a write goes
+// straight to the socket as ONE pre-framed chunk (size line, bytes, CRLF), built once and shared by every
+// connection it is written to (a tick's batch of frames, host/sse/writer.ts, brings its own chunk; a lone
+// frame's chunk is kept for the next connection), instead of the four pieces res.write() queues per
 // connection (size line, CRLF, frame, CRLF). The head and the last chunk go through node's response, so
 // the connection stays node's: kept alive and reused after the stream ends, as the head's
 // `connection: keep-alive` tells the client. (A transport writing its own head would save node's copy of it,
