@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import http2 from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { transportFor } from '../../../host/http/transport/index.ts';
 import { SseConnection } from '../../../host/sse/connection.ts';
 import { FanOut } from '../../../host/sse/fanout.ts';
 import { frameEvent, PODE_CLOSE } from '../../../host/sse/framing.ts';
@@ -189,5 +193,54 @@ describe('sse fan-out (one write per connection per tick)', () => {
     await live.client.waitForBodyLength(Buffer.byteLength(text([ev(1), ev(2), ev(3), ev(4)])));
     expect(live.client.body()).to.equal(text([ev(1), ev(2), ev(3), ev(4)]));
     expect(held.conn.lastId).to.equal('4');
+  });
+
+  it('HTTP/2: a stream gets one DATA write per tick with the batched bytes', async () => {
+    const h2 = http2.createServer();
+    const streams: { conn: SseConnection; writes: number }[] = [];
+    let bothArrived!: () => void;
+    const arrived = new Promise<void>((done) => (bothArrived = done));
+    h2.on('request', (req, res) => {
+      const conn = new SseConnection('fan', `h2-${streams.length}`, undefined, 'Global', 0, false, null);
+      const transport = transportFor(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+      transport.open(200, { 'content-type': 'text/event-stream' });
+      const entry = { conn, writes: 0 };
+      const write = res.stream.write.bind(res.stream) as (...args: unknown[]) => boolean;
+      (res.stream as unknown as { write: (...args: unknown[]) => boolean }).write = (...args: unknown[]) => {
+        entry.writes++;
+        return write(...args);
+      };
+      conn.writer = new SseWriter(transport);
+      conn.membership = registry;
+      registry.add(conn);
+      if (streams.push(entry) === 2) bothArrived();
+    });
+    await new Promise<void>((done) => h2.listen(0, '127.0.0.1', done));
+    const session = http2.connect(`http://127.0.0.1:${(h2.address() as AddressInfo).port}`);
+    try {
+      const frames: Buffer[] = [];
+      for (let i = 0; i < 100; i++) frames.push(ev(i));
+      const expected = text(frames);
+      const bodies = [0, 1].map(
+        () =>
+          new Promise<string>((done) => {
+            const req = session.request({ ':path': '/events' });
+            req.setEncoding('utf8');
+            let body = '';
+            req.on('data', (c: string) => {
+              body += c;
+              if (body.length >= expected.length) done(body);
+            });
+          }),
+      );
+      await arrived;
+      for (const frame of frames) fanOut.send('fan', undefined, undefined, frame);
+      await flushed();
+      for (const s of streams) expect(s.writes).to.equal(1);
+      for (const body of await Promise.all(bodies)) expect(body).to.equal(expected);
+    } finally {
+      session.destroy();
+      await new Promise((done) => h2.close(done));
+    }
   });
 });
