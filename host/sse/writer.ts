@@ -263,11 +263,6 @@ export class SseWriter implements TransportOwner {
     return true;
   }
 
-  /** Whether `batch` is the last thing queued here (a frame appended to it reaches this writer in order). */
-  holdsLast(batch: TickBatch): boolean {
-    return (this.more !== null ? this.more[this.more.length - 1] : this.first) === batch;
-  }
-
   private usable(): boolean {
     if (this.done) return false;
     if (this.transport.gone) {
