@@ -61,7 +61,7 @@ const { text, misses } = table(
 console.log('\n' + text);
 console.log(
   '\nratios: lower is better except connections accepted / s. A connection is an h2 stream (h2) or a TLS socket (h1tls).\n' +
-    "¹ informational: res.write (bare) leaves the write to a process.nextTick, podets writes inside the call.\n" +
+    "¹ informational: res.write (bare) leaves the write to a process.nextTick, podets to its end-of-tick flush.\n" +
     '² the process CPU time (user + system, all threads) over the measured broadcasts ÷ broadcasts ÷ subscribers.\n' +
     "goals: bench:sse's for HTTP/1.1 (issue 4), applied here for reference.",
 );

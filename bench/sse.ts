@@ -2,13 +2,16 @@
 // its own process, the load generator (raw `net` sockets) in another, on loopback. For 1,000 and 10,000
 // global connections it measures, inside the server, the event-loop time of a broadcast per subscriber,
 // and, at the clients, how long after the broadcast started the last client had the event; plus heap and
-// RSS per idle connection and connections accepted per second. See docs/benchmarks.md for the method.
+// RSS per idle connection and connections accepted per second; then the burst row (bench/sse/burst.ts: 1,000
+// events back to back to 10,000 subscribers). See docs/benchmarks.md for the method.
 //   npm run bench:sse -- [--sizes 1000,10000] [--broadcasts 300] [--only podets,bare] [--cpu-prof dir] [--json file]
+//                        [--burst 10000,1000 | --burst 0]
 //   BENCH_QUICK=1 npm run bench:sse      (a short run: fewer broadcasts)
 import { writeFileSync } from 'node:fs';
 import { cpus as cpus_, loadavg } from 'node:os';
 import { fdLimitFor, runSize, table, type RunResult, type Target } from './sse/run.ts';
 import { option, planFor, quick, sizesOption } from './sse/cli.ts';
+import { burstTable, runBurst, type BurstResult } from './sse/burst.ts';
 
 const sizes = sizesOption('1000,10000');
 
@@ -18,7 +21,8 @@ const ALL_TARGETS: Target[] = [
   { name: 'podets', args: ['host/cli/bin.js', 'serve', 'bench/sse/podets-server.ts', '--port', '0', '--quiet'] },
 ];
 const plan = planFor(ALL_TARGETS);
-const fdLimit = fdLimitFor(sizes);
+const [burstN, burstEvents] = (option('burst') ?? '10000,1000').split(',').map(Number) as [number, number | undefined];
+const fdLimit = fdLimitFor(burstN ? [...sizes, burstN] : sizes);
 
 const results = new Map<string, RunResult>(); // `${name}@${n}`
 const startedAt = Date.now();
@@ -45,11 +49,25 @@ const { text, misses } = table(sizes, names, results, [
 console.log('\n' + text);
 console.log(`\nratios: podets ÷ the other (lower is better except connections accepted / s)`);
 console.log(
-  "¹ informational: node:http's res.write (bare, better-sse) leaves the socket write to a process.nextTick after the\n" +
-    '  call, podets writes to the socket inside it; the row above counts both, up to the next setImmediate.',
+  "¹ informational: all three leave the socket writes to the end of the tick (node's res.write: a process.nextTick;\n" +
+    "  podets: its per-tick flush, sliced at 10,000 connections); the row above counts them, up to the next setImmediate\n" +
+    "  (podets: after its flush's last slice).",
 );
+let burst: Map<string, BurstResult> | undefined;
+if (burstN) {
+  const events = burstEvents ?? 1000;
+  console.log(`\nburst: ${events} events back to back to ${burstN} subscribers, one server at a time; load average ${loadavg()[0]!.toFixed(2)}`);
+  const t0 = Date.now();
+  const run = await runBurst(plan, fdLimit, plan.targets, burstN, events);
+  burst = run.results;
+  const b = burstTable(names, burst);
+  console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s; load average ${loadavg()[0]!.toFixed(2)}\n\n${b.text}`);
+  for (const f of run.failures) console.log(`  failed under the burst: ${f}`);
+  if (run.failures.some((f) => f.startsWith('podets:'))) misses.push('burst: podets failed');
+  misses.push(...b.misses);
+}
 console.log(misses.length ? `goals missed:\n  ${misses.join('\n  ')}` : 'all goals met');
 console.log(`total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 
 const jsonFile = option('json');
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ node: process.version, sizes, results: Object.fromEntries(results) }, null, 2));
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ node: process.version, sizes, results: Object.fromEntries(results), burst: burst && Object.fromEntries(burst) }, null, 2));

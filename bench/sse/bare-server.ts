@@ -8,6 +8,7 @@ const OPEN = Buffer.from('event: open\ndata: \n\n');
 const subscribers = new Set<ServerResponse>();
 
 const server = createServer((req, res) => {
+  if (req.url === '/ping') return void res.end('pong');
   if (req.url !== '/events') return void res.writeHead(404).end();
   res.writeHead(200, HEAD);
   res.socket?.setNoDelay(true);

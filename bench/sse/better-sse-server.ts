@@ -7,6 +7,7 @@ import { serveControl } from './control.ts';
 const channel = createChannel();
 
 const server = createServer(async (req, res) => {
+  if (req.url === '/ping') return void res.end('pong');
   if (req.url !== '/events') return void res.writeHead(404).end();
   const session = await createSession(req, res);
   channel.register(session);

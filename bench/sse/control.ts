@@ -5,9 +5,11 @@
 //   mem              -> heapUsed and rss after full GCs (the process runs with --expose-gc)
 //   cpu              -> the process's CPU time so far (user + system, µs), for what a broadcast defers past the loop turn
 //   broadcast <seq>  -> one broadcast; how long the event loop was busy with it
+//   burst <seq> <n>  -> n broadcasts back to back (seqs seq…seq+n-1) in one call; the event-loop delay monitor starts
+//   burstEnd         -> the longest event-loop block since the burst started, peak RSS, CPU time over it
 //   exit             -> exits (so that --cpu-prof can write its profile)
 //   snapshot <file>  -> a heap snapshot (diagnostics, not used by a bench run)
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 
 /** A wall clock with sub-millisecond resolution that every process on the machine shares. */
@@ -17,9 +19,25 @@ export interface BenchServer {
   /** Sends one event with `payload` as its JSON data to every subscriber, the server's own way. */
   broadcast(payload: { s: number; t: number }): void;
   subscribers(): number;
+  /**
+   * podets: resolves when the broadcast's sliced flush has written to every subscriber (its slices yield
+   * to the loop between them), so the event-loop row counts every slice, not only the first.
+   */
+  settled?(): Promise<void>;
 }
 
-export type ControlRequest = { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
+export interface BurstEndReply {
+  type: 'burstEnd';
+  /** The longest event-loop block while the burst was delivered (ms, monitorEventLoopDelay at 1 ms resolution). */
+  maxBlockMs: number;
+  /** The process's peak RSS (bytes) so far, and its RSS just before the burst. */
+  peakRss: number;
+  rssBefore: number;
+  /** CPU time (user + system, µs) from the burst's start to burstEnd. */
+  cpuUs: number;
+}
+
+export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
 
 export interface BroadcastReply {
   type: 'broadcast';
@@ -41,6 +59,7 @@ function gc(): void {
 export function serveControl(server: BenchServer): void {
   if (!process.send) throw new Error('the bench server must be started with an IPC channel');
   const reply = (m: object) => process.send!(m);
+  let burst: { h: IntervalHistogram; rssBefore: number; cpu: NodeJS.CpuUsage } | undefined;
   process.on('message', (m: ControlRequest) => {
     switch (m.type) {
       case 'stats':
@@ -61,16 +80,39 @@ export function serveControl(server: BenchServer): void {
       }
       case 'exit':
         return process.exit(0);
+      case 'burst': {
+        const h = monitorEventLoopDelay({ resolution: 1 });
+        h.enable();
+        burst = { h, rssBefore: process.memoryUsage().rss, cpu: process.cpuUsage() };
+        // The monitor records the delay of its own timer: it must be running before the loop blocks.
+        setTimeout(() => {
+          const t0 = performance.now();
+          for (let i = 0; i < m.n; i++) server.broadcast({ s: m.seq + i, t: clock() });
+          reply({ type: 'burst', syncMs: performance.now() - t0 });
+        }, 50);
+        return;
+      }
+      case 'burstEnd': {
+        const b = burst!;
+        b.h.disable();
+        const cpu = process.cpuUsage(b.cpu);
+        const peakRss = process.resourceUsage().maxRSS * 1024;
+        burst = undefined;
+        return reply({ type: 'burstEnd', maxBlockMs: b.h.max / 1e6, peakRss, rssBefore: b.rssBefore, cpuUs: cpu.user + cpu.system } satisfies BurstEndReply);
+      }
       case 'broadcast': {
         const subscribers = server.subscribers();
         const t = clock();
         const t0 = performance.now();
         server.broadcast({ s: m.seq, t });
         const t1 = performance.now();
-        setImmediate(() => {
-          const t2 = performance.now();
-          reply({ type: 'broadcast', seq: m.seq, subscribers, syncMs: t1 - t0, loopMs: t2 - t0 } satisfies BroadcastReply);
-        });
+        const done = () =>
+          setImmediate(() => {
+            const t2 = performance.now();
+            reply({ type: 'broadcast', seq: m.seq, subscribers, syncMs: t1 - t0, loopMs: t2 - t0 } satisfies BroadcastReply);
+          });
+        if (server.settled) void server.settled().then(done);
+        else done();
         return;
       }
     }

@@ -1,10 +1,13 @@
 // The podets side of `npm run bench:sse`, served by `podets serve`: a route that turns the request into a
 // global SSE connection, and a broadcast that is one Send-PodeSseEvent to the Name.
-import { AddPodeRoute, ConvertToPodeSseConnection, SendPodeSseEvent } from '../../index.ts';
+import { AddPodeRoute, ConvertToPodeSseConnection, SendPodeSseEvent, WritePodeTextResponse } from '../../index.ts';
 import { currentServer } from '../../host/runtime/server.ts';
+import { flushed } from '../../host/sse/writer.ts';
 import { serveControl } from './control.ts';
 
 AddPodeRoute({ Method: 'Get', Path: '/events', ScriptBlock: () => ConvertToPodeSseConnection({ Name: 'bench' }) });
+// The burst row's probe: how long another request waits while a fan-out runs.
+AddPodeRoute({ Method: 'Get', Path: '/ping', ScriptBlock: () => WritePodeTextResponse({ Value: 'pong' }) });
 
 // The subscriber count only (read outside the measured call): the engine's registry size.
 const registry = currentServer().sse.registry;
@@ -13,4 +16,5 @@ serveControl({
     SendPodeSseEvent({ Name: 'bench', Data: payload });
   },
   subscribers: () => registry.size,
+  settled: flushed,
 });

@@ -55,8 +55,8 @@ export function fdLimitFor(sizes: number[]): number {
 
 // ---- processes ----------------------------------------------------------------------------------
 
-async function startServer(plan: Plan, fdLimit: number, target: Target, n: number): Promise<{ server: Channel; port: number }> {
-  const flags = ['--expose-gc'];
+export async function startServer(plan: Plan, fdLimit: number, target: Target, n: number, extraFlags: string[] = []): Promise<{ server: Channel; port: number }> {
+  const flags = ['--expose-gc', ...extraFlags];
   if (plan.cpuProf) flags.push('--cpu-prof', '--cpu-prof-dir', resolve(plan.cpuProf, `${target.name}-${n}`));
   const child: ChildProcess = spawnNode(plan.root, fdLimit, [...flags, ...target.args], 'pipe');
   const server = new Channel(target.name, child);
@@ -73,7 +73,7 @@ async function startServer(plan: Plan, fdLimit: number, target: Target, n: numbe
   return { server, port };
 }
 
-async function startClient(plan: Plan, fdLimit: number, target: Target): Promise<Channel> {
+export async function startClient(plan: Plan, fdLimit: number, target: Target): Promise<Channel> {
   const script = target.client ?? 'bench/sse/client.ts';
   const client = new Channel(`load generator of ${target.name}`, spawnNode(plan.root, fdLimit, ['--import', 'tsx', script], 'inherit'));
   await client.next('ready');
@@ -107,9 +107,9 @@ interface Live {
   cpuUs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitForSubscribers(live: Live, n: number): Promise<void> {
+export async function waitForSubscribers(live: { server: Channel }, n: number): Promise<void> {
   for (let i = 0; i < 1000; i++) {
     const { subscribers } = await live.server.request<{ subscribers: number }>({ type: 'stats' });
     if (subscribers === n) return;

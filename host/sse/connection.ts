@@ -4,7 +4,7 @@ import { NO_AUTH, type WebEventAuthFields } from '../http/webevent.ts';
 import type { SseCounters } from './counters.ts';
 import { frameGap } from './framing.ts';
 import type { SseConn } from './registry.ts';
-import type { SseWriter } from './writer.ts';
+import type { SseWriter, TickBatch } from './writer.ts';
 
 export type SseScope = 'Local' | 'Global';
 
@@ -18,8 +18,9 @@ export interface Held {
 export class SseConnection implements SseConn {
   readonly Timestamp = new Date();
   writer!: SseWriter;
-  /** While a replay or catch-up is fetched from the hub, live events wait here, in order. */
-  pending: Held[] | null = null;
+  private held: Held[] | null = null;
+  /** Told when a hold starts or ends (the registry: a shared batch must not be appended past a hold). */
+  membership: { changed(name: string): void } | undefined = undefined;
   /** The position (seq) of the last event written: an event at or below it is a copy, and is dropped. */
   floor = 0;
   /** The id of the last event written (or the Last-Event-ID it came with): what pode.gap reports. */
@@ -67,13 +68,52 @@ export class SseConnection implements SseConn {
     return 'SSE';
   }
 
+  /** While a replay or catch-up is fetched from the hub, live events wait here, in order. */
+  get pending(): Held[] | null {
+    return this.held;
+  }
+  set pending(value: Held[] | null) {
+    if ((value === null) !== (this.held === null)) this.membership?.changed(this.Name);
+    this.held = value;
+  }
+
+  /**
+   * As deliver(), for a fan-out: the event is in `batch`, shared by its targets, which this connection
+   * takes when it writes the event live. Returns whether it did (else it held, dropped or could not write it).
+   */
+  deliverShared(frame: Buffer, seq: number | undefined, id: string | undefined, batch: TickBatch): boolean {
+    if (this.held !== null) {
+      this.held.push({ frame, seq, id });
+      return false;
+    }
+    if (seq !== undefined) {
+      if (seq <= this.floor) return false;
+      this.floor = seq;
+    }
+    if (id) this.lastId = id;
+    this.toldGap = false;
+    return this.writer.take(batch);
+  }
+
+  /** Whether the event at `seq` would be written live now (not held, not a copy). */
+  takesLive(seq: number | undefined): boolean {
+    return this.held === null && !this.writer.closed && (seq === undefined || seq > this.floor);
+  }
+
+  /** The bookkeeping of a live event that reaches it through a batch it already holds. */
+  tookLive(seq: number | undefined, id: string | undefined): void {
+    if (seq !== undefined) this.floor = seq;
+    if (id) this.lastId = id;
+    this.toldGap = false;
+  }
+
   /**
    * Writes one event, in the connection's order: held while a replay runs, dropped when its position is
    * not past the last one written (a live copy of a replayed event), else written.
    */
   deliver(frame: Buffer | null, seq: number | undefined, id: string | undefined): void {
-    if (this.pending !== null) {
-      this.pending.push({ frame, seq, id });
+    if (this.held !== null) {
+      this.held.push({ frame, seq, id });
       return;
     }
     if (frame === null) return this.gap();

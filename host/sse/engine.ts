@@ -8,7 +8,7 @@
 // ones with no copy and no hole; where that cannot be done it gets pode.gap, never a silent loss.
 import { errors } from '../errors/catalog.ts';
 import type { WebEvent } from '../http/webevent.ts';
-import { logInfo, logVerbose } from '../log.ts';
+import { enabled, logInfo, logVerbose } from '../log.ts';
 import { SseConnection, type SseScope } from './connection.ts';
 import { SseCounters } from './counters.ts';
 import { SseEvents } from './events.ts';
@@ -20,7 +20,8 @@ import { SseRegistry } from './registry.ts';
 import { ScaleOut } from './scale-out.ts';
 import { SseSettings } from './settings.ts';
 import { isValidlySigned, newClientId, signClientId } from './signing.ts';
-import { DEFAULT_MAX_BUFFER, SseWriter, type SseCloseReason, type SseWriterOwner } from './writer.ts';
+import { DEFAULT_MAX_BUFFER, flushed, SseWriter, type SseCloseReason, type SseWriterOwner } from './writer.ts';
+import { FanOut } from './fanout.ts';
 import type { Ordered, SseHub } from './hub/types.ts';
 import type { PodeServer } from '../runtime/server.ts';
 import { isHttp2 } from '../http/version.ts';
@@ -77,6 +78,8 @@ declare module '../http/webevent.ts' {
 export class SseEngine implements SseWriterOwner {
   readonly settings = new SseSettings();
   readonly registry = new SseRegistry<SseConnection>();
+  /** Sends to the registry's targets, batched per tick (host/sse/fanout.ts). */
+  private readonly fanOut = new FanOut(this.registry);
   readonly history = new SseHistory();
   readonly events: SseEvents;
   readonly locals = new Set<SseConnection>();
@@ -97,7 +100,7 @@ export class SseEngine implements SseWriterOwner {
 
   attachHub(hub: SseHub): void {
     const previous = this.scale?.hub;
-    this.scale = new ScaleOut(hub, this.registry, this.history, this.events, this.counters);
+    this.scale = new ScaleOut(hub, this.registry, this.fanOut, this.history, this.events, this.counters);
     // The processes sharing the space now tell each other their figures (the metrics cmdlets sum them).
     this.server?.peers.attach(hub);
     // A backplane replacing the cluster hub: the old one must not deliver here any more.
@@ -187,6 +190,7 @@ export class SseEngine implements SseWriterOwner {
     const lastEventId = headerText(event.Request.Headers['last-event-id']);
     const conn = new SseConnection(o.Name, clientId, group, scope, o.RetryDuration, o.AllowAllOrigins, lastEventId);
     conn.counters = this.counters;
+    conn.membership = this.registry;
     this.counters.name(o.Name).opened++;
 
     // Pode's head drops every queued header; Set-PodeSecurityAccessControl's are put back (host/http/cors.ts).
@@ -226,7 +230,8 @@ export class SseEngine implements SseWriterOwner {
     event.Sse = conn;
     // Before Connect: a stream whose session or token is already over ends here, and Connect still sees its user.
     this.server?.identities.bind(event, conn);
-    logVerbose(`SSE ${scope} connection opened: ${o.Name} ${clientId}${group ? ` (${group})` : ''}`);
+    // Built only when it is logged: this runs once per connection accepted.
+    if (enabled('verbose')) logVerbose(`SSE ${scope} connection opened: ${o.Name} ${clientId}${group ? ` (${group})` : ''}`);
     conn.announced = true;
     this.events.fire('Connect', conn);
     return conn;
@@ -259,7 +264,7 @@ export class SseEngine implements SseWriterOwner {
       // A replaced connection is no longer registered: its late removal must not announce a leave.
       if (this.registry.remove(conn)) this.scale?.hub.leave({ name: conn.Name, clientId: conn.ClientId, group: conn.group });
     } else this.locals.delete(conn);
-    logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
+    if (enabled('verbose')) logVerbose(`SSE connection closed (${reason}): ${conn.Name} ${conn.ClientId}`);
     if (!conn.announced) return;
     // A replaced connection is closed by convert(), not by a send loop: its Disconnect runs at once.
     if (conn.replaced) this.events.fire('Disconnect', conn);
@@ -292,14 +297,15 @@ export class SseEngine implements SseWriterOwner {
     let frameFor: ((id: string | undefined) => Buffer) | undefined;
     for (const name of o.names) {
       // History numbers the event per Name, so it asks for the frame with the id it settles on; without
-      // history nothing is kept and the bookkeeping is skipped (the common broadcast path).
+      // history nothing is kept and the bookkeeping is skipped (the common broadcast path). Either way the
+      // targets get it at the end of the tick (host/sse/writer.ts), in the order of the calls.
       if (!this.history.isEnabled(name)) {
         const frame = frames.for(o.id);
-        this.counters.sent(name, this.registry.select(name, o.groups, o.clientIds, (conn) => conn.writer.write(frame)), frame.length);
+        this.counters.sent(name, this.fanOut.send(name, o.groups, o.clientIds, frame), frame.length);
         continue;
       }
       const { frame, seq, id } = this.history.record(name, { id: o.id, frame: (frameFor ??= (id) => frames.for(id)), groups: o.groups, clientIds: o.clientIds });
-      this.counters.sent(name, this.registry.select(name, o.groups, o.clientIds, (conn) => conn.deliver(frame, seq, id)), frame.length);
+      this.counters.sent(name, this.fanOut.send(name, o.groups, o.clientIds, frame, seq, id), frame.length);
     }
     return undefined;
   }
@@ -325,6 +331,8 @@ export class SseEngine implements SseWriterOwner {
     this.heartbeat.stop();
     const last = this.reconnectAfterShutdownMs === undefined ? PODE_CLOSE : frameRetry(this.reconnectAfterShutdownMs);
     for (const conn of [...this.all()]) conn.writer.close(last);
+    // Each stream ends after what was queued for it, then `last`: the flush may be sliced over several turns.
+    await flushed();
     // Disconnect scripts are queued with setImmediate: let them start before the process may exit.
     await new Promise((resolve) => setImmediate(resolve));
     await this.scale?.hub.close();

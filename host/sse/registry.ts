@@ -39,10 +39,24 @@ export class SseRegistry<C extends SseConn = SseConn> {
   private readonly byName = new Map<string, Map<string, Entry<C>>>();
   private readonly byGroup = new Map<string, Map<string, GroupBucket<C>>>();
   private count = 0;
+  /** Per Name, the change counter's value at its last membership change (host/sse/fanout.ts keys on it). */
+  private readonly versions = new Map<string, number>();
+  private changes = 0;
 
   /** Total registered connections. */
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * Changes whenever `name`'s targets may have changed: a connection added or removed, or one starting or
+   * ending a hold (SseConnection.pending). A batch of frames made for a target set is valid while it holds.
+   */
+  version(name: string): number {
+    return this.versions.get(name) ?? 0;
+  }
+  changed(name: string): void {
+    this.versions.set(name, ++this.changes);
   }
 
   /**
@@ -54,6 +68,7 @@ export class SseRegistry<C extends SseConn = SseConn> {
     if (!ids) this.byName.set(conn.name, (ids = new Map()));
     const old = ids.get(conn.clientId);
     if (old?.conn === conn) return undefined;
+    this.changed(conn.name);
     if (old) this.unindex(conn.name, old);
     else this.count++;
     const entry: Entry<C> = { conn, groupKey: (conn.group ?? '').toLowerCase() };
@@ -71,7 +86,11 @@ export class SseRegistry<C extends SseConn = SseConn> {
     const entry = ids?.get(conn.clientId);
     if (!ids || !entry || entry.conn !== conn) return false;
     ids.delete(conn.clientId);
-    if (ids.size === 0) this.byName.delete(conn.name);
+    if (ids.size === 0) {
+      this.byName.delete(conn.name);
+      // No targets is version 0 again: the Name's entry does not outlive its connections.
+      this.versions.delete(conn.name);
+    } else this.changed(conn.name);
     this.unindex(conn.name, entry);
     this.count--;
     return true;

@@ -10,6 +10,7 @@ import type { SseEvents } from './events.ts';
 import { EventFrames, PODE_CLOSE } from './framing.ts';
 import { narrowingMatches, type HistoryBound, type SseHistory } from './history.ts';
 import type { SseRegistry } from './registry.ts';
+import type { FanOut } from './fanout.ts';
 import { ORDERED, type CatchUp, type HubSend, type Ordered, type ReplayAnswer, type Resync, type SseHub } from './hub/types.ts';
 
 const SEND = 'Send-PodeSseEvent';
@@ -41,6 +42,7 @@ export class ScaleOut {
   constructor(
     readonly hub: SseHub,
     private readonly registry: SseRegistry<SseConnection>,
+    private readonly fanOut: FanOut,
     private readonly history: SseHistory,
     events: SseEvents,
     private readonly counters: SseCounters,
@@ -119,7 +121,7 @@ export class ScaleOut {
       const seq = m.local ? undefined : m.seqs?.[name];
       const id = m.id || (seq !== undefined ? String(seq) : undefined);
       const frame = frames.for(id);
-      this.counters.sent(name, this.registry.select(name, m.groups, m.clientIds, (conn) => conn.deliver(frame, seq, id)), frame.length);
+      this.counters.sent(name, this.fanOut.send(name, m.groups, m.clientIds, frame, seq, id), frame.length);
     }
   }
 

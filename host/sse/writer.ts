@@ -1,23 +1,36 @@
 // One SSE connection's output on a taken-over response's transport (host/http/transport): bounded
-// buffering (a client that stops reading is dropped, not buffered for without limit), same-tick
-// coalescing, and a single, reliable "this connection is over" notification whatever ended it.
+// buffering (a client that stops reading is dropped, not buffered for without limit), one write per
+// connection per tick, and a single, reliable "this connection is over" notification whatever ended it.
 //
-// Built for fan-out (one frame written to thousands of connections in one loop), so the per-write path is
-// short and allocates nothing of its own per connection:
-// - The transport writes a frame as one piece (HTTP/1.1: one pre-framed chunk shared by every connection;
-//   HTTP/2: one DATA write on the stream).
-// - A connection's first write in a tick leaves at once; a second write in the same tick corks, and
-//   everything written after it leaves together when the tick ends. All writers corked in a tick are
-//   uncorked by ONE process.nextTick, not one per writer.
-// - The activity clock is read once per tick, not once per write.
+// Built for fan-out (a burst of frames to thousands of connections), so that the work of a tick is
+// proportional to connections + frames, not their product:
+// - Nothing is written when a frame is given: each writer keeps a FIFO queue of what it was given in the
+//   tick (its own frames, and references to shared TickBatches, see below), written at the end of the tick
+//   as ONE transport write (one syscall per connection per tick).
+// - A TickBatch is the frames a tick sends to one target set (a Name, narrowed or not). Every target's queue
+//   holds the same batch, so a further send to that set in the same tick appends its frame to the batch in
+//   O(1), without visiting the targets (host/sse/fanout.ts decides when that is exact). At the flush the
+//   batch is concatenated, and chunk-framed for HTTP/1.1, once, and that one Buffer goes to every socket.
+// - The end-of-tick flush is sliced: after ~SLICE_MS of writing it yields (setImmediate) so other requests
+//   get the loop, then goes on; what is given meanwhile queues behind, in order.
 // - No closures per connection: the transport's close/error listeners are shared functions.
-import { forgetChunk, type Transport, type TransportOwner } from '../http/transport/index.ts';
+import { performance } from 'node:perf_hooks';
+import { chunkOf, forgetChunk, type Transport, type TransportOwner } from '../http/transport/index.ts';
 import { logException } from '../log.ts';
 
 /** client: the peer went away; server: close() was called; overflow: too slow a reader; error: a write failed. */
 export type SseCloseReason = 'client' | 'server' | 'overflow' | 'error';
 
 export const DEFAULT_MAX_BUFFER = 1024 * 1024;
+
+/**
+ * A flush slice writes for about this long before it yields the loop: under the ~20 ms a turn may take,
+ * leaving room for the sends of the turn that queued it (they run before its first slice).
+ */
+export const SLICE_MS = 10;
+let sliceMs = SLICE_MS;
+/** The clock is read once per this many writers flushed. */
+const SLICE_CHECK = 16;
 
 export interface SseWriterOptions {
   /** Bytes that may wait unsent (response + socket buffers) before the client counts as too slow. */
@@ -36,30 +49,140 @@ export interface SseWriterOptions {
 
 // ---- The tick, shared by every writer ---------------------------------------------------------------
 
-/** Whether a write happened in the current tick (the end-of-tick callback is then queued). */
-let tickOpen = false;
-/** Date.now() at the first write of the current tick. */
-let tickTime = 0;
-/** Counts ticks that had writes; a writer remembers the last one it wrote in. */
+/** Bumped when a flush slice starts: a batch made before it is sealed (its writers may have written it). */
 let tickNumber = 1;
-/** Writers corked in this tick, uncorked together when it ends. */
-let corked: SseWriter[] = [];
+/** Date.now() read once per tick, for lastActivity; 0 when it must be read again. */
+let tickTime = 0;
+/** Writers with something queued, flushed in this order; `next` is where the running flush is. */
+let dirty: SseWriter[] = [];
+let next = 0;
+/** A flush is queued (nextTick) or a sliced one is waiting for its next slice (setImmediate). */
+let scheduled = false;
+/** Resolved when no writer has anything queued (shutdown waits for pode.close to be written). */
+let idleWaiters: (() => void)[] = [];
 
-function openTick(): number {
-  tickOpen = true;
-  tickTime = Date.now();
-  process.nextTick(closeTick);
+function now(): number {
+  if (tickTime === 0) tickTime = Date.now();
   return tickTime;
 }
 
-function closeTick(): void {
-  tickOpen = false;
-  tickNumber++;
-  forgetChunk();
-  const list = corked;
-  corked = [];
-  for (let i = 0; i < list.length; i++) SseWriter.flush(list[i]!);
+/** When the first writer of a flush round was queued: the sends of that turn count against its first slice. */
+let roundStart = -1;
+
+function markDirty(writer: SseWriter): void {
+  dirty.push(writer);
+  if (!scheduled) {
+    scheduled = true;
+    roundStart = performance.now();
+    process.nextTick(flushSlice);
+  }
 }
+
+/** Maps of open batches (host/sse/fanout.ts), emptied when a flush starts: no frame outlives its tick there. */
+let batchMaps: Map<string, unknown>[] = [];
+
+/** `map` is emptied when the next flush starts (call it when putting the first entry in). */
+export function clearAtFlush(map: Map<string, unknown>): void {
+  batchMaps.push(map);
+}
+
+function flushSlice(): void {
+  tickNumber++;
+  tickTime = 0;
+  if (batchMaps.length > 0) {
+    for (const map of batchMaps) map.clear();
+    batchMaps = [];
+  }
+  // The first slice shares its turn with the sends that queued it: the time they took counts against it.
+  const start = roundStart >= 0 ? roundStart : performance.now();
+  roundStart = -1;
+  const list = dirty;
+  let i = next;
+  while (i < list.length) {
+    const stop = Math.min(list.length, i + SLICE_CHECK);
+    for (; i < stop; i++) {
+      try {
+        SseWriter.flush(list[i]!);
+      } catch (err) {
+        // Never expected; but a flush that stopped here would leave every later connection silent for good.
+        logException('SSE flush', err);
+      }
+    }
+    if (i < list.length && performance.now() - start >= sliceMs) {
+      // Yield: other requests, timers and I/O run, then the rest is written (sends made meanwhile queue behind).
+      next = i;
+      setImmediate(flushSlice);
+      return;
+    }
+  }
+  dirty = [];
+  next = 0;
+  scheduled = false;
+  tickTime = 0; // a write made by a close handler during the flush must not leave a stale clock behind
+  forgetChunk(); // an idle server holds no frame
+  const waiters = idleWaiters;
+  idleWaiters = [];
+  for (const w of waiters) w();
+}
+
+/** @internal Tests: the slice budget (0: yield after every SLICE_CHECK writers); undefined restores it. */
+export function setSliceBudget(ms: number | undefined): void {
+  sliceMs = ms ?? SLICE_MS;
+}
+
+/** Writers waiting for the flush (the running one included): 0 when everything given has been written. */
+export function queuedWriters(): number {
+  return dirty.length - next;
+}
+
+/** Resolves once every writer has written what it was given (at once when nothing is queued). */
+export function flushed(): Promise<void> {
+  if (!scheduled) return Promise.resolve();
+  return new Promise((resolve) => idleWaiters.push(resolve));
+}
+
+/**
+ * The frames one tick sends to one target set, shared by every target's queue. Open until sealed: sealed
+ * when a flush starts (tickNumber), or when any of its writers is given something after it.
+ */
+export class TickBatch {
+  readonly frames: Buffer[] = [];
+  bytes = 0;
+  private sealedFlag = false;
+  private readonly tick = tickNumber;
+  private joinedBuf: Buffer | null = null;
+  private chunkBuf: Buffer | null = null;
+
+  constructor(frame: Buffer) {
+    this.frames.push(frame);
+    this.bytes = frame.length;
+  }
+
+  /** Whether a frame may still be appended (every writer holding it has it last, and nothing was written). */
+  get open(): boolean {
+    return !this.sealedFlag && this.tick === tickNumber;
+  }
+  seal(): void {
+    this.sealedFlag = true;
+  }
+  /** O(1): the frame reaches every writer that holds the batch. Only while open. */
+  append(frame: Buffer): void {
+    this.frames.push(frame);
+    this.bytes += frame.length;
+  }
+  /** The frames as one Buffer, built once. */
+  joined(): Buffer {
+    if (this.joinedBuf === null) this.joinedBuf = this.frames.length === 1 ? this.frames[0]! : Buffer.concat(this.frames, this.bytes);
+    return this.joinedBuf;
+  }
+  /** joined() as one HTTP/1.1 chunk, built once for every socket. */
+  chunk(): Buffer {
+    if (this.chunkBuf === null) this.chunkBuf = chunkOf(this.joined());
+    return this.chunkBuf;
+  }
+}
+
+type Item = Buffer | TickBatch;
 
 /** Who hears, once, that a writer is over (see SseWriterOptions.owner). */
 export interface SseWriterOwner {
@@ -79,20 +202,28 @@ export class SseWriter implements TransportOwner {
   private readonly maxBuffer: number;
   private readonly owner: SseWriterOwner | undefined;
   private readonly subject: unknown;
-  private readonly now: (() => number) | undefined;
+  private readonly clock: (() => number) | undefined;
   private last: number;
   private done = false;
-  private corked = false;
-  /** The tick this writer last wrote in. */
-  private tick = 0;
+  /** The queue: `first`, then `more` (null while it holds at most one item: the common case allocates nothing). */
+  private first: Item | null = null;
+  private more: Item[] | null = null;
+  /** Bytes of the queue's own frames that count against maxBuffer (batches are counted when needed). */
+  private ownBytes = 0;
+  /** Bytes of the queue's batches when they were queued (a batch grows after; the flush checks again). */
+  private batchBytes = 0;
+  /** In the flush list. */
+  private queued = false;
+  /** close() was called with frames still queued: end after them, with this final frame (or none). */
+  private ending: Buffer | null | undefined = undefined;
 
   constructor(transport: Transport, options: SseWriterOptions = {}) {
     this.transport = transport;
     this.maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
     this.owner = options.owner ?? (options.onClose ? new CallbackOwner(options.onClose) : undefined);
     this.subject = options.subject;
-    this.now = options.now;
-    this.last = this.now ? this.now() : Date.now();
+    this.clock = options.now;
+    this.last = this.clock ? this.clock() : Date.now();
     transport.attach(this);
   }
 
@@ -106,80 +237,148 @@ export class SseWriter implements TransportOwner {
   }
 
   /**
-   * Queues one frame. False when the connection is over; a write that would take the unsent bytes past
-   * maxBuffer drops the connection ('overflow') instead of buffering it. `unbounded` is for the opening
-   * frames and a replay: they are bounded by the history's own size, and counting them would drop a
-   * reconnecting client whose missed events exceed the bound, again on every retry.
+   * Queues one frame for the end of the tick. False when the connection is over; a frame that would take
+   * the unsent plus queued bytes past maxBuffer drops the connection ('overflow') instead of buffering it.
+   * `unbounded` is for the opening frames and a replay: they are bounded by the history's own size, and
+   * counting them would drop a reconnecting client whose missed events exceed the bound, again on every retry.
    */
   write(buf: Buffer, unbounded = false): boolean {
+    if (!this.usable()) return false;
+    if (!unbounded && this.over(buf.length)) return false;
+    if (buf.length === 0) return true; // an empty chunk would end the body
+    if (!unbounded) this.ownBytes += buf.length;
+    this.enqueue(buf);
+    return true;
+  }
+
+  /**
+   * Queues a shared batch (host/sse/fanout.ts); false when the connection is over. The one write that a
+   * fan-out makes per target: it touches the writer alone, not the transport (a peer gone meanwhile, and
+   * the bound, are found by the flush, before anything of the tick is written).
+   */
+  take(batch: TickBatch): boolean {
     if (this.done) return false;
-    const t = this.transport;
-    if (t.gone) {
+    this.batchBytes += batch.bytes;
+    this.enqueue(batch);
+    return true;
+  }
+
+  private usable(): boolean {
+    if (this.done) return false;
+    if (this.transport.gone) {
       // The peer is gone but its 'close' has not been delivered yet: this failed write is the news.
       this.finish('client');
       return false;
     }
-    const now = tickOpen ? tickTime : openTick();
-    if (!unbounded && t.pending + buf.length > this.maxBuffer) {
-      this.done = true;
-      t.destroy();
-      this.notify('overflow');
-      return false;
-    }
-    if (buf.length === 0) return true; // an empty chunk would end the body
-    // Same-tick coalescing: a direct write that is the writer's first in this tick leaves at once; any
-    // other write corks, so that it and the rest of the tick's frames leave as one socket write.
-    if (!this.corked && (!t.direct || this.tick === tickNumber)) {
-      this.corked = true;
-      t.cork();
-      corked.push(this);
-    }
-    this.tick = tickNumber;
-    try {
-      t.write(buf);
-    } catch (err) {
-      this.fail(err);
-      return false;
-    }
-    this.last = this.now ? this.now() : now;
     return true;
   }
 
-  /** Ends the body once, after `finalFrame` (e.g. pode.close) when given; onClose('server'). */
+  /** Drops the connection when `bytes` more would take it past the bound. */
+  private over(bytes: number): boolean {
+    if (this.transport.pending + this.ownBytes + this.batchBytes + bytes <= this.maxBuffer) return false;
+    this.overflow();
+    return true;
+  }
+
+  private overflow(): void {
+    this.done = true;
+    this.clear();
+    this.transport.destroy();
+    this.notify('overflow');
+  }
+
+  private enqueue(item: Item): void {
+    const more = this.more;
+    const first = this.first;
+    if (first === null) this.first = item;
+    else {
+      // Anything after a batch seals it: a frame appended to it later would overtake this item.
+      const tail = more !== null ? more[more.length - 1]! : first;
+      if (tail !== item && tail instanceof TickBatch) tail.seal();
+      if (more !== null) more.push(item);
+      else this.more = [item];
+    }
+    this.last = this.clock ? this.clock() : now();
+    if (!this.queued) {
+      this.queued = true;
+      markDirty(this);
+    }
+  }
+
+  private clear(): void {
+    this.first = null;
+    this.more = null;
+    this.ownBytes = this.batchBytes = 0;
+  }
+
+  /** Ends the body once, after what is queued and `finalFrame` (e.g. pode.close) when given; onClose('server'). */
   close(finalFrame?: Buffer): void {
     if (this.done) return;
     this.done = true;
-    const t = this.transport;
-    if (!t.gone) {
-      try {
-        // A client too slow to take even the final frame is not waited for.
-        if (finalFrame && t.pending + finalFrame.length > this.maxBuffer) t.destroy();
-        else t.end(finalFrame);
-      } catch (err) {
-        t.destroy();
-        this.notify('error', err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
-    }
+    if (this.first !== null) {
+      // Written, then ended, by the flush; the connection is over for everyone else from now, so a
+      // batch it holds must take no more frames.
+      this.ending = finalFrame ?? null;
+      const tail = this.more !== null ? this.more[this.more.length - 1]! : this.first;
+      if (tail instanceof TickBatch) tail.seal();
+    } else this.end(finalFrame);
     this.notify('server');
   }
 
-  /** End of tick: sends what the writer corked. (Called by the shared tick, for every corked writer.) */
-  static flush(writer: SseWriter): void {
-    writer.corked = false;
-    const t = writer.transport;
-    // end() fully uncorks by itself and a destroyed transport has nothing to flush.
+  private end(finalFrame: Buffer | undefined): void {
+    const t = this.transport;
     if (t.gone) return;
     try {
-      t.uncork();
+      // A client too slow to take even the final frame is not waited for.
+      if (finalFrame && t.pending + finalFrame.length > this.maxBuffer) t.destroy();
+      else t.end(finalFrame);
     } catch (err) {
-      writer.fail(err); // one broken connection must not leave the others corked
+      t.destroy();
+      this.notify('error', err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  /** End of tick: writes the queue as one piece. (Called by the shared flush, for every writer with a queue.) */
+  static flush(writer: SseWriter): void {
+    writer.queued = false;
+    const first = writer.first;
+    if (first === null) return;
+    const more = writer.more;
+    const ending = writer.ending;
+    const t = writer.transport;
+    // The bound, with the batches' final sizes, before anything of this tick is written.
+    let bounded = writer.ownBytes;
+    if (writer.batchBytes > 0) {
+      if (first instanceof TickBatch) bounded += first.bytes;
+      if (more !== null) for (const item of more) if (item instanceof TickBatch) bounded += item.bytes;
+    }
+    writer.clear();
+    if (t.gone) {
+      if (ending === undefined) writer.finish('client');
+      return;
+    }
+    if (ending === undefined && writer.done) return; // dropped meanwhile
+    if (t.pending + bounded > writer.maxBuffer) {
+      if (ending !== undefined) t.destroy();
+      else writer.overflow();
+      return;
+    }
+    try {
+      if (more === null) writeItem(t, first);
+      else writeItems(t, first, more);
+    } catch (err) {
+      if (ending !== undefined) t.destroy();
+      else writer.fail(err); // one broken connection must not stop the others' flush
+      return;
+    }
+    // What was just written is in t.pending now: the final frame is bounded as close() always did.
+    if (ending !== undefined) writer.end(ending ?? undefined);
   }
 
   private fail(err: unknown): void {
     if (this.done) return;
     this.done = true;
+    this.clear();
     this.transport.destroy();
     this.notify('error', err instanceof Error ? err : new Error(String(err)));
   }
@@ -188,6 +387,7 @@ export class SseWriter implements TransportOwner {
   finish(reason: 'client' | 'error', err?: Error): void {
     if (this.done) return;
     this.done = true;
+    this.clear();
     if (reason === 'error' && !this.transport.gone) this.transport.destroy();
     this.notify(reason, err);
   }
@@ -199,5 +399,39 @@ export class SseWriter implements TransportOwner {
     } catch (e) {
       logException(`SSE connection close handler (${reason})`, e);
     }
+  }
+}
+
+function writeItem(t: Transport, item: Item): void {
+  if (item instanceof TickBatch) t.write(item.joined(), t.kind === 'h1' ? item : undefined);
+  else t.write(item);
+}
+
+/**
+ * Several items as one write: the connection's own frames next to each other joined (they are its own
+ * anyway), the batches kept shared, not copied; when that leaves more than one piece, corked, so they
+ * leave together (one writev).
+ */
+function writeItems(t: Transport, first: Item, more: Item[]): void {
+  const pieces: Item[] = [];
+  let run: Buffer[] = [];
+  const endRun = () => {
+    if (run.length > 0) pieces.push(run.length === 1 ? run[0]! : Buffer.concat(run));
+    run = [];
+  };
+  for (let i = -1; i < more.length; i++) {
+    const item = i < 0 ? first : more[i]!;
+    if (item instanceof TickBatch) {
+      endRun();
+      pieces.push(item);
+    } else run.push(item);
+  }
+  endRun();
+  if (pieces.length === 1) return writeItem(t, pieces[0]!);
+  t.cork();
+  try {
+    for (const piece of pieces) writeItem(t, piece);
+  } finally {
+    t.uncork();
   }
 }

@@ -1,6 +1,7 @@
-// A taken-over HTTP/1.1 chunked body, written for fan-out: once the head is on the wire, a frame goes
-// straight to the socket as ONE pre-framed chunk (size line, frame, CRLF), built once per frame and shared
-// by every connection a broadcast writes it to, instead of the four pieces res.write() queues per
+// A taken-over HTTP/1.1 chunked body, written for fan-out: once the head is on the wire, a write goes
+// straight to the socket as ONE pre-framed chunk (size line, bytes, CRLF), built once and shared by every
+// connection it is written to (a tick's batch of frames, host/sse/writer.ts, brings its own chunk; a lone
+// frame's chunk is kept for the next connection), instead of the four pieces res.write() queues per
 // connection (size line, CRLF, frame, CRLF). The head and the last chunk go through node's response, so
 // the connection stays node's: kept alive and reused after the stream ends, as the head's
 // `connection: keep-alive` tells the client. (A transport writing its own head would save node's copy of it,
@@ -9,7 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { listenForEnd } from './owners.ts';
-import type { Transport, TransportOwner } from './types.ts';
+import type { SharedChunk, Transport, TransportOwner } from './types.ts';
 
 /** Frames up to this size are pre-framed as a chunk (one copy per frame); bigger ones go through res.write. */
 const MAX_PREFRAMED = 64 * 1024;
@@ -18,9 +19,16 @@ const MAX_PREFRAMED = 64 * 1024;
 let chunkFrame: Buffer | null = null;
 let chunk: Buffer | null = null;
 
-/** `frame` as one HTTP/1.1 chunk: its size in hex, CRLF, the frame, CRLF. */
-function chunkOf(frame: Buffer): Buffer {
+/** `frame` as one HTTP/1.1 chunk: its size in hex, CRLF, the frame, CRLF (the last one is kept for the next connection). */
+function cachedChunk(frame: Buffer): Buffer {
   if (frame === chunkFrame) return chunk!;
+  chunk = chunkOf(frame);
+  chunkFrame = frame;
+  return chunk;
+}
+
+/** `frame` as one HTTP/1.1 chunk, a new Buffer: its size in hex, CRLF, the frame, CRLF. */
+export function chunkOf(frame: Buffer): Buffer {
   const size = frame.length.toString(16);
   const out = Buffer.allocUnsafe(size.length + frame.length + 4);
   let at = out.write(size, 0, 'latin1');
@@ -29,8 +37,6 @@ function chunkOf(frame: Buffer): Buffer {
   at += frame.copy(out, at);
   out[at++] = 13;
   out[at] = 10;
-  chunkFrame = frame;
-  chunk = out;
   return out;
 }
 
@@ -53,13 +59,6 @@ export class H1Transport implements Transport {
   attach(owner: TransportOwner): void {
     listenForEnd(this.res, owner);
   }
-  /**
-   * Not until the head is out: the opening frames (retry, pode.open, a replay), written in the tick of the
-   * take-over, are then corked and leave with the head as one write.
-   */
-  get direct(): boolean {
-    return this.socket !== null;
-  }
   get pending(): number {
     return this.socket !== null ? this.socket.writableLength : this.res.writableLength;
   }
@@ -68,11 +67,12 @@ export class H1Transport implements Transport {
     // A socket destroyed under the response: a write to it would vanish silently.
     return res.destroyed || res.writableEnded || (this.socket !== null && this.socket.destroyed);
   }
-  write(data: Buffer): void {
+  write(data: Buffer, shared?: SharedChunk): void {
     const socket = this.socket;
-    if (socket !== null && data.length <= MAX_PREFRAMED) {
-      socket.write(chunkOf(data));
-      return;
+    if (socket !== null) {
+      // A shared batch is chunk-framed once for every socket, whatever its size.
+      if (shared !== undefined) return void socket.write(shared.chunk());
+      if (data.length <= MAX_PREFRAMED) return void socket.write(cachedChunk(data));
     }
     this.res.write(data);
     // The head is on the wire now (res.headersSent): from here frames go to the socket as chunks.

@@ -8,7 +8,6 @@ import type { Transport, TransportOwner } from './types.ts';
 
 export class H2Transport implements Transport {
   readonly kind = 'h2';
-  readonly direct = true;
   private readonly stream: ServerHttp2Stream;
 
   constructor(private readonly res: Http2ServerResponse) {

@@ -7,8 +7,8 @@ import { H2Transport } from './h2.ts';
 import { ResponseTransport } from './response.ts';
 import type { Transport } from './types.ts';
 
-export type { Transport, TransportOwner } from './types.ts';
-export { forgetChunk } from './h1.ts';
+export type { SharedChunk, Transport, TransportOwner } from './types.ts';
+export { chunkOf, forgetChunk } from './h1.ts';
 
 /**
  * HTTP/2: the request's stream. HTTP/1.1 with a body: the socket, in chunks. HEAD (no body) and HTTP/1.0

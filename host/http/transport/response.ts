@@ -6,7 +6,6 @@ import { listenForEnd } from './owners.ts';
 
 export class ResponseTransport implements Transport {
   readonly kind = 'response';
-  readonly direct = false;
 
   constructor(private readonly res: ServerResponse) {}
 

@@ -8,6 +8,11 @@ export interface TransportOwner {
   finish(reason: 'client' | 'error', err?: Error): void;
 }
 
+/** Bytes written to many connections, HTTP/1.1 chunk-framed once (host/sse/writer.ts TickBatch). */
+export interface SharedChunk {
+  chunk(): Buffer;
+}
+
 export interface Transport {
   /** 'h1' (socket chunks), 'h2' (stream DATA) or 'response' (through node's response object). */
   readonly kind: 'h1' | 'h2' | 'response';
@@ -18,17 +23,15 @@ export interface Transport {
   readonly pending: number;
   /** The peer went away or the body ended: nothing more can be written. */
   readonly gone: boolean;
-  /**
-   * True when one write on its own leaves as one write (h1 after the head, h2): only a second write in a
-   * tick needs cork(). False when every write should be corked (node's response splits each in pieces).
-   */
-  readonly direct: boolean;
   /** Sends (or, h1, prepares to send with the first write) the head: `status` and exactly `headers`. */
   open(status: number, headers: Record<string, string>): void;
   /** Who hears of a close or an error; set once, by the writer that owns the transport. */
   attach(owner: TransportOwner): void;
-  /** One piece of body (an SSE frame or several); never empty. */
-  write(data: Buffer): void;
+  /**
+   * One piece of body (an SSE frame or several); never empty. `shared`: `data` is written to many
+   * connections, and h1 takes its chunk, framed once, from it instead of framing `data` itself.
+   */
+  write(data: Buffer, shared?: SharedChunk): void;
   cork(): void;
   uncork(): void;
   /** Ends the body after `last`, cleanly (a final chunk, END_STREAM). */

@@ -1,0 +1,150 @@
+// The burst row of `npm run bench:sse`: F events sent back to back (one synchronous loop in the server) to
+// N subscribers, one server at a time (a burst saturates a core; side by side they would measure each
+// other). Measured: inside the server, the longest event-loop block while the burst is delivered
+// (monitorEventLoopDelay, 1 ms resolution) and the peak RSS; from this process, the latency of GET /ping
+// requests sent one after another during the burst (what every other request of the server waits) and the
+// time from the burst's start until the last client has the last event.
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Channel } from './channel.ts';
+import { clock, type BurstEndReply } from './control.ts';
+import { quantile, sleep, startClient, startServer, waitForSubscribers, type Plan, type Target } from './run.ts';
+
+export interface BurstResult {
+  syncMs: number;
+  maxBlockMs: number;
+  pingP99Ms: number;
+  pingMaxMs: number;
+  pings: number;
+  peakRssMiB: number;
+  lastDeliveryMs: number;
+  cpuPerDeliveryUs: number;
+}
+
+/** Sequential GET /ping on one kept-alive socket until stopped; the latencies (ms). */
+function pinger(port: number): { stop(): Promise<number[]> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  let running = true;
+  const ping = () =>
+    new Promise<void>((done, fail) => {
+      const t0 = performance.now();
+      http
+        .get({ host: '127.0.0.1', port, path: '/ping', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - t0);
+            done();
+          });
+        })
+        .on('error', fail);
+    });
+  let failed: Error | undefined;
+  const loop = (async () => {
+    while (running) {
+      await ping();
+      await sleep(5);
+    }
+  })().catch((err: Error) => {
+    failed = err;
+  });
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      if (failed) throw new Error(`/ping failed: ${failed.message}`);
+      return latencies;
+    },
+  };
+}
+
+async function burstOn(server: Channel, client: Channel, seq: number, count: number, port: number | undefined) {
+  const ping = port === undefined ? undefined : pinger(port);
+  if (ping) await sleep(100); // a few pings before, so a slow first one is not the burst's
+  const start = clock();
+  const reply = await server.request<{ syncMs: number }>({ type: 'burst', seq, n: count } as { type: string }, 'burst', 600_000);
+  let lastAt = start;
+  for (let i = 0; i < count; i++) {
+    const got = await client.next<{ seq: number }>('received', 600_000);
+    if (got.seq < seq || got.seq >= seq + count) throw new Error(`burst: unexpected seq ${got.seq}`);
+    lastAt = clock();
+  }
+  const end = await server.request<BurstEndReply>({ type: 'burstEnd' });
+  const latencies = ping ? (await ping.stop()).sort((a, b) => a - b) : [];
+  return { reply, end, lastDeliveryMs: lastAt - start, latencies };
+}
+
+/** One burst of `events` to `n` subscribers per target, the targets one after another. */
+export async function runBurst(plan: Plan, fdLimit: number, targets: Target[], n: number, events: number): Promise<{ results: Map<string, BurstResult>; failures: string[] }> {
+  const out = new Map<string, BurstResult>();
+  const failures: string[] = [];
+  for (const target of targets) {
+    // A server that buffers every (connection, frame) pair needs gigabytes here: the same larger heap for all.
+    const { server, port } = await startServer(plan, fdLimit, target, n, ['--max-old-space-size=6144']);
+    const client = await startClient(plan, fdLimit, target);
+    try {
+      await client.request({ type: 'open', port, n, window: plan.connectWindow } as { type: string }, 'opened', 600_000);
+      await waitForSubscribers({ server }, n);
+      // Warm-up: the burst's code paths compiled before the measured one.
+      await burstOn(server, client, 1, 20, undefined);
+      await sleep(200);
+      const r = await burstOn(server, client, 1000, events, port);
+      out.set(target.name, {
+        syncMs: r.reply.syncMs,
+        maxBlockMs: r.end.maxBlockMs,
+        pingP99Ms: quantile(r.latencies, 0.99),
+        pingMaxMs: r.latencies[r.latencies.length - 1] ?? NaN,
+        pings: r.latencies.length,
+        peakRssMiB: r.end.peakRss / 1024 / 1024,
+        lastDeliveryMs: r.lastDeliveryMs,
+        cpuPerDeliveryUs: r.end.cpuUs / (n * events),
+      });
+    } catch (err) {
+      // A server that falls over under the burst (out of memory) is a result too, not the end of the run.
+      failures.push(`${target.name}: ${(err as Error).message}`);
+    } finally {
+      await client.request({ type: 'close' }, 'closed', 30_000).catch(() => {});
+      await client.stop();
+      await server.stop();
+    }
+  }
+  return { results: out, failures };
+}
+
+const ROWS: { label: string; unit: string; key: keyof BurstResult; digits: number; goal?: number }[] = [
+  { label: 'longest event-loop block', unit: 'ms', key: 'maxBlockMs', digits: 1, goal: 20 },
+  { label: '/ping p99 during the burst', unit: 'ms', key: 'pingP99Ms', digits: 1, goal: 50 },
+  { label: '/ping slowest', unit: 'ms', key: 'pingMaxMs', digits: 1 },
+  { label: '/ping requests answered', unit: '', key: 'pings', digits: 0 },
+  { label: 'the burst call itself', unit: 'ms', key: 'syncMs', digits: 1 },
+  { label: 'last client has the last event', unit: 'ms', key: 'lastDeliveryMs', digits: 0 },
+  { label: 'server CPU / delivery', unit: 'µs', key: 'cpuPerDeliveryUs', digits: 3 },
+  { label: 'peak RSS', unit: 'MiB', key: 'peakRssMiB', digits: 0 },
+];
+
+/** The burst results as a Markdown table with podets ÷ each other target, and the goals missed (podets' own figures). */
+export function burstTable(names: string[], results: Map<string, BurstResult>): { text: string; misses: string[] } {
+  const others = names.filter((n) => n !== 'podets' && names.includes('podets'));
+  const header = ['', 'unit', ...names, ...others.map((o) => `podets/${o}`)];
+  const misses: string[] = [];
+  const lines = ROWS.map((row) => {
+    const v = (name: string) => results.get(name)?.[row.key];
+    const line = [row.label, row.unit, ...names.map((name) => (v(name) === undefined ? '—' : v(name)!.toFixed(row.digits)))];
+    for (const o of others) {
+      const a = v('podets');
+      const b = v(o);
+      line.push(a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
+    }
+    const mine = v('podets');
+    if (row.goal !== undefined) {
+      line[0] += ` (goal ≤ ${row.goal})`;
+      if (mine !== undefined && mine > row.goal) misses.push(`burst: ${row.label} ${mine.toFixed(row.digits)} ${row.unit} (goal ≤ ${row.goal})`);
+    }
+    return line;
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const fmt = (cells: string[]) => `| ${header.map((_, i) => (cells[i] ?? '').padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`;
+  return { text: [fmt(header), rule, ...lines.map(fmt)].join('\n'), misses };
+}
