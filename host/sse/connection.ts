@@ -16,7 +16,8 @@ export interface Held {
 }
 
 export class SseConnection implements SseConn {
-  readonly Timestamp = new Date();
+  /** When it was opened (ms since the epoch): a number, not a Date, so that an idle connection holds no Date object. */
+  private readonly openedAt = Date.now();
   writer!: SseWriter;
   private held: Held[] | null = null;
   /** Told when a hold starts or ends (the registry: a shared batch must not be appended past a hold). */
@@ -63,6 +64,10 @@ export class SseConnection implements SseConn {
   /** PodeServerEvent.Retry: the same value as RetryDuration. */
   get Retry(): number {
     return this.RetryDuration;
+  }
+  /** Pode's Timestamp (a DateTime, a value: each read gives a Date of the same instant). */
+  get Timestamp(): Date {
+    return new Date(this.openedAt);
   }
   get ConnectionType(): 'SSE' {
     return 'SSE';

@@ -45,6 +45,16 @@ export function forgetChunk(): void {
   chunkFrame = chunk = null;
 }
 
+/**
+ * node keeps the head it built (`_header`) for as long as the response lives: for a stream, as long as the
+ * connection. It builds it by concatenation, a tree of a dozen string pieces per SSE head; reading one
+ * character makes V8 flatten the tree in place, so each idle connection keeps one flat string instead.
+ */
+function flattenHead(res: ServerResponse): void {
+  const head = (res as ServerResponse & { _header?: unknown })._header;
+  if (typeof head === 'string' && head.length > 0) head.charCodeAt(0);
+}
+
 export class H1Transport implements Transport {
   readonly kind = 'h1';
   /** The socket chunks go to; null until the first write has put the head on the wire through res. */
@@ -55,6 +65,7 @@ export class H1Transport implements Transport {
 
   open(status: number, headers: Record<string, string>): void {
     this.res.writeHead(status, headers);
+    flattenHead(this.res);
   }
   attach(owner: TransportOwner): void {
     listenForEnd(this.res, owner);
