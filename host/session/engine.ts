@@ -305,10 +305,16 @@ export class SessionEngine {
       this.ended(d.id, 'expired');
     };
     const decide = (store: SessionStore, at: number | undefined) => {
-      if (at !== undefined && at > this.now()) {
+      // Redis still holding the key means it has not expired there yet, whatever this clock says (its TTL is
+      // read as "now + PTTL", and a moment passes before it is compared): ask again at that time, so that an
+      // expiry is reported only once the session is gone for every instance. (Another store's answer is taken
+      // as it is: one that never drops a past entry must not be asked again and again.)
+      const held = at !== undefined && (at > this.now() || store.kind === 'redis');
+      if (held) {
         if (this.known.get(d.id) === d.at) {
-          this.known.set(d.id, at);
-          this.push({ at, id: d.id });
+          const next = Math.max(at, this.now() + 1);
+          this.known.set(d.id, next);
+          this.push({ at: next, id: d.id });
         }
         return;
       }

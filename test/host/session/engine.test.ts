@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { AddPodeRoute, EnablePodeSessionMiddleware, WritePodeJsonResponse } from '../../../index.ts';
 import type { WebEvent } from '../../../host/http/webevent.ts';
 import { SessionEngine } from '../../../host/session/engine.ts';
-import { MemoryStore } from '../../../host/session/store.ts';
+import { MemoryStore, type SessionStore } from '../../../host/session/store.ts';
 import { ManualClock } from '../../../host/timers/clock.ts';
 import { PodeServer } from '../../../host/runtime/server.ts';
 import { serveEmbedded } from '../../helpers/embedded.ts';
@@ -55,6 +55,35 @@ describe('session engine', () => {
     clock.advance(1000);
     expect(ends).to.deep.equal(['b:expired', 'a:expired']);
     expect(engine.expiryOf('a')).to.equal(undefined);
+  });
+
+  it('Redis still holding a session when this clock says it expired: asked again, reported only once it is gone', async () => {
+    const server = new PodeServer();
+    const clock = new ManualClock(0);
+    const engine = new SessionEngine(server, 2);
+    engine.clock = clock;
+    // What a Redis store answers (now + PTTL): first a PTTL of 0 (the key is about to go), then gone.
+    const answers: Array<number | undefined> = [1000, undefined];
+    const asked: number[] = [];
+    const redisLike: SessionStore = {
+      kind: 'redis',
+      get: () => undefined,
+      set: () => {},
+      delete: () => {},
+      expiresAt: async () => (asked.push(clock.now().getTime()), answers.shift()),
+    };
+    (engine as unknown as { custom: SessionStore }).custom = redisLike;
+    const ends: string[] = [];
+    engine.onEnd((id, why) => ends.push(`${id}:${why}`));
+    engine.touched('a', 1000, false);
+    clock.advance(1000);
+    await engine.idle();
+    expect(asked).to.deep.equal([1000]);
+    expect(ends).to.deep.equal([]); // Redis still has it: not over for the other instances yet
+    clock.advance(1);
+    await engine.idle();
+    expect(asked).to.deep.equal([1000, 1001]);
+    expect(ends).to.deep.equal(['a:expired']);
   });
 
   it('a session the memory store evicts to keep its bound is reported "expired"', () => {
