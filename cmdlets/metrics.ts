@@ -5,8 +5,8 @@
 // ported: the signal cmdlets answer as Pode does with no signal endpoint (0, or a Name that is not found).
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
-import { isPodeError } from '../host/errors/error.ts';
-import { enableMetricsEndpoint } from '../host/metrics/endpoint.ts';
+import { asCmdletError } from '../host/errors/error.ts';
+import { DEFAULT_METRICS_PATH, enableMetricsEndpoint } from '../host/metrics/endpoint.ts';
 import { readableUptime } from '../host/metrics/metrics.ts';
 import { clusterRequests } from '../host/metrics/peers.ts';
 import { callerSource } from '../host/runtime/callsite.ts';
@@ -207,7 +207,7 @@ export const EnablePodeMetricsEndpoint = cmdlet({
     { code: "Enable-PodeMetricsEndpoint -Path '/internal/metrics' -Authentication 'Login'" },
   ],
   parameters: [
-    { name: 'Path', type: 'String', default: '/metrics', validateNotNullOrEmpty: true, help: 'The path of the metrics route (default /metrics).' },
+    { name: 'Path', type: 'String', default: DEFAULT_METRICS_PATH, validateNotNullOrEmpty: true, help: 'The path of the metrics route.' },
     {
       name: 'Authentication',
       type: 'String',
@@ -217,12 +217,11 @@ export const EnablePodeMetricsEndpoint = cmdlet({
   ],
   run: (args, ctx) => {
     const server = currentServer(ctx.command);
-    const name = args.Authentication;
-    if (name !== undefined && name.trim() !== '' && !server.auth.has(name)) throw errors.AuthenticationMethodDoesNotExist(ctx.command, { name });
+    const authentication = server.auth.named(args.Authentication, ctx.command);
     try {
-      enableMetricsEndpoint(server, { path: args.Path, ...(name !== undefined && name.trim() !== '' && { authentication: name }), source: callerSource(server.rootPath) });
+      enableMetricsEndpoint(server, { path: args.Path, ...(authentication !== undefined && { authentication }), source: callerSource(server.rootPath) });
     } catch (err) {
-      throw isPodeError(err) && !err.ErrorId.includes(',') ? err.withCommand(ctx.command) : err;
+      throw asCmdletError(err, ctx.command);
     }
   },
 });

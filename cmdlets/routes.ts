@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { CallContext } from '../host/cmdlet/context.ts';
 import { defineGroup } from '../host/cmdlet/define.ts';
 import { errors } from '../host/errors/catalog.ts';
-import { isPodeError } from '../host/errors/error.ts';
+import { asCmdletError } from '../host/errors/error.ts';
 import { normaliseRoutePath } from '../host/http/routepath.ts';
 import type { Middleware, Route, RouteHandler, RouteMethod } from '../host/http/types.ts';
 import { callerSource } from '../host/runtime/callsite.ts';
@@ -51,16 +51,10 @@ function withAuthentication(
   args: { Authentication?: string | undefined; Login?: boolean; Logout?: boolean; AllowAnon?: boolean },
   middleware: Middleware[] | undefined,
 ): Middleware[] | undefined {
-  const name = args.Authentication;
-  if (name === undefined || name.trim() === '') return middleware;
-  if (!server.auth.has(name)) throw errors.AuthenticationMethodDoesNotExist(ctx.command, { name });
+  const name = server.auth.named(args.Authentication, ctx.command);
+  if (name === undefined) return middleware;
   const auth = authMiddleware(server, { Name: name, Login: args.Login === true, Logout: args.Logout === true, Anon: args.AllowAnon === true });
   return [auth, ...(middleware ?? [])];
-}
-
-/** The engine's own errors (duplicates) get the cmdlet's name in their ErrorId, like every cmdlet error. */
-function asCmdletError(err: unknown, ctx: CallContext): unknown {
-  return isPodeError(err) && !err.ErrorId.includes(',') ? err.withCommand(ctx.command) : err;
 }
 
 export const AddPodeRoute = cmdlet({
@@ -151,7 +145,7 @@ export const AddPodeRoute = cmdlet({
       try {
         server.router.add(route);
       } catch (err) {
-        throw asCmdletError(err, ctx);
+        throw asCmdletError(err, ctx.command);
       }
       server.accessControl.routeAdded(method); // Set-PodeSecurityAccessControl -AutoMethods
       added.push(route);
@@ -260,7 +254,7 @@ export const AddPodeStaticRoute = cmdlet({
     try {
       server.statics.add(route);
     } catch (err) {
-      throw asCmdletError(err, ctx);
+      throw asCmdletError(err, ctx.command);
     }
     return args.PassThru ? route : undefined;
   },

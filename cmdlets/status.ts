@@ -25,7 +25,7 @@ export const EnablePodeStatusPage = cmdlet({
     { code: "Enable-PodeStatusPage -Path '/ops/status' -Authentication 'Login'", text: 'A status page only signed-in operators see.' },
   ],
   parameters: [
-    { name: 'Path', type: 'String', default: DEFAULT_STATUS_PATH, help: 'Where the page is served; its stream is <Path>/events (default /podets/status).' },
+    { name: 'Path', type: 'String', default: DEFAULT_STATUS_PATH, help: 'Where the page is served; its stream is <Path>/events.' },
     {
       name: 'Authentication',
       type: 'String',
@@ -37,9 +37,8 @@ export const EnablePodeStatusPage = cmdlet({
     const server = currentServer(ctx.command);
     const path = args.Path.trim();
     if (!path.startsWith('/')) throw errors.StatusPathInvalid(ctx.command, { path: args.Path });
-    const name = args.Authentication;
-    if (name !== undefined && name.trim() !== '' && !server.auth.has(name)) throw errors.AuthenticationMethodDoesNotExist(ctx.command, { name });
-    const page = enableStatusPage(server, { path, ...(name !== undefined && name.trim() !== '' && { authentication: name }) });
+    const authentication = server.auth.named(args.Authentication, ctx.command);
+    const page = enableStatusPage(server, { path, ...(authentication !== undefined && { authentication }) });
     // Called once the server has started (from a route, a timer): the routes are added, or moved, now.
     if (server.started) page.install();
   },

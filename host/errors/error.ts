@@ -35,6 +35,11 @@ export function isPodeError(err: unknown): err is PodeError {
   return err instanceof PodeError;
 }
 
+/** An engine error (no command in its ErrorId yet) passed on by a cmdlet as its own; anything else as it is. */
+export function asCmdletError(err: unknown, command: string): unknown {
+  return isPodeError(err) && !err.ErrorId.includes(',') ? err.withCommand(command) : err;
+}
+
 /**
  * The message of something thrown by script code (a getter, a Proxy trap, an iterator), for quoting in a
  * PodeError. Reading it runs no further script code that could throw again: anything odd reads as its kind.
