@@ -81,7 +81,8 @@ export class PrometheusMetrics implements ResponseObserver {
         this.reset();
         const open = new Map<string, number>();
         for (const name of c.byName.keys()) open.set(name, 0);
-        for (const conn of sse.all()) if (!conn.closed) open.set(conn.Name, (open.get(conn.Name) ?? 0) + 1);
+        for (const name of sse.registry.names()) open.set(name, sse.registry.sizeOf(name));
+        for (const conn of sse.locals) if (!conn.closed) open.set(conn.Name, (open.get(conn.Name) ?? 0) + 1);
         for (const [name, n] of open) this.set({ name }, n);
       },
     });

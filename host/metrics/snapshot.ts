@@ -1,6 +1,6 @@
 // One process's figures as a plain, JSON-able object: what the status page shows and what a cluster's
 // processes tell each other. Read on demand (a scrape, a status tick), never kept up to date per request:
-// building it walks this process's connections once.
+// building it reads the registry's indexes (per Name and Group) and walks only the local connections.
 import type { PodeServer } from '../runtime/server.ts';
 import type { NameCounters } from '../sse/counters.ts';
 import { WORKER_ENV } from '../sse/hub/ipc.ts';
@@ -54,7 +54,17 @@ export function instanceSnapshot(server: PodeServer): InstanceSnapshot {
     return e;
   };
   let open = 0;
-  for (const conn of sse.all()) {
+  // Global connections from the registry's indexes (no walk over them); local ones, few and short-lived, one by one.
+  const registry = sse.registry;
+  for (const name of registry.names()) {
+    const e = entry(name);
+    for (const [group, n] of registry.groupSizes(name)) {
+      e.groups[group] = (e.groups[group] ?? 0) + n;
+      e.open += n;
+      open += n;
+    }
+  }
+  for (const conn of sse.locals) {
     if (conn.closed) continue;
     const e = entry(conn.Name);
     e.open++;

@@ -154,6 +154,17 @@ export class SseRegistry<C extends SseConn = SseConn> {
     return this.byName.has(name);
   }
 
+  /** How many connections `name` has: O(1), from the index. */
+  sizeOf(name: string): number {
+    return this.byName.get(name)?.size ?? 0;
+  }
+
+  /** `name`'s connections per group, in the casing first seen ('' for those without one): O(groups). */
+  *groupSizes(name: string): IterableIterator<[group: string, count: number]> {
+    const buckets = this.byGroup.get(name);
+    if (buckets) for (const bucket of buckets.values()) yield [bucket.display, bucket.entries.size];
+  }
+
   /** Distinct groups of `name`, in the casing first seen (connections without a group are not listed). */
   groups(name: string): string[] {
     const out: string[] = [];
