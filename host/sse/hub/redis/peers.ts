@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { logDebug } from '../../../log.ts';
 import { MAX_SNAPSHOT_BYTES, PEER_EXPIRY_INTERVALS, PEER_INTERVAL_MS } from '../../../metrics/peers.ts';
 import type { PeerLink, PeerListener } from '../types.ts';
+import { keysWithPrefix } from './scan.ts';
 
 /** What travels on the peers channel: a snapshot (`s`) from instance `o`, or `x` when it leaves. */
 interface WirePeer {
@@ -18,10 +19,6 @@ interface WirePeer {
 
 /** A received text this long is refused unread: a snapshot is bounded well below it. */
 const MAX_TEXT = 2 * MAX_SNAPSHOT_BYTES;
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
-}
 
 export interface RedisPeersOptions {
   cmd: Redis;
@@ -80,15 +77,9 @@ export class RedisPeers implements PeerLink {
   private async readAll(): Promise<void> {
     if (!this.o.usable()) return;
     try {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await this.o.cmd.scan(cursor, 'MATCH', `${escapeGlob(this.keyPrefix)}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...found.filter((k) => k !== this.key));
-      } while (cursor !== '0');
+      const keys = (await keysWithPrefix(this.o.cmd, this.keyPrefix)).filter((k) => k !== this.key);
       if (keys.length === 0) return;
-      const values = await this.o.cmd.mget(...new Set(keys));
+      const values = await this.o.cmd.mget(...keys);
       for (const text of values) {
         if (text === null || text.length > MAX_TEXT) continue;
         try {

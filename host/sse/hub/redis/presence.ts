@@ -9,6 +9,7 @@ import { JoinEchoes } from '../join-echoes.ts';
 import { PresenceMirror, presenceKey } from '../presence.ts';
 import type { PresenceEntry } from '../types.ts';
 import type { SpaceKeys } from './scripts.ts';
+import { keysWithPrefix } from './scan.ts';
 import type { WirePresence } from './wire.ts';
 
 /** A connection's field in the presence hash: its cross-instance key. */
@@ -18,10 +19,6 @@ function entryOf(fieldName: string, group: string): PresenceEntry | undefined {
   const cut = fieldName.indexOf('\u0000');
   if (cut < 0) return undefined;
   return { name: fieldName.slice(0, cut), clientId: fieldName.slice(cut + 1), group: group || undefined };
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 export interface PresenceSyncOptions {
@@ -162,14 +159,7 @@ export class PresenceSync {
     this.heardDuringRefresh = [];
     try {
       const keyPrefix = this.o.keys.presencePrefix;
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await this.o.cmd.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...found);
-      } while (cursor !== '0');
-      const others = [...new Set(keys)].filter((k) => k !== this.key);
+      const others = (await keysWithPrefix(this.o.cmd, keyPrefix)).filter((k) => k !== this.key);
       const hashes = others.length > 0 ? await this.o.cmd.pipeline(others.map((k) => ['hgetall', k])).exec() : [];
       const snapshot = new Map<string, PresenceEntry[]>();
       others.forEach((key, i) => {
