@@ -42,6 +42,11 @@ export interface InstanceSnapshot {
   tasks: { running: number; queued: number };
 }
 
+/** This process's id in the shared space (see InstanceSnapshot.instance). */
+export function instanceId(server: PodeServer): string {
+  return server.sse.hub?.instance ?? 'local';
+}
+
 export function instanceSnapshot(server: PodeServer): InstanceSnapshot {
   const sse = server.sse;
   const byName = new Map<string, NameSnapshot>();
@@ -77,7 +82,7 @@ export function instanceSnapshot(server: PodeServer): InstanceSnapshot {
   const worker = Number(process.env[WORKER_ENV]);
   const m = server.metrics;
   return {
-    instance: hub?.instance ?? 'local',
+    instance: instanceId(server),
     ...(Number.isInteger(worker) && worker > 0 ? { worker } : {}),
     pid: process.pid,
     at: Date.now(),

@@ -22,7 +22,7 @@ import { frameEvent, frameRetry, PODE_CLOSE } from '../sse/framing.ts';
 import { SseWriter, type SseCloseReason, type SseWriterOwner } from '../sse/writer.ts';
 import { systemClock, type Clock, type ClockHandle } from '../timers/clock.ts';
 import { peerSnapshots } from './peers.ts';
-import { instanceSnapshot } from './snapshot.ts';
+import { instanceId, instanceSnapshot, type InstanceSnapshot } from './snapshot.ts';
 import { statusTick, type StatusTick } from './status-data.ts';
 import { STATUS_CSP, statusHtml } from './status-html.ts';
 import { RateRing } from './status-ring.ts';
@@ -103,16 +103,18 @@ export class StatusPage implements SseWriterOwner {
   /** One second: a sample into the ring (always, so a page opened later has the history) and, when watched, a tick to every stream. */
   tick(send: boolean): void {
     try {
-      const self = instanceSnapshot(this.server);
       const peers = peerSnapshots(this.server);
       const at = this.clock.now().getTime();
-      const totals = (s: typeof self) => ({
+      const totals = (s: InstanceSnapshot) => ({
         instance: s.instance,
         events: s.sse.names.reduce((n, e) => n + e.events, 0),
         dropped: s.sse.names.reduce((n, e) => n + e.dropped, 0),
       });
-      const latest = this.ring.record(at, [self, ...peers].map(totals));
+      // The sample needs only this process's totals: the whole snapshot is built when a page is watching.
+      const own = this.server.sse.counters.totals();
+      const latest = this.ring.record(at, [{ instance: instanceId(this.server), events: own.events, dropped: own.dropped }, ...peers.map(totals)]);
       if (!send || this.streams.size === 0) return;
+      const self = instanceSnapshot(this.server);
       const frame = frameEvent({ event: 'status', data: JSON.stringify(statusTick(self, peers, { latest }, at, STATUS_INTERVAL_MS)) });
       for (const stream of this.streams) stream.write(frame);
     } catch (err) {
