@@ -4,7 +4,7 @@
 // and, at the clients, how long after the broadcast started the last client had the event; plus heap and
 // RSS per idle connection and connections accepted per second; then the burst row (bench/sse/burst.ts: 1,000
 // events back to back to 10,000 subscribers). See docs/benchmarks.md for the method.
-//   npm run bench:sse -- [--sizes 1000,10000] [--broadcasts 300] [--only podets,bare] [--cpu-prof dir] [--json file]
+//   npm run bench:sse -- [--sizes 1000,10000] [--broadcasts 300] [--only podets,bare] [--cpu-prof dir [--cpu-prof-interval µs]] [--json file]
 //                        [--burst 10000,1000 | --burst 0]
 //   BENCH_QUICK=1 npm run bench:sse      (a short run: fewer broadcasts)
 import { writeFileSync } from 'node:fs';

@@ -17,11 +17,15 @@ const server = createServer((req, res) => {
   res.once('close', () => subscribers.delete(res));
 });
 
+const nobody = new Set<ServerResponse>();
+function broadcastTo(set: Set<ServerResponse>, payload: object): void {
+  const frame = Buffer.from(`data: ${JSON.stringify(payload)}\n\n`);
+  for (const res of set) res.write(frame);
+}
+
 serveControl({
-  broadcast(payload) {
-    const frame = Buffer.from(`data: ${JSON.stringify(payload)}\n\n`);
-    for (const res of subscribers) res.write(frame);
-  },
+  broadcast: (payload) => broadcastTo(subscribers, payload),
+  sendToNobody: (payload) => broadcastTo(nobody, payload),
   subscribers: () => subscribers.size,
 });
 

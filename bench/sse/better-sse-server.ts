@@ -5,6 +5,7 @@ import { createChannel, createSession } from 'better-sse';
 import { serveControl } from './control.ts';
 
 const channel = createChannel();
+const nobody = createChannel();
 
 const server = createServer(async (req, res) => {
   if (req.url === '/ping') return void res.end('pong');
@@ -16,6 +17,9 @@ const server = createServer(async (req, res) => {
 serveControl({
   broadcast(payload) {
     channel.broadcast(payload);
+  },
+  sendToNobody(payload) {
+    nobody.broadcast(payload);
   },
   subscribers: () => channel.sessionCount,
 });

@@ -10,9 +10,14 @@ import type { Channel } from './channel.ts';
 import { clock, type BurstEndReply } from './control.ts';
 import { quantile, sleep, startClient, startServer, waitForSubscribers, type Plan, type Target } from './run.ts';
 
+/** Sends to nobody before the measured burst (see runBurst). */
+const WARM_SENDS = 5000;
+
 export interface BurstResult {
   syncMs: number;
   maxBlockMs: number;
+  maxGcMs: number;
+  gcs: number;
   pingP99Ms: number;
   pingMaxMs: number;
   pings: number;
@@ -86,13 +91,19 @@ export async function runBurst(plan: Plan, fdLimit: number, targets: Target[], n
     try {
       await client.request({ type: 'open', port, n, window: plan.connectWindow } as { type: string }, 'opened', 600_000);
       await waitForSubscribers({ server }, n);
-      // Warm-up: the burst's code paths compiled before the measured one.
+      // Warm-up: the burst's code paths compiled before the measured one, as in a server that has been
+      // sending for a while: sends to nobody compile the per-send path (a burst alone runs it too few times
+      // for V8 to optimize it: the first 1,000 sends of a fresh podets take ~30 ms, later ones ~5 ms), then a
+      // short burst to everyone compiles the per-connection path.
+      await server.request({ type: 'warm', n: WARM_SENDS } as { type: string }, 'warm', 60_000);
       await burstOn(server, client, 1, 20, undefined);
       await sleep(200);
       const r = await burstOn(server, client, 1000, events, port);
       out.set(target.name, {
         syncMs: r.reply.syncMs,
         maxBlockMs: r.end.maxBlockMs,
+        maxGcMs: r.end.maxGcMs,
+        gcs: r.end.gcs,
         pingP99Ms: quantile(r.latencies, 0.99),
         pingMaxMs: r.latencies[r.latencies.length - 1] ?? NaN,
         pings: r.latencies.length,
@@ -114,6 +125,8 @@ export async function runBurst(plan: Plan, fdLimit: number, targets: Target[], n
 
 const ROWS: { label: string; unit: string; key: keyof BurstResult; digits: number; goal?: number }[] = [
   { label: 'longest event-loop block', unit: 'ms', key: 'maxBlockMs', digits: 1, goal: 20 },
+  { label: 'longest GC pause in it', unit: 'ms', key: 'maxGcMs', digits: 1 },
+  { label: 'GC pauses', unit: '', key: 'gcs', digits: 0 },
   { label: '/ping p99 during the burst', unit: 'ms', key: 'pingP99Ms', digits: 1, goal: 50 },
   { label: '/ping slowest', unit: 'ms', key: 'pingMaxMs', digits: 1 },
   { label: '/ping requests answered', unit: '', key: 'pings', digits: 0 },

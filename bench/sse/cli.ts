@@ -31,5 +31,6 @@ export function planFor(targets: Target[]): Plan {
     settleBroadcasts: 3,
     connectWindow: 128,
     cpuProf: option('cpu-prof'),
+    cpuProfInterval: option('cpu-prof-interval'),
   };
 }

@@ -6,10 +6,11 @@
 //   cpu              -> the process's CPU time so far (user + system, µs), for what a broadcast defers past the loop turn
 //   broadcast <seq>  -> one broadcast; how long the event loop was busy with it
 //   burst <seq> <n>  -> n broadcasts back to back (seqs seq…seq+n-1) in one call; the event-loop delay monitor starts
+//   warm <n>         -> n sends to a target nobody subscribes to (the send path compiled, nothing delivered)
 //   burstEnd         -> the longest event-loop block since the burst started, peak RSS, CPU time over it
 //   exit             -> exits (so that --cpu-prof can write its profile)
 //   snapshot <file>  -> a heap snapshot (diagnostics, not used by a bench run)
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 
 /** A wall clock with sub-millisecond resolution that every process on the machine shares. */
@@ -19,6 +20,8 @@ export interface BenchServer {
   /** Sends one event with `payload` as its JSON data to every subscriber, the server's own way. */
   broadcast(payload: { s: number; t: number }): void;
   subscribers(): number;
+  /** The same send as broadcast(), to a target nobody subscribes to: warms the send path, delivers nothing. */
+  sendToNobody?(payload: { s: number; t: number }): void;
   /**
    * podets: resolves when the broadcast's sliced flush has written to every subscriber (its slices yield
    * to the loop between them), so the event-loop row counts every slice, not only the first.
@@ -30,6 +33,9 @@ export interface BurstEndReply {
   type: 'burstEnd';
   /** The longest event-loop block while the burst was delivered (ms, monitorEventLoopDelay at 1 ms resolution). */
   maxBlockMs: number;
+  /** The longest garbage-collection pause while the burst was delivered (ms), and how many pauses there were. */
+  maxGcMs: number;
+  gcs: number;
   /** The process's peak RSS (bytes) so far, and its RSS just before the burst. */
   peakRss: number;
   rssBefore: number;
@@ -37,7 +43,7 @@ export interface BurstEndReply {
   cpuUs: number;
 }
 
-export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
+export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'warm'; n: number } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
 
 export interface BroadcastReply {
   type: 'broadcast';
@@ -59,7 +65,7 @@ function gc(): void {
 export function serveControl(server: BenchServer): void {
   if (!process.send) throw new Error('the bench server must be started with an IPC channel');
   const reply = (m: object) => process.send!(m);
-  let burst: { h: IntervalHistogram; rssBefore: number; cpu: NodeJS.CpuUsage } | undefined;
+  let burst: { h: IntervalHistogram; rssBefore: number; cpu: NodeJS.CpuUsage; gc: PerformanceObserver; maxGcMs: number; gcs: number } | undefined;
   process.on('message', (m: ControlRequest) => {
     switch (m.type) {
       case 'stats':
@@ -71,7 +77,7 @@ export function serveControl(server: BenchServer): void {
       }
       case 'cpu': {
         const { user, system } = process.cpuUsage();
-        return reply({ type: 'cpu', us: user + system });
+        return reply({ type: 'cpu', us: user + system, user, system });
       }
       case 'snapshot': {
         // Diagnostics only (not part of a bench run): a heap snapshot to see what a connection keeps.
@@ -83,7 +89,15 @@ export function serveControl(server: BenchServer): void {
       case 'burst': {
         const h = monitorEventLoopDelay({ resolution: 1 });
         h.enable();
-        burst = { h, rssBefore: process.memoryUsage().rss, cpu: process.cpuUsage() };
+        const gc = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            if (!burst) return;
+            burst.gcs++;
+            if (e.duration > burst.maxGcMs) burst.maxGcMs = e.duration;
+          }
+        });
+        gc.observe({ entryTypes: ['gc'] });
+        burst = { h, rssBefore: process.memoryUsage().rss, cpu: process.cpuUsage(), gc, maxGcMs: 0, gcs: 0 };
         // The monitor records the delay of its own timer: it must be running before the loop blocks.
         setTimeout(() => {
           const t0 = performance.now();
@@ -92,13 +106,20 @@ export function serveControl(server: BenchServer): void {
         }, 50);
         return;
       }
+      case 'warm': {
+        const send = server.sendToNobody;
+        if (!send) throw new Error('warm: this server has no sendToNobody');
+        for (let i = 0; i < m.n; i++) send({ s: i, t: clock() });
+        return reply({ type: 'warm' });
+      }
       case 'burstEnd': {
         const b = burst!;
         b.h.disable();
+        b.gc.disconnect();
         const cpu = process.cpuUsage(b.cpu);
         const peakRss = process.resourceUsage().maxRSS * 1024;
         burst = undefined;
-        return reply({ type: 'burstEnd', maxBlockMs: b.h.max / 1e6, peakRss, rssBefore: b.rssBefore, cpuUs: cpu.user + cpu.system } satisfies BurstEndReply);
+        return reply({ type: 'burstEnd', maxBlockMs: b.h.max / 1e6, maxGcMs: b.maxGcMs, gcs: b.gcs, peakRss, rssBefore: b.rssBefore, cpuUs: cpu.user + cpu.system } satisfies BurstEndReply);
       }
       case 'broadcast': {
         const subscribers = server.subscribers();

@@ -15,6 +15,9 @@ serveControl({
   broadcast(payload) {
     SendPodeSseEvent({ Name: 'bench', Data: payload });
   },
+  sendToNobody(payload) {
+    SendPodeSseEvent({ Name: 'nobody', Data: payload });
+  },
   subscribers: () => registry.size,
   settled: flushed,
 });

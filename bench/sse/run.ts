@@ -28,6 +28,8 @@ export interface Plan {
   /** Connections that may be connecting at once (well under the default listen backlog of 511). */
   connectWindow: number;
   cpuProf?: string;
+  /** Sampling interval of --cpu-prof, µs (node's default: 1000). */
+  cpuProfInterval?: string;
 }
 
 export interface RunResult {
@@ -58,6 +60,7 @@ export function fdLimitFor(sizes: number[]): number {
 export async function startServer(plan: Plan, fdLimit: number, target: Target, n: number, extraFlags: string[] = []): Promise<{ server: Channel; port: number }> {
   const flags = ['--expose-gc', ...extraFlags];
   if (plan.cpuProf) flags.push('--cpu-prof', '--cpu-prof-dir', resolve(plan.cpuProf, `${target.name}-${n}`));
+  if (plan.cpuProf && plan.cpuProfInterval) flags.push('--cpu-prof-interval', plan.cpuProfInterval);
   const child: ChildProcess = spawnNode(plan.root, fdLimit, [...flags, ...target.args], 'pipe');
   const server = new Channel(target.name, child);
   const port = await new Promise<number>((done, fail) => {
