@@ -5,10 +5,15 @@
 import { errors } from '../errors/catalog.ts';
 import { toPsJson } from '../values/json.ts';
 
+/**
+ * The cycle error per command, made once: this runs on every send, and a closure made per call costs more
+ * than the JSON (under tsx every function expression is also named at run time).
+ */
+const circularFor = new Map<string, () => Error>();
+
 export function toEventData(value: unknown, depth = 10, command = 'Send-PodeSseEvent'): string {
   if (typeof value === 'string') return value;
-  return toPsJson(value, {
-    depth: depth > 0 ? depth : Infinity,
-    circular: () => errors.SseDataCircularReference(command),
-  });
+  let circular = circularFor.get(command);
+  if (circular === undefined) circularFor.set(command, (circular = () => errors.SseDataCircularReference(command)));
+  return toPsJson(value, { depth: depth > 0 ? depth : Infinity, circular });
 }
