@@ -100,6 +100,19 @@ export class SseConnection implements SseConn {
     return this.writer.take(batch);
   }
 
+  /**
+   * A deferred fan-out's batch (host/sse/fanout.ts: plain events, no position, no id): taken live, or each
+   * of its frames held while a replay runs. Returns whether it was taken live.
+   */
+  takeBatch(batch: TickBatch): boolean {
+    if (this.held !== null) {
+      for (const frame of batch.frames) this.held.push({ frame, seq: undefined, id: undefined });
+      return false;
+    }
+    this.toldGap = false;
+    return this.writer.take(batch);
+  }
+
   /** Whether the event at `seq` would be written live now (not held, not a copy). */
   takesLive(seq: number | undefined): boolean {
     return this.held === null && !this.writer.closed && (seq === undefined || seq > this.floor);

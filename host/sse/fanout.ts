@@ -1,7 +1,13 @@
 // One event to every target of a Name (narrowed or not), the engine's and the hub's delivery path: the
-// first send of a tick to a target set visits the targets and each queues one shared TickBatch
-// (host/sse/writer.ts); a further send to the same set in the same tick appends its frame to that batch in
-// O(1), without visiting anyone. So a burst of F events to N connections costs N + F, not N × F.
+// first send of a tick to a target set queues one shared TickBatch (host/sse/writer.ts) on every target; a
+// further send to the same set in the same tick appends its frame to that batch in O(1), without visiting
+// anyone. So a burst of F events to N connections costs N + F, not N × F.
+//
+// A send to a whole Name that carries no per-connection bookkeeping (no history position, no id) does not
+// visit its targets even the first time: the visit is deferred to the flush (writer.ts: defer), which runs
+// it in a turn of its own when the sending turn has had its share, so a route or timer sending a burst
+// holds the loop for its sends only. writer.ts runs the deferred visits before anything could change what
+// they would do (another write, a close, a membership change, a send that visits), so they stay exact.
 //
 // Appending is exact only while every target still has the batch as the last thing queued (a writer given
 // anything else seals it) and the target set is the same: the registry's version of the Name changes when
@@ -10,7 +16,7 @@
 // keeps sharing the batch when all of them take it live.
 import type { SseConnection } from './connection.ts';
 import type { SseRegistry } from './registry.ts';
-import { clearAtFlush, TickBatch } from './writer.ts';
+import { clearAtFlush, defer, settleDeferred, TickBatch, type Deferred } from './writer.ts';
 
 interface Open {
   batch: TickBatch;
@@ -22,19 +28,23 @@ export class FanOut {
   /** The open batch per target set, this tick only (emptied when the flush starts). */
   private readonly open = new Map<string, Open>();
 
-  constructor(private readonly registry: SseRegistry<SseConnection>) {}
+  constructor(private readonly registry: SseRegistry<SseConnection>) {
+    registry.beforeChange = settleDeferred;
+  }
 
   /** Queues `frame` for every target; returns how many there were (what the counters count). */
   send(name: string, groups: readonly string[] | undefined, clientIds: readonly string[] | undefined, frame: Buffer, seq?: number, id?: string): number {
     const registry = this.registry;
+    const plain = seq === undefined && !id;
     const key = keyOf(name, groups, clientIds);
     const version = registry.version(name);
     const entry = this.open.get(key);
     if (entry !== undefined && entry.version === version && entry.batch.open) {
-      if (seq === undefined && !id) {
+      if (plain) {
         entry.batch.append(frame);
         return entry.targets;
       }
+      settleDeferred(); // what was deferred reaches its targets before this send looks at them
       let all = true;
       registry.select(name, groups, clientIds, (conn) => {
         if (all && !conn.takesLive(seq)) all = false;
@@ -45,6 +55,17 @@ export class FanOut {
         return entry.targets;
       }
     }
+    if (plain && key === `=${name}`) {
+      // The whole Name: its size is known without a visit, which the flush makes (see the top).
+      const targets = registry.sizeOf(name);
+      if (targets === 0) return 0;
+      const batch = new TickBatch(frame);
+      defer(new DeferredVisit(registry, name, batch));
+      if (this.open.size === 0) clearAtFlush(this.open);
+      this.open.set(key, { batch, version, targets });
+      return targets;
+    }
+    settleDeferred();
     const batch = new TickBatch(frame);
     let took = 0;
     const targets = registry.select(name, groups, clientIds, (conn) => {
@@ -56,6 +77,25 @@ export class FanOut {
       this.open.set(key, { batch, version, targets });
     } else this.open.delete(key);
     return targets;
+  }
+}
+
+/** A deferred first send to a whole Name: every connection the Name had then takes the batch. */
+class DeferredVisit implements Deferred {
+  constructor(
+    private readonly registry: SseRegistry<SseConnection>,
+    private readonly name: string,
+    private readonly batch: TickBatch,
+  ) {}
+
+  visit(): void {
+    const batch = this.batch;
+    let took = 0;
+    const targets = this.registry.select(this.name, undefined, undefined, (conn) => {
+      if (conn.takeBatch(batch)) took++;
+    });
+    // A target that held its frames (or was over) has them apart: no later frame may go into the batch.
+    if (took !== targets) batch.seal();
   }
 }
 

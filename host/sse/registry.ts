@@ -42,6 +42,11 @@ export class SseRegistry<C extends SseConn = SseConn> {
   /** Per Name, the change counter's value at its last membership change (host/sse/fanout.ts keys on it). */
   private readonly versions = new Map<string, number>();
   private changes = 0;
+  /**
+   * Called before any membership change (add, remove, a hold starting or ending): the fan-out visits what it
+   * deferred first, so a deferred send reaches exactly the targets it had when it was made.
+   */
+  beforeChange: (() => void) | undefined = undefined;
 
   /** Total registered connections. */
   get size(): number {
@@ -56,6 +61,7 @@ export class SseRegistry<C extends SseConn = SseConn> {
     return this.versions.get(name) ?? 0;
   }
   changed(name: string): void {
+    this.beforeChange?.();
     this.versions.set(name, ++this.changes);
   }
 
@@ -64,6 +70,7 @@ export class SseRegistry<C extends SseConn = SseConn> {
    * close; undefined when there was none (or `conn` itself was already registered).
    */
   add(conn: C): C | undefined {
+    this.beforeChange?.();
     let ids = this.byName.get(conn.name);
     if (!ids) this.byName.set(conn.name, (ids = new Map()));
     const old = ids.get(conn.clientId);
@@ -85,6 +92,7 @@ export class SseRegistry<C extends SseConn = SseConn> {
     const ids = this.byName.get(conn.name);
     const entry = ids?.get(conn.clientId);
     if (!ids || !entry || entry.conn !== conn) return false;
+    this.beforeChange?.();
     ids.delete(conn.clientId);
     if (ids.size === 0) {
       this.byName.delete(conn.name);

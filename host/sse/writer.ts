@@ -71,10 +71,50 @@ let roundStart = -1;
 
 function markDirty(writer: SseWriter): void {
   dirty.push(writer);
+  schedule();
+}
+
+function schedule(): void {
   if (!scheduled) {
     scheduled = true;
     roundStart = performance.now();
     process.nextTick(flushSlice);
+  }
+}
+
+// ---- Deferred fan-outs ----------------------------------------------------------------------------------
+// The first send of a tick to a whole Name does not visit its targets (host/sse/fanout.ts): it makes the
+// batch and leaves the visit to the flush, so a burst of sends costs the sending turn O(1) each, and the
+// visit, O(connections), gets a turn of its own. Exact because the visit runs before anything else could
+// change what it would have done: before anything else is queued for any writer, before a writer is closed,
+// before a registry changes its membership (SseRegistry.beforeChange), before any send that visits targets.
+
+/** A fan-out whose targets are visited later, at the latest when the flush starts. */
+export interface Deferred {
+  visit(): void;
+}
+let deferred: Deferred[] = [];
+/** The flush yielded once so the deferred visits run in a turn of their own (not twice for the same ones). */
+let yieldedForDeferred = false;
+
+/** Queues `d`'s visit (in the order of the calls) and schedules the flush. */
+export function defer(d: Deferred): void {
+  deferred.push(d);
+  schedule();
+}
+
+/** Runs every deferred visit now, in order. Cheap when there is none: it guards every queueing. */
+export function settleDeferred(): void {
+  if (deferred.length === 0) return;
+  const list = deferred;
+  deferred = [];
+  yieldedForDeferred = false;
+  for (const d of list) {
+    try {
+      d.visit();
+    } catch (err) {
+      logException('SSE fan-out', err); // never expected; the later visits must still run
+    }
   }
 }
 
@@ -96,24 +136,37 @@ function flushSlice(): void {
   // The first slice shares its turn with the sends that queued it: the time they took counts against it.
   const start = roundStart >= 0 ? roundStart : performance.now();
   roundStart = -1;
-  const list = dirty;
-  let i = next;
-  while (i < list.length) {
-    const stop = Math.min(list.length, i + SLICE_CHECK);
-    for (; i < stop; i++) {
-      try {
-        SseWriter.flush(list[i]!);
-      } catch (err) {
-        // Never expected; but a flush that stopped here would leave every later connection silent for good.
-        logException('SSE flush', err);
-      }
-    }
-    if (i < list.length && performance.now() - start >= sliceMs) {
-      // Yield: other requests, timers and I/O run, then the rest is written (sends made meanwhile queue behind).
-      next = i;
+  if (deferred.length > 0) {
+    if (!yieldedForDeferred && performance.now() - start >= sliceMs) {
+      // The turn that sent them is spent: their targets are visited in a turn of their own.
+      yieldedForDeferred = true;
       setImmediate(flushSlice);
       return;
     }
+    settleDeferred();
+  }
+  const list = dirty;
+  let i = next;
+  for (;;) {
+    while (i < list.length) {
+      const stop = Math.min(list.length, i + SLICE_CHECK);
+      for (; i < stop; i++) {
+        try {
+          SseWriter.flush(list[i]!);
+        } catch (err) {
+          // Never expected; but a flush that stopped here would leave every later connection silent for good.
+          logException('SSE flush', err);
+        }
+      }
+      if (i < list.length && performance.now() - start >= sliceMs) {
+        // Yield: other requests, timers and I/O run, then the rest is written (sends made meanwhile queue behind).
+        next = i;
+        setImmediate(flushSlice);
+        return;
+      }
+    }
+    if (deferred.length === 0) break;
+    settleDeferred(); // sent by a close handler during the flush: its writers join this round
   }
   dirty = [];
   next = 0;
@@ -130,7 +183,10 @@ export function setSliceBudget(ms: number | undefined): void {
   sliceMs = ms ?? SLICE_MS;
 }
 
-/** Writers waiting for the flush (the running one included): 0 when everything given has been written. */
+/**
+ * Writers waiting for the flush (the running one included): 0 when everything given has been written, and
+ * while a deferred fan-out is still to visit its targets (flushed() waits for both).
+ */
 export function queuedWriters(): number {
   return dirty.length - next;
 }
@@ -243,6 +299,7 @@ export class SseWriter implements TransportOwner {
    * counting them would drop a reconnecting client whose missed events exceed the bound, again on every retry.
    */
   write(buf: Buffer, unbounded = false): boolean {
+    if (deferred.length > 0) settleDeferred();
     if (!this.usable()) return false;
     if (!unbounded && this.over(buf.length)) return false;
     if (buf.length === 0) return true; // an empty chunk would end the body
@@ -257,6 +314,7 @@ export class SseWriter implements TransportOwner {
    * the bound, are found by the flush, before anything of the tick is written).
    */
   take(batch: TickBatch): boolean {
+    if (deferred.length > 0) settleDeferred();
     if (this.done) return false;
     this.batchBytes += batch.bytes;
     this.enqueue(batch);
@@ -313,6 +371,7 @@ export class SseWriter implements TransportOwner {
 
   /** Ends the body once, after what is queued and `finalFrame` (e.g. pode.close) when given; onClose('server'). */
   close(finalFrame?: Buffer): void {
+    if (deferred.length > 0) settleDeferred();
     if (this.done) return;
     this.done = true;
     if (this.first !== null) {

@@ -164,7 +164,8 @@ describe('sse fan-out (one write per connection per tick)', () => {
     for (let i = 0; i < 200; i++) all.push(await connect(`c${i}`));
     const early = [ev('a'), ev('b')];
     for (const f of early) fanOut.send('fan', undefined, undefined, f);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The sends' visit runs in a turn of its own (the budget is spent), then the slices.
+    for (let turn = 0; turn < 3 && queuedWriters() === 0; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
     expect(queuedWriters(), 'the flush is still going').to.be.above(0);
     // A send now queues behind the running flush; a connection registered now must get only what follows.
     const late = await connect('late');
@@ -176,6 +177,105 @@ describe('sse fan-out (one write per connection per tick)', () => {
     for (const { client } of all) expect(client.body()).to.equal(expected);
     await late.client.waitForBodyLength(after.length);
     expect(late.client.body()).to.equal(text([after]));
+  });
+
+  // A send to a whole Name with no position and no id leaves the visit of its targets to the flush
+  // (host/sse/fanout.ts); each case below changes something between the send and the flush.
+  describe('deferred visits', () => {
+    it('the sending turn visits nobody: nothing is queued until the flush, then every connection has the burst', async () => {
+      const all = [];
+      for (let i = 0; i < 50; i++) all.push(await connect(`c${i}`));
+      const frames = [1, 2, 3].map(ev);
+      for (const f of frames) expect(fanOut.send('fan', undefined, undefined, f)).to.equal(50);
+      expect(queuedWriters(), 'no writer was given anything in the sending turn').to.equal(0);
+      await flushed();
+      for (const { client } of all) await client.waitForBodyLength(Buffer.byteLength(text(frames)));
+      for (const { conn, client } of all) {
+        expect(client.body()).to.equal(text(frames));
+        expect(writes.get(conn)).to.equal(1);
+      }
+    });
+
+    it('a connection registered after the send, in the same turn, gets none of it and all that follows', async () => {
+      const old = await connect('old');
+      const client = await RawClient.connect(server.port);
+      clients.push(client);
+      const { res } = await server.next();
+      fanOut.send('fan', undefined, undefined, ev(1));
+      fanOut.send('fan', undefined, undefined, ev(2));
+      // Registered now, before the flush: the deferred visit must not reach it.
+      const late = new SseConnection('fan', 'late', undefined, 'Global', 0, false, null);
+      late.writer = new SseWriter(on(res), { onClose: () => registry.remove(late) });
+      late.membership = registry;
+      registry.add(late);
+      expect(fanOut.send('fan', undefined, undefined, ev(3))).to.equal(2);
+      await old.client.waitForBodyLength(Buffer.byteLength(text([ev(1), ev(2), ev(3)])));
+      expect(old.client.body()).to.equal(text([ev(1), ev(2), ev(3)]));
+      await client.waitForBodyLength(ev(3).length);
+      expect(client.body()).to.equal(text([ev(3)]));
+    });
+
+    it('an own frame and a narrowed send after the send come after it on the wire', async () => {
+      const a = await connect('a', 'A');
+      const b = await connect('b');
+      const own = frameEvent({ event: 'own', data: 'x' });
+      fanOut.send('fan', undefined, undefined, ev(1));
+      a.conn.write(own);
+      fanOut.send('fan', undefined, undefined, ev(2));
+      fanOut.send('fan', ['a'], undefined, ev('A'));
+      fanOut.send('fan', undefined, undefined, ev(3));
+      const expectA = text([ev(1), own, ev(2), ev('A'), ev(3)]);
+      const expectB = text([ev(1), ev(2), ev(3)]);
+      await a.client.waitForBodyLength(Buffer.byteLength(expectA));
+      await b.client.waitForBodyLength(Buffer.byteLength(expectB));
+      expect(a.client.body()).to.equal(expectA);
+      expect(b.client.body()).to.equal(expectB);
+    });
+
+    it('a connection that starts a hold after the send gets the frames in its hold, in order, ', async () => {
+      const holding = await connect('h');
+      const live = await connect('l');
+      fanOut.send('fan', undefined, undefined, ev(1));
+      fanOut.send('fan', undefined, undefined, ev(2));
+      holding.conn.pending = []; // a replay starts: what was sent before it is written first
+      fanOut.send('fan', undefined, undefined, ev(3));
+      await flushed();
+      expect(holding.conn.pending!.map((h) => h.frame!.toString())).to.deep.equal([ev(3).toString()]);
+      holding.conn.replayed([ev('r')], ['r'], 0);
+      await holding.client.waitForBodyLength(Buffer.byteLength(text([ev(1), ev(2), ev('r'), ev(3)])));
+      expect(holding.client.body()).to.equal(text([ev(1), ev(2), ev('r'), ev(3)]));
+      await live.client.waitForBodyLength(Buffer.byteLength(text([ev(1), ev(2), ev(3)])));
+      expect(live.client.body()).to.equal(text([ev(1), ev(2), ev(3)]));
+    });
+
+    it('a connection already holding when the burst is sent holds every frame of it', async () => {
+      const holding = await connect('h');
+      const live = await connect('l');
+      holding.conn.pending = [];
+      for (let i = 1; i <= 4; i++) fanOut.send('fan', undefined, undefined, ev(i));
+      await flushed();
+      expect(holding.conn.pending!.map((h) => h.frame!.toString())).to.deep.equal([1, 2, 3, 4].map((i) => ev(i).toString()));
+      holding.conn.release(0);
+      const all = text([1, 2, 3, 4].map(ev));
+      await holding.client.waitForBodyLength(Buffer.byteLength(all));
+      expect(holding.client.body()).to.equal(all);
+      await live.client.waitForBodyLength(Buffer.byteLength(all));
+      expect(live.client.body()).to.equal(all);
+    });
+
+    it('a connection whose client left before the flush is dropped; the rest get the burst', async () => {
+      const gone = await connect('gone');
+      const stays = await connect('stays');
+      fanOut.send('fan', undefined, undefined, ev(1));
+      gone.client.destroy();
+      await new Promise((resolve) => gone.conn.writer.transport.gone ? resolve(undefined) : setTimeout(resolve, 50));
+      fanOut.send('fan', undefined, undefined, ev(2));
+      await stays.client.waitForBodyLength(Buffer.byteLength(text([ev(1), ev(2)])));
+      expect(stays.client.body()).to.equal(text([ev(1), ev(2)]));
+      await flushed();
+      expect(closes.get(gone.conn)).to.deep.equal(['client']);
+      expect(registry.get('fan', 'gone')).to.equal(undefined);
+    });
   });
 
   it('history positions: a held connection keeps the live events for after its replay, the others share the batch', async () => {
