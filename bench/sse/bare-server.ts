@@ -1,13 +1,14 @@
 // The baseline of `npm run bench:sse`: node:http and a Set of responses. A broadcast frames the event once
 // and writes that one Buffer to every response; nothing else (no ids, no buffering bound, no registry).
-import { createServer, type ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { serveControl } from './control.ts';
 
 const HEAD = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 const OPEN = Buffer.from('event: open\ndata: \n\n');
 const subscribers = new Set<ServerResponse>();
 
-const server = createServer((req, res) => {
+function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.url === '/ping') return void res.end('pong');
   if (req.url !== '/events') return void res.writeHead(404).end();
   res.writeHead(200, HEAD);
@@ -15,7 +16,12 @@ const server = createServer((req, res) => {
   res.write(OPEN);
   subscribers.add(res);
   res.once('close', () => subscribers.delete(res));
-});
+}
+
+// `--als` (bench/sse-accept.ts): each request runs inside one AsyncLocalStorage, as podets' requests do (its
+// ambient context), which turns on node's async hooks for the whole process: what that alone costs.
+const als = process.argv.includes('--als') ? new AsyncLocalStorage<IncomingMessage>() : undefined;
+const server = createServer(als ? (req, res) => als.run(req, handle, req, res) : handle);
 
 const nobody = new Set<ServerResponse>();
 function broadcastTo(set: Set<ServerResponse>, payload: object): void {

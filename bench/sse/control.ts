@@ -3,7 +3,7 @@
 // SSE sockets), and every measurement is taken inside the server process.
 //   stats            -> how many subscribers the server holds
 //   mem              -> heapUsed and rss after full GCs (the process runs with --expose-gc)
-//   cpu              -> the process's CPU time so far (user + system, µs), for what a broadcast defers past the loop turn
+//   cpu              -> the process's CPU time so far (µs: user + system, and each), for what a broadcast defers past the loop turn
 //   broadcast <seq>  -> one broadcast; how long the event loop was busy with it
 //   burst <seq> <n>  -> n broadcasts back to back (seqs seq…seq+n-1) in one call; the event-loop delay monitor starts
 //   warm <n>         -> n sends to a target nobody subscribes to (the send path compiled, nothing delivered)
