@@ -1,7 +1,8 @@
 // The load generator of `npm run bench:sse`: its own process, raw `net` sockets (no HTTP or SSE client
 // library in the way), driven by the orchestrator over IPC (loadgen.ts). With `tls` on the open request
 // (bench/sse-h2.ts) the same HTTP/1.1 goes over `tls` sockets offering only http/1.1 by ALPN, so an https
-// endpoint that also speaks h2 answers in HTTP/1.1.
+// endpoint that also speaks h2 answers in HTTP/1.1. With `localAddress` the sockets bind to that source address
+// (bench/sse/large.ts spreads its connections over 127.0.0.2, 127.0.0.3, … to stay within the ephemeral ports).
 import net from 'node:net';
 import tls from 'node:tls';
 import { body, clock, closed, opened, serveLoad, type Conn, type OpenRequest } from './loadgen.ts';
@@ -28,9 +29,10 @@ function onData(conn: SocketConn, chunk: Buffer): void {
 }
 
 function connect(m: OpenRequest): Conn {
+  const local = m.localAddress === undefined ? {} : { localAddress: m.localAddress };
   const socket = m.tls
-    ? tls.connect({ port: m.port, host: '127.0.0.1', ALPNProtocols: ['http/1.1'], rejectUnauthorized: false })
-    : net.connect({ port: m.port, host: '127.0.0.1', noDelay: true });
+    ? tls.connect({ port: m.port, host: '127.0.0.1', ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ...local })
+    : net.connect({ port: m.port, host: '127.0.0.1', noDelay: true, ...local });
   const conn: SocketConn = { socket, opened: false, text: '', destroy: () => socket.destroy() };
   socket.on(m.tls ? 'secureConnect' : 'connect', () => {
     socket.setNoDelay(true);

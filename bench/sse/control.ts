@@ -8,9 +8,11 @@
 //   burst <seq> <n>  -> n broadcasts back to back (seqs seq…seq+n-1) in one call; the event-loop delay monitor starts
 //   warm <n>         -> n sends to a target nobody subscribes to (the send path compiled, nothing delivered)
 //   burstEnd         -> the longest event-loop block since the burst started, peak RSS, CPU time over it
+//   idleStart        -> starts an idle window (bench/sse/large.ts: the heartbeat's cost with every connection idle)
+//   idleEnd          -> over the window: CPU time, event-loop busy time, the longest block, pode.pings the server wrote
 //   exit             -> exits (so that --cpu-prof can write its profile)
 //   snapshot <file>  -> a heap snapshot (diagnostics, not used by a bench run)
-import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 
 /** A wall clock with sub-millisecond resolution that every process on the machine shares. */
@@ -27,6 +29,21 @@ export interface BenchServer {
    * to the loop between them), so the event-loop row counts every slice, not only the first.
    */
   settled?(): Promise<void>;
+  /** podets: pode.ping frames its heartbeat has written so far (the engine's counter). */
+  pings?(): number;
+}
+
+export interface IdleEndReply {
+  type: 'idleEnd';
+  /** CPU time (user + system, µs) over the window. */
+  cpuUs: number;
+  /** Event-loop busy time over the window (ms, performance.eventLoopUtilization's `active`). */
+  activeMs: number;
+  /** The longest event-loop block in the window (ms, monitorEventLoopDelay at 1 ms resolution). */
+  maxBlockMs: number;
+  /** pode.pings the server wrote in the window (undefined: the server has no heartbeat counter). */
+  pings: number | undefined;
+  ms: number;
 }
 
 export interface BurstEndReply {
@@ -43,7 +60,7 @@ export interface BurstEndReply {
   cpuUs: number;
 }
 
-export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'warm'; n: number } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'exit' } | { type: 'snapshot'; file: string };
+export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'warm'; n: number } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'idleStart' } | { type: 'idleEnd' } | { type: 'exit' } | { type: 'snapshot'; file: string };
 
 export interface BroadcastReply {
   type: 'broadcast';
@@ -66,6 +83,7 @@ export function serveControl(server: BenchServer): void {
   if (!process.send) throw new Error('the bench server must be started with an IPC channel');
   const reply = (m: object) => process.send!(m);
   let burst: { h: IntervalHistogram; rssBefore: number; cpu: NodeJS.CpuUsage; gc: PerformanceObserver; maxGcMs: number; gcs: number } | undefined;
+  let idle: { h: IntervalHistogram; cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; pings: number | undefined; t0: number } | undefined;
   process.on('message', (m: ControlRequest) => {
     switch (m.type) {
       case 'stats':
@@ -83,6 +101,21 @@ export function serveControl(server: BenchServer): void {
         // Diagnostics only (not part of a bench run): a heap snapshot to see what a connection keeps.
         gc();
         return reply({ type: 'snapshot', file: writeHeapSnapshot(m.file) });
+      }
+      case 'idleStart': {
+        const h = monitorEventLoopDelay({ resolution: 1 });
+        h.enable();
+        idle = { h, cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), pings: server.pings?.(), t0: performance.now() };
+        return reply({ type: 'idleStart' });
+      }
+      case 'idleEnd': {
+        const w = idle!;
+        const cpu = process.cpuUsage(w.cpu);
+        const elu = performance.eventLoopUtilization(w.elu);
+        w.h.disable();
+        idle = undefined;
+        const pings = w.pings === undefined ? undefined : server.pings!() - w.pings;
+        return reply({ type: 'idleEnd', cpuUs: cpu.user + cpu.system, activeMs: elu.active, maxBlockMs: w.h.max / 1e6, pings, ms: performance.now() - w.t0 } satisfies IdleEndReply);
       }
       case 'exit':
         return process.exit(0);

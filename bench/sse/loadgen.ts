@@ -3,6 +3,7 @@
 //   open <n>   -> opens n SSE connections, at most `window` connecting at once; replies with how long it took
 //                 until every one of them had received its first event (the response head and a first frame)
 //   close      -> destroys every connection
+//   pings      -> how many `event: pode.ping` frames its connections have read so far (the heartbeat row of bench/sse/large.ts)
 // Every broadcast frame carries {"s":<seq>,"t":<server clock>}; once every open connection has it, the
 // generator reports how long after `t` the first and the last connection had it.
 import { clock } from './control.ts';
@@ -16,8 +17,10 @@ export type OpenRequest = {
   tls?: boolean;
   /** h2-client.ts: streams per HTTP/2 session. */
   streams?: number;
+  /** client.ts: the source address its sockets bind to (e.g. 127.0.0.2; default: none, the kernel picks 127.0.0.1). */
+  localAddress?: string;
 };
-type Request = OpenRequest | { type: 'close' } | { type: 'exit' };
+type Request = OpenRequest | { type: 'close' } | { type: 'pings' } | { type: 'exit' };
 
 /** One SSE connection, as the transport made it. */
 export interface Conn {
@@ -29,6 +32,9 @@ export interface Conn {
 
 // The closing brace matters: a number cut by a read boundary must not match.
 const STAMP = /"s":(\d+),"t":(\d+(?:\.\d+)?)}/g;
+// A heartbeat frame (podets' pode.ping), counted; matched up to its line end so a split one is counted once.
+const PING = 'event: pode.ping\n';
+let pings = 0;
 
 const conns = new Set<Conn>();
 /** seq -> [connections that have it, first receipt delay, last receipt delay] */
@@ -52,6 +58,11 @@ export function body(conn: Conn, text: string, now: number): void {
   for (let m = STAMP.exec(text); m; m = STAMP.exec(text)) {
     last = STAMP.lastIndex;
     received(Number(m[1]), now - Number(m[2]));
+  }
+  // From the start: the kept tail holds nothing counted before, and a ping may come before the last stamp.
+  for (let i = text.indexOf(PING); i >= 0; i = text.indexOf(PING, i + PING.length)) {
+    pings++;
+    if (i + PING.length > last) last = i + PING.length;
   }
   const rest = text.length - last;
   conn.text = rest > 0 ? text.slice(text.length - Math.min(rest, 64)) : '';
@@ -110,6 +121,8 @@ export function serveLoad(open: (m: OpenRequest) => Conn, closeAll?: () => void)
       request = m;
       Object.assign(opening, { pending: m.n, inFlight: 0, remaining: m.n, start: performance.now() });
       opening.fill();
+    } else if (m.type === 'pings') {
+      send({ type: 'pings', count: pings });
     } else if (m.type === 'close') {
       opening.remaining = 0;
       for (const conn of conns) conn.destroy();

@@ -10,7 +10,7 @@ AddPodeRoute({ Method: 'Get', Path: '/events', ScriptBlock: () => ConvertToPodeS
 AddPodeRoute({ Method: 'Get', Path: '/ping', ScriptBlock: () => WritePodeTextResponse({ Value: 'pong' }) });
 
 // The subscriber count only (read outside the measured call): the engine's registry size.
-const registry = currentServer().sse.registry;
+const { registry, counters } = currentServer().sse;
 serveControl({
   broadcast(payload) {
     SendPodeSseEvent({ Name: 'bench', Data: payload });
@@ -20,4 +20,5 @@ serveControl({
   },
   subscribers: () => registry.size,
   settled: flushed,
+  pings: () => counters.pings,
 });

@@ -45,10 +45,15 @@ export interface RunResult {
   broadcasts: number;
 }
 
+/** The hard RLIMIT_NOFILE a child can raise its own limit to (`ulimit -Hn`); Infinity when unlimited. */
+export function hardFdLimit(): number {
+  const out = execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+  return out === 'unlimited' ? Infinity : Number(out) || 65536;
+}
+
 /** Every child gets as many file descriptors as the hard limit allows (up to 65,536): one per connection. */
 export function fdLimitFor(sizes: number[]): number {
-  const hard = Number(execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim()) || 65536;
-  const limit = Math.min(Number.isFinite(hard) ? hard : 65536, 65536);
+  const limit = Math.min(hardFdLimit(), 65536);
   for (const n of sizes) {
     if (n + 1024 > limit) throw new Error(`${n} connections need ~${n + 1024} file descriptors; the hard limit is ${limit}`);
   }
