@@ -8,6 +8,7 @@
 //   burst <seq> <n>  -> n broadcasts back to back (seqs seq…seq+n-1) in one call; the event-loop delay monitor starts
 //   warm <n>         -> n sends to a target nobody subscribes to (the send path compiled, nothing delivered)
 //   burstEnd         -> the longest event-loop block since the burst started, peak RSS, CPU time over it
+//   heartbeat <s>    -> podets: the SSE heartbeat interval from now (Set-PodeSseHeartbeat), for the idle window
 //   idleStart        -> starts an idle window (bench/sse/large.ts: the heartbeat's cost with every connection idle)
 //   idleEnd          -> over the window: CPU time, event-loop busy time, the longest block, pode.pings the server wrote
 //   exit             -> exits (so that --cpu-prof can write its profile)
@@ -31,6 +32,8 @@ export interface BenchServer {
   settled?(): Promise<void>;
   /** podets: pode.ping frames its heartbeat has written so far (the engine's counter). */
   pings?(): number;
+  /** podets: sets the heartbeat interval (seconds) from now on. */
+  heartbeat?(seconds: number): void;
 }
 
 export interface IdleEndReply {
@@ -60,7 +63,7 @@ export interface BurstEndReply {
   cpuUs: number;
 }
 
-export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'warm'; n: number } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'idleStart' } | { type: 'idleEnd' } | { type: 'exit' } | { type: 'snapshot'; file: string };
+export type ControlRequest = { type: 'burst'; seq: number; n: number } | { type: 'burstEnd' } | { type: 'warm'; n: number } | { type: 'stats' } | { type: 'mem' } | { type: 'cpu' } | { type: 'broadcast'; seq: number } | { type: 'heartbeat'; seconds: number } | { type: 'idleStart' } | { type: 'idleEnd' } | { type: 'exit' } | { type: 'snapshot'; file: string };
 
 export interface BroadcastReply {
   type: 'broadcast';
@@ -101,6 +104,11 @@ export function serveControl(server: BenchServer): void {
         // Diagnostics only (not part of a bench run): a heap snapshot to see what a connection keeps.
         gc();
         return reply({ type: 'snapshot', file: writeHeapSnapshot(m.file) });
+      }
+      case 'heartbeat': {
+        if (!server.heartbeat) throw new Error('heartbeat: this server has none');
+        server.heartbeat(m.seconds);
+        return reply({ type: 'heartbeat' });
       }
       case 'idleStart': {
         const h = monitorEventLoopDelay({ resolution: 1 });

@@ -1,6 +1,6 @@
 // The podets side of `npm run bench:sse`, served by `podets serve`: a route that turns the request into a
 // global SSE connection, and a broadcast that is one Send-PodeSseEvent to the Name.
-import { AddPodeRoute, ConvertToPodeSseConnection, SendPodeSseEvent, WritePodeTextResponse } from '../../index.ts';
+import { AddPodeRoute, ConvertToPodeSseConnection, SendPodeSseEvent, SetPodeSseHeartbeat, WritePodeTextResponse } from '../../index.ts';
 import { currentServer } from '../../host/runtime/server.ts';
 import { flushed } from '../../host/sse/writer.ts';
 import { serveControl } from './control.ts';
@@ -21,4 +21,5 @@ serveControl({
   subscribers: () => registry.size,
   settled: flushed,
   pings: () => counters.pings,
+  heartbeat: (seconds) => SetPodeSseHeartbeat({ Interval: seconds }),
 });
