@@ -77,7 +77,7 @@ let largeResults: Map<string, LargeResult> | undefined;
 if (large.n) {
   console.log(
     `\nlarge: ${large.n} idle connections, one server at a time, from ${large.processes} load generator${large.processes > 1 ? 's' : ''} ` +
-      `(${large.addresses.join(', ')}); podets' heartbeat at ${PING_SECONDS} s for the idle window; load average ${loadavg()[0]!.toFixed(2)}`,
+      `(the first server's ${large.addresses.join(', ')}; each server its own); podets' heartbeat at ${PING_SECONDS} s for the idle window; load average ${loadavg()[0]!.toFixed(2)}`,
   );
   if (large.capped) {
     console.log(`  capped: --large ${large.requested} needs more file descriptors than the hard limit allows (ulimit -Hn ${large.hardLimit}); the row ran at N = ${large.n} (hard limit − 1024)`);

@@ -41,11 +41,13 @@ export interface LargePlan {
 function portsPerAddress(): number {
   try {
     const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (lo && hi && hi > lo) return hi - lo + 1 - 1000;
+    // A socket bound to a source address before it connects gets its port from bind(), which Linux (4.6+) takes
+    // from one half of the range (connect() prefers the other), searching longer as it fills: about half.
+    if (lo && hi && hi > lo) return Math.floor((hi - lo + 1) / 2) - 1000;
   } catch {
     // not Linux: assume the IANA range
   }
-  return 16384 - 1000;
+  return 8192 - 1000;
 }
 
 /** N and its spread over load generators: `requested` capped at the hard limit − RESERVED_FDS; at most `perClient` a process. */
@@ -58,7 +60,7 @@ export function largePlan(requested: number, perClient?: number): LargePlan {
   const n = Math.min(requested, cap);
   const perProcess = Math.min(perClient ?? Infinity, cap, portsPerAddress());
   const processes = Math.max(1, Math.ceil(n / perProcess));
-  if (processes > 253) throw new Error(`${processes} load generators would need more source addresses than 127.0.0.2–127.0.0.254`);
+  if (processes > 84) throw new Error(`${processes} load generators per server would need more source addresses than 127.0.0.2–127.0.0.254 holds for three servers`);
   const addresses = Array.from({ length: processes }, (_, i) => `127.0.0.${2 + i}`);
   const fds = (conns: number) => (Number.isFinite(hardLimit) ? hardLimit : conns + 2 * RESERVED_FDS);
   return { requested, n, capped: n < requested, hardLimit, perProcess, processes, addresses, serverFds: fds(n), clientFds: fds(Math.ceil(n / processes)) };
@@ -105,10 +107,11 @@ class Clients {
   private held: number[];
   constructor(
     private readonly plan: Plan,
-    private readonly large: LargePlan,
     private readonly target: Target,
     private readonly port: number,
     readonly channels: Channel[],
+    /** Its own source addresses: the ports a server before it left in TIME_WAIT are not this one's to wait for. */
+    private readonly addresses: string[],
   ) {
     this.held = channels.map(() => 0);
   }
@@ -121,7 +124,7 @@ class Clients {
       shares(n, this.channels.length).map((count, i) => {
         if (count === 0) return { ms: 0, failed: 0 };
         this.held[i]! += count;
-        const m = { type: 'open', port: this.port, n: count, window, ...this.target.open, localAddress: this.large.addresses[i] };
+        const m = { type: 'open', port: this.port, n: count, window, ...this.target.open, localAddress: this.addresses[i] };
         return this.channels[i]!.request<{ ms: number; failed: number }>(m, 'opened', 900_000);
       }),
     );
@@ -163,7 +166,7 @@ export async function runLarge(plan: Plan, targets: Target[], large: LargePlan):
   const out = new Map<string, LargeResult>();
   const failures: string[] = [];
   const { n } = large;
-  for (const target of targets) {
+  for (const [k, target] of targets.entries()) {
     const heartbeat = target.name === 'podets';
     let server: Channel | undefined;
     const channels: Channel[] = [];
@@ -171,7 +174,8 @@ export async function runLarge(plan: Plan, targets: Target[], large: LargePlan):
       const started = await startServer(plan, large.serverFds, target, n);
       server = started.server;
       for (let i = 0; i < large.processes; i++) channels.push(await startClient(plan, large.clientFds, target));
-      const clients = new Clients(plan, large, target, started.port, channels);
+      const addresses = large.addresses.map((_, i) => `127.0.0.${2 + k * large.processes + i}`);
+      const clients = new Clients(plan, target, started.port, channels, addresses);
       let seq = 0;
 
       // Warm-up, as runSize does: 500 connections and a few broadcasts compile the paths; all closed again.
