@@ -2,9 +2,12 @@
 // over IPC, with messages queued by type so a test step can await "the next `ready`".
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** Runs node with `args` under `ulimit -n fdLimit` (bash is the only way to raise it for a child). */
-export function spawnNode(root: string, fdLimit: number, args: string[], stdout: 'pipe' | 'inherit'): ChildProcess {
-  const script = `ulimit -n ${fdLimit} 2>/dev/null; exec "$0" "$@"`;
+/**
+ * Runs node with `args` under `ulimit -n fdLimit` (bash is the only way to raise it for a child), at `nice`
+ * (0: the orchestrator's priority).
+ */
+export function spawnNode(root: string, fdLimit: number, args: string[], stdout: 'pipe' | 'inherit', nice = 0): ChildProcess {
+  const script = `ulimit -n ${fdLimit} 2>/dev/null; exec ${nice ? `nice -n ${nice} ` : ''}"$0" "$@"`;
   return spawn('bash', ['-c', script, process.execPath, ...args], { cwd: root, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
 }
 

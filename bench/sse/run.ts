@@ -81,9 +81,9 @@ export async function startServer(plan: Plan, fdLimit: number, target: Target, n
   return { server, port };
 }
 
-export async function startClient(plan: Plan, fdLimit: number, target: Target): Promise<Channel> {
+export async function startClient(plan: Plan, fdLimit: number, target: Target, nice = 0): Promise<Channel> {
   const script = target.client ?? 'bench/sse/client.ts';
-  const client = new Channel(`load generator of ${target.name}`, spawnNode(plan.root, fdLimit, ['--import', 'tsx', script], 'inherit'));
+  const client = new Channel(`load generator of ${target.name}`, spawnNode(plan.root, fdLimit, ['--import', 'tsx', script], 'inherit', nice));
   await client.next('ready');
   return client;
 }

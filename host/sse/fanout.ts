@@ -25,8 +25,12 @@ interface Open {
 }
 
 export class FanOut {
-  /** The open batch per target set, this tick only (emptied when the flush starts). */
-  private readonly open = new Map<string, Open>();
+  /**
+   * The open batch per target set, this tick only (emptied when the flush starts): a whole Name's by the
+   * Name itself (the burst path: no key to build per send), a narrowed set's by its key.
+   */
+  private readonly whole = new Map<string, Open>();
+  private readonly narrowedSets = new Map<string, Open>();
 
   constructor(private readonly registry: SseRegistry<SseConnection>) {
     registry.beforeChange = settleDeferred;
@@ -36,9 +40,11 @@ export class FanOut {
   send(name: string, groups: readonly string[] | undefined, clientIds: readonly string[] | undefined, frame: Buffer, seq?: number, id?: string): number {
     const registry = this.registry;
     const plain = seq === undefined && !id;
-    const key = keyOf(name, groups, clientIds);
+    const narrowed = isNarrowed(groups, clientIds);
+    const open = narrowed ? this.narrowedSets : this.whole;
+    const key = narrowed ? keyOf(name, groups, clientIds) : name;
     const version = registry.version(name);
-    const entry = this.open.get(key);
+    const entry = open.get(key);
     if (entry !== undefined && entry.version === version && entry.batch.open) {
       if (plain) {
         entry.batch.append(frame);
@@ -55,14 +61,14 @@ export class FanOut {
         return entry.targets;
       }
     }
-    if (plain && key === `=${name}`) {
+    if (plain && !narrowed) {
       // The whole Name: its size is known without a visit, which the flush makes (see the top).
       const targets = registry.sizeOf(name);
       if (targets === 0) return 0;
       const batch = new TickBatch(frame);
       defer(new DeferredVisit(registry, name, batch));
-      if (this.open.size === 0) clearAtFlush(this.open);
-      this.open.set(key, { batch, version, targets });
+      if (open.size === 0) clearAtFlush(open);
+      open.set(key, { batch, version, targets });
       return targets;
     }
     settleDeferred();
@@ -73,9 +79,9 @@ export class FanOut {
     });
     // Every target took it: the next send to the set may append. (A drop during the loop changed the version.)
     if (took === targets && targets > 0 && registry.version(name) === version) {
-      if (this.open.size === 0) clearAtFlush(this.open);
-      this.open.set(key, { batch, version, targets });
-    } else this.open.delete(key);
+      if (open.size === 0) clearAtFlush(open);
+      open.set(key, { batch, version, targets });
+    } else open.delete(key);
     return targets;
   }
 }
@@ -99,11 +105,14 @@ class DeferredVisit implements Deferred {
   }
 }
 
+function isNarrowed(groups: readonly string[] | undefined, clientIds: readonly string[] | undefined): boolean {
+  return (groups !== undefined && groups.length > 0) || (clientIds !== undefined && clientIds.length > 0);
+}
+
 /**
- * The target set's key: the Name and its narrowing as given (a differently spelled same set only misses a
- * share). Unambiguous whatever the strings hold: narrowing comes from requests.
+ * A narrowed target set's key: the Name and its narrowing as given (a differently spelled same set only
+ * misses a share). Unambiguous whatever the strings hold: narrowing comes from requests.
  */
 function keyOf(name: string, groups: readonly string[] | undefined, clientIds: readonly string[] | undefined): string {
-  const narrowed = (groups !== undefined && groups.length > 0) || (clientIds !== undefined && clientIds.length > 0);
-  return narrowed ? JSON.stringify([name, groups ?? [], clientIds ?? []]) : `=${name}`;
+  return JSON.stringify([name, groups ?? [], clientIds ?? []]);
 }
