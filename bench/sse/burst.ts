@@ -8,6 +8,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Channel } from './channel.ts';
 import { clock, type BurstEndReply } from './control.ts';
+import { oneAtATimeTable, type FigureRow } from './one-at-a-time-table.ts';
 import { quantile, sleep, startClient, startServer, waitForSubscribers, type Plan, type Target } from './run.ts';
 
 /** The load generator's niceness in this row (see runBurst). */
@@ -128,41 +129,20 @@ export async function runBurst(plan: Plan, fdLimit: number, targets: Target[], n
   return { results: out, failures };
 }
 
-const ROWS: { label: string; unit: string; key: keyof BurstResult; digits: number; goal?: number }[] = [
-  { label: 'longest event-loop block', unit: 'ms', key: 'maxBlockMs', digits: 1, goal: 20 },
-  { label: 'longest GC pause in it', unit: 'ms', key: 'maxGcMs', digits: 1 },
-  { label: 'GC pauses', unit: '', key: 'gcs', digits: 0 },
-  { label: '/ping p99 during the burst', unit: 'ms', key: 'pingP99Ms', digits: 1, goal: 50 },
-  { label: '/ping slowest', unit: 'ms', key: 'pingMaxMs', digits: 1 },
-  { label: '/ping requests answered', unit: '', key: 'pings', digits: 0 },
-  { label: 'the burst call itself', unit: 'ms', key: 'syncMs', digits: 1 },
-  { label: 'last client has the last event', unit: 'ms', key: 'lastDeliveryMs', digits: 0 },
-  { label: 'server CPU / delivery', unit: 'µs', key: 'cpuPerDeliveryUs', digits: 3 },
-  { label: 'peak RSS', unit: 'MiB', key: 'peakRssMiB', digits: 0 },
+const ROWS: FigureRow<BurstResult>[] = [
+  { label: 'longest event-loop block', unit: 'ms', value: (r) => r.maxBlockMs, digits: 1, goal: 20 },
+  { label: 'longest GC pause in it', unit: 'ms', value: (r) => r.maxGcMs, digits: 1 },
+  { label: 'GC pauses', unit: '', value: (r) => r.gcs, digits: 0 },
+  { label: '/ping p99 during the burst', unit: 'ms', value: (r) => r.pingP99Ms, digits: 1, goal: 50 },
+  { label: '/ping slowest', unit: 'ms', value: (r) => r.pingMaxMs, digits: 1 },
+  { label: '/ping requests answered', unit: '', value: (r) => r.pings, digits: 0 },
+  { label: 'the burst call itself', unit: 'ms', value: (r) => r.syncMs, digits: 1 },
+  { label: 'last client has the last event', unit: 'ms', value: (r) => r.lastDeliveryMs, digits: 0 },
+  { label: 'server CPU / delivery', unit: 'µs', value: (r) => r.cpuPerDeliveryUs, digits: 3 },
+  { label: 'peak RSS', unit: 'MiB', value: (r) => r.peakRssMiB, digits: 0 },
 ];
 
 /** The burst results as a Markdown table with podets ÷ each other target, and the goals missed (podets' own figures). */
 export function burstTable(names: string[], results: Map<string, BurstResult>): { text: string; misses: string[] } {
-  const others = names.filter((n) => n !== 'podets' && names.includes('podets'));
-  const header = ['', 'unit', ...names, ...others.map((o) => `podets/${o}`)];
-  const misses: string[] = [];
-  const lines = ROWS.map((row) => {
-    const v = (name: string) => results.get(name)?.[row.key];
-    const line = [row.label, row.unit, ...names.map((name) => (v(name) === undefined ? '—' : v(name)!.toFixed(row.digits)))];
-    for (const o of others) {
-      const a = v('podets');
-      const b = v(o);
-      line.push(a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
-    }
-    const mine = v('podets');
-    if (row.goal !== undefined) {
-      line[0] += ` (goal ≤ ${row.goal})`;
-      if (mine !== undefined && mine > row.goal) misses.push(`burst: ${row.label} ${mine.toFixed(row.digits)} ${row.unit} (goal ≤ ${row.goal})`);
-    }
-    return line;
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]) => `| ${header.map((_, i) => (cells[i] ?? '').padEnd(widths[i]!)).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`;
-  return { text: [fmt(header), rule, ...lines.map(fmt)].join('\n'), misses };
+  return oneAtATimeTable('', names, results, ROWS, (row, figure) => `burst: ${row.label} ${figure} (goal ≤ ${row.goal})`);
 }

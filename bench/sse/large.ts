@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Channel } from './channel.ts';
+import { oneAtATimeTable, type FigureRow } from './one-at-a-time-table.ts';
 import type { BroadcastReply, IdleEndReply } from './control.ts';
 import { hardFdLimit, sleep, startClient, startServer, waitForSubscribers, type Plan, type Target } from './run.ts';
 
@@ -249,17 +250,9 @@ export async function runLarge(plan: Plan, targets: Target[], large: LargePlan):
   return { results: out, failures };
 }
 
-interface LargeRow {
-  label: string;
-  unit: string;
-  digits: number;
-  value(r: LargeResult): number | undefined;
-  /** podets' own figure at most this. */
-  goal?: number;
-}
 const KiB = 1024;
 const MiB = 1024 * 1024;
-const ROWS: LargeRow[] = [
+const ROWS: FigureRow<LargeResult>[] = [
   { label: 'RSS / connection', unit: 'KiB', digits: 2, value: (r) => r.rssPerConn / KiB, goal: RSS_GOAL_KIB },
   { label: 'heap / connection', unit: 'KiB', digits: 2, value: (r) => r.heapPerConn / KiB },
   { label: 'server RSS with all connected', unit: 'MiB', digits: 0, value: (r) => r.rssAfter / MiB },
@@ -283,30 +276,6 @@ export const LARGE_FOOTNOTE =
 
 /** The large row as a Markdown table (rows × servers, podets ÷ each other), and the goals missed. */
 export function largeTable(names: string[], results: Map<string, LargeResult>, n: number): { text: string; misses: string[] } {
-  const others = names.filter((name) => name !== 'podets' && names.includes('podets'));
-  const header = [`${n.toLocaleString('en-US')} idle connections`, 'unit', ...names, ...others.map((o) => `podets/${o}`)];
-  const misses: string[] = [];
-  const lines = ROWS.map((row) => {
-    const v = (name: string) => {
-      const r = results.get(name);
-      const x = r && row.value(r);
-      return x === undefined || Number.isNaN(x) ? undefined : x;
-    };
-    const line = [row.label, row.unit, ...names.map((name) => (v(name) === undefined ? '—' : v(name)!.toFixed(row.digits)))];
-    for (const o of others) {
-      const a = v('podets');
-      const b = v(o);
-      line.push(a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
-    }
-    const mine = v('podets');
-    if (row.goal !== undefined) {
-      line[0] += ` (goal ≤ ${row.goal})`;
-      if (mine !== undefined && mine > row.goal) misses.push(`large: ${row.label} ${mine.toFixed(row.digits)} ${row.unit} at ${n} connections (goal ≤ ${row.goal})`);
-    }
-    return line;
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]) => `| ${header.map((_, i) => (cells[i] ?? '').padEnd(widths[i]!)).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`;
-  return { text: [fmt(header), rule, ...lines.map(fmt)].join('\n'), misses };
+  const missed = (row: FigureRow<LargeResult>, figure: string) => `large: ${row.label} ${figure} at ${n} connections (goal ≤ ${row.goal})`;
+  return oneAtATimeTable(`${n.toLocaleString('en-US')} idle connections`, names, results, ROWS, missed);
 }
