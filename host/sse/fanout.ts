@@ -6,8 +6,9 @@
 // A send to a whole Name that carries no per-connection bookkeeping (no history position, no id) does not
 // visit its targets even the first time: the visit is deferred to the flush (writer.ts: defer), which runs
 // it in a turn of its own when the sending turn has had its share, so a route or timer sending a burst
-// holds the loop for its sends only. writer.ts runs the deferred visits before anything could change what
-// they would do (another write, a close, a membership change, a send that visits), so they stay exact.
+// holds the loop for its sends only. The deferred visits run before anything could change what they would
+// do (another write, a close, a membership change, a send that visits or appends to a narrowed set's batch),
+// so they stay exact.
 //
 // Appending is exact only while every target still has the batch as the last thing queued (a writer given
 // anything else seals it) and the target set is the same: the registry's version of the Name changes when
@@ -45,12 +46,14 @@ export class FanOut {
     const key = narrowed ? keyOf(name, groups, clientIds) : name;
     const version = registry.version(name);
     const entry = open.get(key);
+    // A whole-Name send deferred after a narrowed set's batch was made must reach its targets before a frame
+    // is appended there (its visit seals the batch for them), as before a send that looks at the targets.
+    if (entry !== undefined && (narrowed || !plain)) settleDeferred();
     if (entry !== undefined && entry.version === version && entry.batch.open) {
       if (plain) {
         entry.batch.append(frame);
         return entry.targets;
       }
-      settleDeferred(); // what was deferred reaches its targets before this send looks at them
       let all = true;
       registry.select(name, groups, clientIds, (conn) => {
         if (all && !conn.takesLive(seq)) all = false;

@@ -232,6 +232,19 @@ describe('sse fan-out (one write per connection per tick)', () => {
       expect(b.client.body()).to.equal(expectB);
     });
 
+    it('a narrowed set\'s batch takes no frame past a whole-Name send deferred after it', async () => {
+      const a = await connect('a', 'A');
+      const b = await connect('b');
+      fanOut.send('fan', ['A'], undefined, ev('A1'));
+      fanOut.send('fan', undefined, undefined, ev(1));
+      fanOut.send('fan', ['A'], undefined, ev('A2'));
+      const expectA = text([ev('A1'), ev(1), ev('A2')]);
+      await a.client.waitForBodyLength(Buffer.byteLength(expectA));
+      expect(a.client.body()).to.equal(expectA);
+      await b.client.waitForBodyLength(ev(1).length);
+      expect(b.client.body()).to.equal(text([ev(1)]));
+    });
+
     it('a connection that starts a hold after the send gets the frames in its hold, in order, ', async () => {
       const holding = await connect('h');
       const live = await connect('l');
