@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Channel } from './channel.ts';
 import { oneAtATimeTable, type FigureRow } from './one-at-a-time-table.ts';
 import type { BroadcastReply, IdleEndReply } from './control.ts';
-import { hardFdLimit, sleep, startClient, startServer, waitForSubscribers, type Plan, type Target } from './run.ts';
+import { hardFdLimit, sleep, startClient, startServer, waitForSubscribers, type Mem, type Plan, type Received, type Target } from './run.ts';
 
 /** File descriptors kept for everything but the connections (node's own, IPC, the listening socket, …). */
 export const RESERVED_FDS = 1024;
@@ -97,11 +97,6 @@ export interface LargeResult {
   };
 }
 
-interface Received {
-  seq: number;
-  lastMs: number;
-}
-
 /** The load generators of one server, each with its own source address. */
 class Clients {
   /** Connections each holds now. */
@@ -155,11 +150,6 @@ class Clients {
     await Promise.all(this.channels.map((c) => c.request({ type: 'close' }, 'closed', timeoutMs)));
     this.held = this.held.map(() => 0);
   }
-}
-
-interface Mem {
-  heapUsed: number;
-  rss: number;
 }
 
 /** The large row for each target, one after another; podets' heartbeat is set to PING_SECONDS for the idle window. */

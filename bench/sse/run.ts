@@ -90,11 +90,12 @@ export async function startClient(plan: Plan, fdLimit: number, target: Target, n
 
 // ---- one run: the targets side by side, one size ----------------------------------------------
 
-interface Mem {
+/** A server's `mem` reply (control.ts), and a load generator's `received` report (loadgen.ts). */
+export interface Mem {
   heapUsed: number;
   rss: number;
 }
-interface Received {
+export interface Received {
   seq: number;
   firstMs: number;
   lastMs: number;

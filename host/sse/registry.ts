@@ -43,8 +43,8 @@ export class SseRegistry<C extends SseConn = SseConn> {
   private readonly versions = new Map<string, number>();
   private changes = 0;
   /**
-   * Called before any membership change (add, remove, a hold starting or ending): the fan-out visits what it
-   * deferred first, so a deferred send reaches exactly the targets it had when it was made.
+   * Called before any membership change (add and a hold starting or ending through changed(), remove): the
+   * fan-out visits what it deferred first, so a deferred send reaches exactly the targets it had when made.
    */
   beforeChange: (() => void) | undefined = undefined;
 
@@ -70,7 +70,6 @@ export class SseRegistry<C extends SseConn = SseConn> {
    * close; undefined when there was none (or `conn` itself was already registered).
    */
   add(conn: C): C | undefined {
-    this.beforeChange?.();
     let ids = this.byName.get(conn.name);
     if (!ids) this.byName.set(conn.name, (ids = new Map()));
     const old = ids.get(conn.clientId);

@@ -315,7 +315,7 @@ export class SseWriter implements TransportOwner {
    * the bound, are found by the flush, before anything of the tick is written).
    */
   take(batch: TickBatch): boolean {
-    if (deferred.length > 0) settleDeferred();
+    // (No deferred visit to run first: fanout.ts takes batches only from a visit, after settleDeferred.)
     if (this.done) return false;
     this.batchBytes += batch.bytes;
     this.enqueue(batch);
