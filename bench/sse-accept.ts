@@ -5,8 +5,12 @@
 // per round: connections accepted per second (until every one has its first event) and the server's CPU time
 // per accepted connection, user and system (control `cpu`). The servers take turns, so load from elsewhere
 // on the machine hits each alike. See docs/benchmarks.md ("Accepting connections").
-//   npm run bench:sse:accept -- [--n 8000] [--rounds 5] [--only podets,bare]
+//   npm run bench:sse:accept -- [--n 8000] [--rounds 5] [--only podets,bare] [--compare <checkout>]
+// `--compare` adds the podets of another checkout (say, a `git worktree` of the commit before a change) as the
+// server `podets@before`, so that a before/after is measured in one run, under the same load.
+import { existsSync } from 'node:fs';
 import { cpus as cpus_, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import type { Channel } from './sse/channel.ts';
 import { option, planFor } from './sse/cli.ts';
 import { fdLimitFor, quantile, sleep, startClient, startServer, waitForSubscribers, type Target } from './sse/run.ts';
@@ -16,6 +20,13 @@ const ALL: Target[] = [
   { name: 'bare+als', args: ['--import', 'tsx', 'bench/sse/bare-server.ts', '--als'] },
   { name: 'podets', args: ['host/cli/bin.js', 'serve', 'bench/sse/podets-server.ts', '--port', '0', '--quiet'] },
 ];
+const compare = option('compare');
+if (compare !== undefined) {
+  const dir = resolve(compare);
+  const [bin, script] = [resolve(dir, 'host/cli/bin.js'), resolve(dir, 'bench/sse/podets-server.ts')];
+  if (!existsSync(bin) || !existsSync(script)) throw new Error(`--compare ${compare}: no podets checkout there (${bin})`);
+  ALL.push({ name: 'podets@before', args: [bin, 'serve', script, '--port', '0', '--quiet'] });
+}
 const plan = planFor(ALL);
 const n = Number(option('n') ?? 8000);
 const rounds = Number(option('rounds') ?? 5);
@@ -79,12 +90,16 @@ try {
 
 const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
 const bare = lives.find((l) => l.target.name === 'bare');
+// The machine's speed drifts between rounds (a shared VM): each round's rate is also set against bare's in the
+// same round (they run back to back), and the median of those per-round ratios is the steadier figure.
 const rows = lives.map((l) => {
   const rate = median(l.rates);
   const ratio = bare && l !== bare ? ` ${(rate / median(bare.rates)).toFixed(2)}×` : '';
-  return `| ${l.target.name.padEnd(8)} | ${rate.toFixed(0).padStart(6)}${ratio.padEnd(7)} | ${median(l.userUs).toFixed(1).padStart(6)} | ${median(l.systemUs).toFixed(1).padStart(6)} | ${l.rates.map((x) => x.toFixed(0)).join(' ')} |`;
+  const paired = bare && l !== bare ? `${median(l.rates.map((r, i) => r / bare.rates[i]!)).toFixed(2)}×` : '';
+  const cpu = median(l.userUs.map((u, i) => u + l.systemUs[i]!));
+  return `| ${l.target.name.padEnd(13)} | ${rate.toFixed(0).padStart(6)}${ratio.padEnd(7)} | ${paired.padStart(6)} | ${median(l.userUs).toFixed(1).padStart(6)} | ${median(l.systemUs).toFixed(1).padStart(6)} | ${cpu.toFixed(1).padStart(6)} | ${l.rates.map((x) => x.toFixed(0)).join(' ')} |`;
 });
-console.log('| server   | accepted / s (÷ bare) | user µs / conn | system µs / conn | per round |');
-console.log('|----------|----------------------:|---------------:|-----------------:|-----------|');
+console.log('| server        | accepted / s (÷ bare) | ÷ bare by round | user µs / conn | system µs / conn | CPU µs / conn | per round |');
+console.log('|---------------|----------------------:|----------------:|---------------:|-----------------:|--------------:|-----------|');
 for (const row of rows) console.log(row);
 console.log(`\nmedians over the rounds; load average ${loadavg()[0]!.toFixed(2)}`);

@@ -63,7 +63,7 @@ export class ServerMetrics {
 
   /** The response became an SSE stream (host/http/takeover.ts): counted now, as 200, and no longer in flight. */
   takenOver(res: ServerResponse): void {
-    if (res.listeners('close').indexOf(this.onResponseClose) === -1) return;
+    if (res.listenerCount('close', this.onResponseClose) === 0) return; // (no copy of the listeners)
     res.removeListener('close', this.onResponseClose);
     this.active--;
     this.count(200, res);

@@ -202,11 +202,13 @@ export class SseEngine implements SseWriterOwner {
     // The heartbeat's pode.ping finds a vanished client; TCP probes are only wanted when it is off.
     const transport = takeOver(event, { headers: head, settled, keepAliveProbes: this.pingInterval === 0 });
     conn.writer = new SseWriter(transport, { maxBuffer: this.maxBuffer, owner: this, subject: conn });
-    if (o.RetryDuration > 0) conn.writer.write(frameRetry(o.RetryDuration), true);
-    conn.writer.write(frameOpen(clientId, group, o.Name), true);
     // Replay and registering happen in one synchronous step, so no event can fall in between; scaled out,
     // live events wait in the connection until the hub's replay has arrived.
     const bound = scope === 'Global' && lastEventId ? this.history.boundOf(o.Name) : undefined;
+    const opening = frameOpen(clientId, group, o.Name, o.RetryDuration);
+    // With no replay to follow, the opening frames go out at once; a replay joins them in the tick's one write.
+    if (bound === undefined) conn.writer.open(opening);
+    else conn.writer.write(opening, true);
     if (bound && this.scale) this.scale.replay(conn, bound);
     else if (bound) {
       const replay = this.history.replay(o.Name, lastEventId, conn);

@@ -65,16 +65,33 @@ function dataLines(data: string): string {
 
 /** `retry: <ms>` tells the client how long to wait before reconnecting. */
 export function frameRetry(ms: number): Buffer {
+  return Buffer.from(`retry: ${checkedRetry(ms)}\n\n`, 'utf8');
+}
+
+function checkedRetry(ms: number): number {
   if (!Number.isSafeInteger(ms) || ms < 0) {
     throw new RangeError(`SSE retry must be a non-negative integer number of milliseconds, got ${ms}`);
   }
-  return Buffer.from(`retry: ${ms}\n\n`, 'utf8');
+  return ms;
 }
 
 /** The first event of every connection; JSON keeps it on one line and escapes quotes in the values. */
-export function frameOpen(clientId: string, group: string | undefined | null, name: string): Buffer {
-  const data = JSON.stringify({ clientId, group: group ?? '', name });
-  return Buffer.from(`event: pode.open\ndata: ${data}\n\n`, 'utf8');
+export function frameOpen(clientId: string, group: string | undefined | null, name: string, retryMs = 0): Buffer {
+  const data = `{"clientId":${jsonText(clientId)},"group":${jsonText(group ?? '')},"name":${jsonText(name)}}`;
+  // The retry frame, when there is one, goes first in the same Buffer: one write opens the stream.
+  const retry = retryMs > 0 ? `retry: ${checkedRetry(retryMs)}\n\n` : '';
+  return Buffer.from(`${retry}event: pode.open\ndata: ${data}\n\n`, 'utf8');
+}
+
+/** Printable ASCII but `"` and `\`: JSON.stringify would give it as it is, in quotes. */
+const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * JSON.stringify(value) for a string, without its generic path for the common case (a generated id, an
+ * ASCII name): this runs once per connection accepted.
+ */
+function jsonText(value: string): string {
+  return JSON_PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 export const PODE_CLOSE: Buffer = Buffer.from('event: pode.close\ndata: \n\n', 'utf8');

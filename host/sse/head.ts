@@ -56,15 +56,14 @@ export interface SseHeadFields {
  * force. -AllowAllOrigins then overrides the allowed origin with `*`, as Pode's head does.
  */
 export function sseHead(f: SseHeadFields): Record<string, string> {
-  const head: Record<string, string> = {
-    ...f.accessControl,
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    ...(f.http2 !== true && { connection: 'keep-alive' }),
-    'x-accel-buffering': 'no',
-    'x-pode-sse-client-id': headerValue(f.clientId),
-    'x-pode-sse-name': headerValue(f.name),
-  };
+  // Assigned one by one, not spread: this runs once per connection accepted.
+  const head: Record<string, string> = f.accessControl !== undefined ? { ...f.accessControl } : {};
+  head['content-type'] = 'text/event-stream';
+  head['cache-control'] = 'no-cache';
+  if (f.http2 !== true) head.connection = 'keep-alive';
+  head['x-accel-buffering'] = 'no';
+  head['x-pode-sse-client-id'] = headerValue(f.clientId);
+  head['x-pode-sse-name'] = headerValue(f.name);
   if (f.group) head['x-pode-sse-group'] = headerValue(f.group);
   if (f.allowAllOrigins) head['access-control-allow-origin'] = '*';
   return head;

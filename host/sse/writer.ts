@@ -310,6 +310,24 @@ export class SseWriter implements TransportOwner {
   }
 
   /**
+   * A new connection's opening frames, written at once rather than at the end of the tick: nothing is
+   * queued before them and the connection is in no batch or Name yet, so nothing can be overtaken, and
+   * accepting a connection schedules no flush of its own (node's response flushes its head with them).
+   */
+  open(buf: Buffer): boolean {
+    if (this.first !== null) return this.write(buf, true);
+    if (!this.usable()) return false;
+    this.last = this.clock ? this.clock() : now();
+    try {
+      this.transport.write(buf);
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * Queues a shared batch (host/sse/fanout.ts); false when the connection is over. The one write that a
    * fan-out makes per target: it touches the writer alone, not the transport (a peer gone meanwhile, and
    * the bound, are found by the flush, before anything of the tick is written).

@@ -111,6 +111,21 @@ describe('sse framing', () => {
       'event: pode.open\ndata: {"clientId":"a\\"b","group":"x\\ny","name":"n\\\\"}\n\n');
   });
 
+  it('frameOpen puts the retry frame first when asked (one Buffer opens the stream)', () => {
+    expect(text(frameOpen('abc', undefined, 'E', 3000))).to.equal(
+      'retry: 3000\n\nevent: pode.open\ndata: {"clientId":"abc","group":"","name":"E"}\n\n');
+    expect(text(frameOpen('abc', undefined, 'E', 0))).to.equal('event: pode.open\ndata: {"clientId":"abc","group":"","name":"E"}\n\n');
+    expect(() => frameOpen('abc', undefined, 'E', 1.5)).to.throw(RangeError);
+  });
+
+  it("frameOpen's data is exactly JSON.stringify's, for plain and for any other values", () => {
+    const values = ['', 'plain-ID_1.2/3~', 'sp ace', 'a"b', 'back\\slash', 'tab\tand\u0001', 'del\u007f', 'café', '日本', '🌍', 'lone\ud800', '\u2028'];
+    for (const v of values) {
+      const expected = `event: pode.open\ndata: ${JSON.stringify({ clientId: v, group: v, name: v })}\n\n`;
+      expect(text(frameOpen(v, v, v)), JSON.stringify(v)).to.equal(expected);
+    }
+  });
+
   it('built-in close and ping frames', () => {
     expect(text(PODE_CLOSE)).to.equal('event: pode.close\ndata: \n\n');
     expect(text(PODE_PING)).to.equal('event: pode.ping\ndata: \n\n');

@@ -52,6 +52,47 @@ describe('sse writer', () => {
     expect(await client.waitForBody((body) => body.length >= expected.length)).to.equal(expected);
   });
 
+  it('open() writes the opening frames at once; a frame queued after them follows them', async () => {
+    const { client, res } = await connect();
+    const transport = on(res);
+    const written: string[] = [];
+    const write = transport.write.bind(transport);
+    transport.write = (data, shared) => {
+      written.push(data.toString('utf8'));
+      write(data, shared);
+    };
+    const writer = new SseWriter(transport);
+    const opening = frameEvent({ event: 'pode.open', data: '{}' });
+    const next = frameEvent({ data: 'after' });
+    expect(writer.open(opening)).to.equal(true);
+    // Written in the call, not at the end of the tick.
+    expect(written).to.deep.equal([opening.toString('utf8')]);
+    expect(writer.write(next)).to.equal(true);
+    expect(written).to.have.length(1);
+    await tick();
+    expect(written).to.deep.equal([opening.toString('utf8'), next.toString('utf8')]);
+    const expected = Buffer.concat([opening, next]).toString('utf8');
+    expect(await client.waitForBody((body) => body.length >= expected.length)).to.equal(expected);
+  });
+
+  it('open() after a queued frame queues behind it (order is never changed)', async () => {
+    const { client, res } = await connect();
+    const writer = new SseWriter(on(res));
+    const first = frameEvent({ data: 'queued' });
+    const second = frameEvent({ data: 'opened' });
+    writer.write(first);
+    expect(writer.open(second)).to.equal(true);
+    const expected = Buffer.concat([first, second]).toString('utf8');
+    expect(await client.waitForBody((body) => body.length >= expected.length)).to.equal(expected);
+  });
+
+  it('open() on a closed writer writes nothing and says false', async () => {
+    const { res } = await connect();
+    const writer = new SseWriter(on(res));
+    writer.close();
+    expect(writer.open(frameEvent({ data: 'late' }))).to.equal(false);
+  });
+
   it('uncorks even when nothing else happens (a single write arrives)', async () => {
     const { client, res } = await connect();
     new SseWriter(on(res)).write(frameEvent({ data: 'solo' }));
