@@ -110,6 +110,7 @@ export class SseEvents {
 
   /** Runs every script registered for the connection's Name and this type; never throws. */
   fire(type: SseEventType, conn: SseConnection): void {
+    if (this.byName.size === 0) return; // (no key to compute: this runs for every connection opened and closed)
     const regs = this.byName.get(ignoreCaseKey(conn.Name))?.get(type);
     if (regs && regs.size > 0) this.run(type, conn.Name, conn.toJSON(), conn.auth);
   }
