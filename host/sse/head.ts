@@ -13,12 +13,11 @@ function plain(byte: number, at: number, last: number): boolean {
   return byte > 0x20 && byte < 0x7f;
 }
 
-/** A value of plain bytes only (as plain() has them): one regular expression, not a loop, on every connection's head. */
-const PLAIN = /^(?:[!-$&-~](?:[ !-$&-~]*[!-$&-~])?)?$/;
-
 /** The header form of `value`: unchanged when plain, else percent-encoded UTF-8 (decodeURIComponent reverses it). */
 export function headerValue(value: string): string {
-  if (PLAIN.test(value)) return value;
+  let simple = true;
+  for (let i = 0; i < value.length && simple; i++) simple = plain(value.charCodeAt(i), i, value.length - 1);
+  if (simple) return value;
   const bytes = Buffer.from(value, 'utf8'); // a lone surrogate becomes U+FFFD
   let out = '';
   for (let i = 0; i < bytes.length; i++) {

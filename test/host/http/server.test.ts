@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { PodeError } from '../../../host/errors/error.ts';
 import { Router } from '../../../host/http/router.ts';
@@ -351,6 +352,45 @@ describe('http/server', () => {
         await srv.close();
       }
     });
+    it('a client leaving a taken-over stream costs no error stack: node finds the request already destroyed', async () => {
+      // node destroys a request whose response never finished with ECONNRESET when its socket closes
+      // (_http_server.js abortIncoming), and destroy.js checkError reads that error's stack. takeOver
+      // destroys the request first, without an error. Counted through Error.prepareStackTrace, which V8
+      // calls each time a stack is formatted.
+      const srv = await startServer();
+      let closed = 0;
+      srv.router.add({
+        method: 'GET',
+        path: '/stream',
+        handler: (e) => {
+          takeOver(e, { headers: { 'content-type': 'text/event-stream' } }).write(Buffer.from('data: x\n\n'));
+          e.Response.raw.once('close', () => closed++);
+        },
+      });
+      const formatted: string[] = [];
+      const previous = Error.prepareStackTrace;
+      const sockets: net.Socket[] = [];
+      try {
+        for (let i = 0; i < 5; i++) {
+          const socket = net.connect(Number(new URL(srv.url).port), '127.0.0.1');
+          sockets.push(socket);
+          socket.write('GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
+          await new Promise((done) => socket.once('data', done));
+        }
+        Error.prepareStackTrace = (err, frames) => {
+          formatted.push(String((err as Error).message));
+          return previous ? previous(err, frames) : String(err);
+        };
+        for (const socket of sockets) socket.destroy();
+        await waitFor(() => closed === 5);
+        await delay(20);
+        expect(formatted.filter((m) => m === 'aborted')).to.deep.equal([]);
+      } finally {
+        Error.prepareStackTrace = previous;
+        await srv.close();
+      }
+    });
+
     it('hands the connection back when a taken-over stream ends: the client reuses it for its next request', async () => {
       const srv = await startServer();
       srv.router.add({ method: 'GET', path: '/stream', handler: (e) => void takeOver(e, { headers: { 'content-type': 'text/plain' } }).end(Buffer.from('done')) });
