@@ -80,6 +80,7 @@ export class DefaultFolders {
 
 /** Test-PodePathIsFile: the last segment of the path has an extension (a '.' that is not its first character). */
 export function namesFile(rawPath: string): boolean {
+  if (rawPath.indexOf('.') < 0) return false; // most paths, found without a regular expression (every request asks)
   const q = rawPath.search(/[?#]/);
   const path = q < 0 ? rawPath : rawPath.slice(0, q);
   const last = path.slice(path.lastIndexOf('/') + 1);
