@@ -65,21 +65,22 @@ function dataLines(data: string): string {
 
 /** `retry: <ms>` tells the client how long to wait before reconnecting. */
 export function frameRetry(ms: number): Buffer {
-  return Buffer.from(`retry: ${checkedRetry(ms)}\n\n`, 'utf8');
+  return Buffer.from(retryText(ms), 'utf8');
 }
 
-function checkedRetry(ms: number): number {
+/** The retry frame's text (frameOpen puts it before pode.open). */
+function retryText(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < 0) {
     throw new RangeError(`SSE retry must be a non-negative integer number of milliseconds, got ${ms}`);
   }
-  return ms;
+  return `retry: ${ms}\n\n`;
 }
 
 /** The first event of every connection; JSON keeps it on one line and escapes quotes in the values. */
 export function frameOpen(clientId: string, group: string | undefined | null, name: string, retryMs = 0): Buffer {
   const data = `{"clientId":${jsonText(clientId)},"group":${jsonText(group ?? '')},"name":${jsonText(name)}}`;
   // The retry frame, when there is one, goes first in the same Buffer: one write opens the stream.
-  const retry = retryMs > 0 ? `retry: ${checkedRetry(retryMs)}\n\n` : '';
+  const retry = retryMs > 0 ? retryText(retryMs) : '';
   return Buffer.from(`${retry}event: pode.open\ndata: ${data}\n\n`, 'utf8');
 }
 

@@ -317,7 +317,7 @@ export class SseWriter implements TransportOwner {
   open(buf: Buffer): boolean {
     if (this.first !== null) return this.write(buf, true);
     if (!this.usable()) return false;
-    this.last = this.clock ? this.clock() : now();
+    this.stamp();
     try {
       this.transport.write(buf);
     } catch (err) {
@@ -375,11 +375,16 @@ export class SseWriter implements TransportOwner {
       if (more !== null) more.push(item);
       else this.more = [item];
     }
-    this.last = this.clock ? this.clock() : now();
+    this.stamp();
     if (!this.queued) {
       this.queued = true;
       markDirty(this);
     }
+  }
+
+  /** lastActivity is now (the heartbeat pings only connections quiet for its interval). */
+  private stamp(): void {
+    this.last = this.clock ? this.clock() : now();
   }
 
   private clear(): void {
